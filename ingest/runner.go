@@ -1,0 +1,293 @@
+package ingest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest/lake"
+)
+
+// Run statuses, in the ledger and the summary line.
+const (
+	StatusOK      = "ok"
+	StatusPartial = "partial"
+	StatusFailed  = "failed"
+)
+
+// Runner executes collectors into one lake transaction.
+type Runner struct {
+	LakeDir   string
+	Log       *slog.Logger
+	Mode      Mode
+	UserAgent string
+	// Transport builds the HTTP transport for a web collector; the closer
+	// flushes its archive. Nil for runs with only the seed.
+	Transport func(c Collector) (http.RoundTripper, io.Closer, error)
+	// BatchRows bounds how many rows of one partition wait in memory
+	// before they are written as a file (default 50,000).
+	BatchRows int
+	Now       func() time.Time
+	// RunID is set by tests and the scheduler; empty means a fresh one.
+	RunID string
+}
+
+// Result is one collector's outcome.
+type Result struct {
+	Collector     string   `json:"collector"`
+	Status        string   `json:"status"`
+	RowsEmitted   int64    `json:"rows_emitted"`
+	RowsWritten   int64    `json:"rows_written"`
+	RowsRejected  int64    `json:"rows_rejected"`
+	ParseFailures int64    `json:"parse_failures"`
+	Requests      int64    `json:"requests"`
+	Errors        []string `json:"errors,omitempty"`
+}
+
+// Summary is the one-line JSON a cron run prints.
+type Summary struct {
+	RunID        string    `json:"run_id"`
+	Status       string    `json:"status"`
+	Lake         string    `json:"lake"`
+	StartedAt    time.Time `json:"started_at"`
+	FinishedAt   time.Time `json:"finished_at"`
+	FilesWritten int       `json:"files_written"`
+	FilesSkipped int       `json:"files_unchanged"`
+	RowsWritten  int64     `json:"rows_written"`
+	Collectors   []Result  `json:"collectors"`
+}
+
+// NewRunID returns a sortable, unique run id.
+func NewRunID(now time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// Run executes the collectors in order and commits everything they wrote,
+// plus one ledger row each, as a single lake transaction. A collector that
+// fails is recorded and the others still run; cancelling ctx aborts the
+// whole transaction and leaves the lake as it was.
+func (r *Runner) Run(ctx context.Context, cols []Collector) (Summary, error) {
+	if r.Now == nil {
+		r.Now = time.Now
+	}
+	log := r.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if r.BatchRows <= 0 {
+		r.BatchRows = 50_000
+	}
+	runID := r.RunID
+	if runID == "" {
+		runID = NewRunID(r.Now())
+	}
+	sum := Summary{RunID: runID, Lake: r.LakeDir, StartedAt: r.Now().UTC()}
+	lk, err := lake.Open(r.LakeDir, runID, log)
+	if err != nil {
+		return sum, err
+	}
+	defer lk.Close()
+	txn := lk.Begin(runID)
+	host, _ := os.Hostname()
+	var ledger []schema.Row
+	var names []string
+	for _, c := range cols {
+		if err := ctx.Err(); err != nil {
+			_ = txn.Abort()
+			return sum, err
+		}
+		res, run, err := r.runOne(ctx, txn, c, runID, host, log)
+		if err != nil { // the lake itself failed: nothing can be trusted
+			_ = txn.Abort()
+			return sum, err
+		}
+		if ctx.Err() != nil {
+			_ = txn.Abort()
+			return sum, ctx.Err()
+		}
+		sum.Collectors = append(sum.Collectors, res)
+		ledger = append(ledger, run)
+		names = append(names, c.Info().Name)
+	}
+	runsDS, _ := schema.Lookup("runs")
+	byPart := map[string][]schema.Row{}
+	for _, row := range ledger {
+		byPart[row.Partition()] = append(byPart[row.Partition()], row)
+	}
+	for part, rows := range byPart {
+		if err := txn.Write(runsDS, part, rows); err != nil {
+			_ = txn.Abort()
+			return sum, err
+		}
+	}
+	m, err := txn.Commit(names)
+	if err != nil {
+		return sum, err
+	}
+	sum.FinishedAt = r.Now().UTC()
+	for _, f := range m.Files {
+		if f.Dataset != "runs" {
+			sum.FilesWritten++
+			sum.RowsWritten += f.Rows
+		}
+	}
+	sum.FilesSkipped = txn.Skipped
+	sum.Status = overall(sum.Collectors)
+	return sum, nil
+}
+
+func overall(rs []Result) string {
+	if len(rs) == 0 {
+		return StatusOK
+	}
+	ok, failed := 0, 0
+	for _, r := range rs {
+		switch r.Status {
+		case StatusOK:
+			ok++
+		case StatusFailed:
+			failed++
+		}
+	}
+	switch {
+	case ok == len(rs):
+		return StatusOK
+	case failed == len(rs):
+		return StatusFailed
+	}
+	return StatusPartial
+}
+
+// runOne runs one collector, streaming its rows to the transaction in
+// bounded batches. Only a lake failure is returned as an error; a
+// collector's own failure is its Result.
+func (r *Runner) runOne(ctx context.Context, txn *lake.Txn, c Collector, runID, host string, log *slog.Logger) (Result, *schema.Run, error) {
+	info := c.Info()
+	started := r.Now().UTC()
+	buffers := map[string][]schema.Row{}
+	var writeErr error
+	var written int64
+	flush := func(key string) {
+		rows := buffers[key]
+		delete(buffers, key)
+		if len(rows) == 0 || writeErr != nil {
+			return
+		}
+		ds, err := schema.Lookup(rows[0].Dataset())
+		if err != nil {
+			writeErr = err
+			return
+		}
+		before := len(txn.Files())
+		if err := txn.Write(ds, rows[0].Partition(), rows); err != nil {
+			writeErr = err
+			return
+		}
+		if len(txn.Files()) > before {
+			written += int64(len(rows))
+		}
+	}
+	s := &Session{
+		RunID: runID, Mode: r.Mode, Log: log, UserAgent: r.UserAgent,
+		info: info, now: r.Now, maxErrs: 50,
+	}
+	s.sink = func(row schema.Row) error {
+		if writeErr != nil {
+			return writeErr
+		}
+		key := row.Dataset() + "\x00" + row.Partition()
+		buffers[key] = append(buffers[key], row)
+		if len(buffers[key]) >= r.BatchRows {
+			flush(key)
+		}
+		return writeErr
+	}
+	var closer io.Closer
+	if info.Kind == "web" {
+		if r.Transport == nil {
+			return Result{}, nil, fmt.Errorf("collector %s needs a transport and the runner has none", info.Name)
+		}
+		rt, cl, err := r.Transport(c)
+		if err != nil {
+			s.Error(fmt.Errorf("transport: %w", err))
+		} else {
+			s.transport, closer = rt, cl
+		}
+	}
+	var collectErr error
+	if info.Kind != "web" || s.transport != nil {
+		collectErr = safeCollect(ctx, c, s)
+	} else {
+		collectErr = errors.New("no transport")
+	}
+	if closer != nil {
+		if err := closer.Close(); err != nil {
+			s.Error(fmt.Errorf("close archive: %w", err))
+		}
+	}
+	keys := make([]string, 0, len(buffers))
+	for k := range buffers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		flush(k)
+	}
+	if writeErr != nil {
+		return Result{}, nil, writeErr
+	}
+	if collectErr != nil {
+		s.Error(collectErr)
+	}
+	res := Result{
+		Collector: info.Name, RowsEmitted: s.counts.emitted, RowsWritten: written,
+		RowsRejected: s.rejected, ParseFailures: s.counts.parseFailures,
+		Requests: s.counts.requests, Errors: s.errs,
+	}
+	accepted := s.counts.emitted - s.rejected
+	switch {
+	case collectErr != nil && accepted == 0:
+		res.Status = StatusFailed
+	case collectErr != nil || s.rejected > 0 || s.counts.parseFailures > 0 || len(s.errs) > 0:
+		res.Status = StatusPartial
+	default:
+		res.Status = StatusOK
+	}
+	run := &schema.Run{
+		Mode: string(r.Mode), StartedAt: started, FinishedAt: r.Now().UTC(), Status: res.Status,
+		Requests: s.counts.requests, RequestsByStatus: s.statusJSON(),
+		RobotsRefusals: s.counts.robotsRefusals, RowsEmitted: s.counts.emitted,
+		RowsWritten: written, RowsRejected: s.rejected, ParseFailures: s.counts.parseFailures,
+		Errors: s.errs, Host: host,
+	}
+	if info.Kind != "web" {
+		run.Mode = "embedded"
+	}
+	run.Provenance = schema.Provenance{
+		SourceURL: info.URL, SourceTitle: info.Description, FetchedAt: started,
+		Collector: info.Name, CollectorVersion: info.Version, RunID: runID,
+	}
+	return res, run, nil
+}
+
+// safeCollect turns a collector panic into an error so one bad parser
+// cannot take the run (and the other collectors' rows) down with it.
+func safeCollect(ctx context.Context, c Collector, s *Session) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("collector %s panicked: %v", c.Info().Name, p)
+		}
+	}()
+	return c.Collect(ctx, s)
+}

@@ -1,0 +1,261 @@
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+// Headers the transport sets on every response so rows can name the exact
+// archived bytes they came from (see ingest/transport).
+const (
+	HeaderWARCRecordID  = "X-Gwanmun-Warc-Record-Id"
+	HeaderFetchedAt     = "X-Gwanmun-Fetched-At"
+	HeaderContentSHA256 = "X-Gwanmun-Content-Sha256"
+)
+
+// Session is what a collector gets for one run: a way to emit rows, a colly
+// collector wired to the run's transport, and the run's counters.
+type Session struct {
+	RunID string
+	Mode  Mode
+	Log   *slog.Logger
+	// UserAgent for colly; the transport enforces the rest of politeness.
+	UserAgent string
+
+	info      Info
+	transport http.RoundTripper
+	now       func() time.Time
+	sink      func(schema.Row) error
+
+	mu       sync.Mutex
+	counts   counters
+	errs     []string
+	maxErrs  int
+	rejected int64
+}
+
+type counters struct {
+	requests       int64
+	byStatus       map[int]int64
+	parseFailures  int64
+	robotsRefusals int64
+	emitted        int64
+}
+
+// Emit stamps a row with the collector and run, validates it and hands it
+// to the writer. A row that fails validation is counted, logged and kept
+// out of the lake; the collector carries on with the next one.
+func (s *Session) Emit(r schema.Row) {
+	p := r.Prov()
+	p.Collector = s.info.Name
+	p.CollectorVersion = s.info.Version
+	p.RunID = s.RunID
+	if p.FetchedAt.IsZero() {
+		p.FetchedAt = s.now().UTC()
+	}
+	s.mu.Lock()
+	s.counts.emitted++
+	s.mu.Unlock()
+	if err := r.Validate(); err != nil {
+		s.reject(r, err)
+		return
+	}
+	if err := s.sink(r); err != nil {
+		s.Error(fmt.Errorf("write %s row: %w", r.Dataset(), err))
+	}
+}
+
+func (s *Session) reject(r schema.Row, err error) {
+	s.mu.Lock()
+	s.rejected++
+	s.mu.Unlock()
+	s.Log.Warn("row rejected", "collector", s.info.Name, "dataset", r.Dataset(), "source_url", r.Prov().SourceURL, "err", err)
+	s.record(fmt.Sprintf("rejected %s row from %s: %v", r.Dataset(), r.Prov().SourceURL, err))
+}
+
+// ParseFailure records a page or record the collector could not parse; the
+// run goes on, the ledger keeps the reason.
+func (s *Session) ParseFailure(url string, err error) {
+	s.mu.Lock()
+	s.counts.parseFailures++
+	s.mu.Unlock()
+	s.Log.Warn("parse failure", "collector", s.info.Name, "url", url, "err", err)
+	s.record(fmt.Sprintf("parse %s: %v", url, err))
+}
+
+// Error records a recoverable error (a page that failed after retries).
+func (s *Session) Error(err error) {
+	s.Log.Warn("collector error", "collector", s.info.Name, "err", err)
+	s.record(err.Error())
+}
+
+func (s *Session) record(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.errs) < s.maxErrs {
+		s.errs = append(s.errs, msg)
+	} else if len(s.errs) == s.maxErrs {
+		s.errs = append(s.errs, "further errors omitted")
+	}
+}
+
+// Colly returns a colly collector whose requests go through the run's
+// transport (live, record or replay) and are counted for the ledger.
+// Collectors register their callbacks and call Visit as usual.
+func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
+	base := []colly.CollectorOption{
+		colly.UserAgent(s.UserAgent),
+		// The transport obeys robots.txt and records the decision; colly's
+		// own check would fetch robots.txt around our archive.
+		colly.IgnoreRobotsTxt(),
+		colly.MaxBodySize(0),
+		colly.ParseHTTPErrorResponse(),
+		colly.AllowURLRevisit(),
+	}
+	c := colly.NewCollector(append(base, opts...)...)
+	if s.transport != nil {
+		c.WithTransport(s.transport)
+	}
+	c.SetRequestTimeout(2 * time.Minute)
+	c.OnResponse(func(r *colly.Response) { s.countStatus(r.StatusCode) })
+	c.OnError(func(r *colly.Response, err error) {
+		if r != nil && r.StatusCode != 0 {
+			s.countStatus(r.StatusCode)
+		} else {
+			s.countStatus(0)
+		}
+		if errors.Is(err, ErrRobots) || isRobots(err) {
+			s.mu.Lock()
+			s.counts.robotsRefusals++
+			s.mu.Unlock()
+		}
+		url := ""
+		if r != nil && r.Request != nil {
+			url = r.Request.URL.String()
+		}
+		s.Error(fmt.Errorf("fetch %s: %w", url, err))
+	})
+	return c
+}
+
+// ErrRobots is matched by text too, since colly flattens transport errors.
+var ErrRobots = errors.New("disallowed by robots.txt")
+
+func isRobots(err error) bool {
+	return err != nil && strings.Contains(strings.ToLower(err.Error()), "robots")
+}
+
+func (s *Session) countStatus(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts.requests++
+	if s.counts.byStatus == nil {
+		s.counts.byStatus = map[int]int64{}
+	}
+	s.counts.byStatus[code]++
+}
+
+// Prov builds the provenance of rows parsed from a response: its URL, the
+// title given, the original fetch time and content hash, and the WARC
+// record that holds the bytes.
+func (s *Session) Prov(r *colly.Response, title string) schema.Provenance {
+	p := schema.Provenance{SourceURL: r.Request.URL.String(), SourceTitle: title}
+	if h := r.Headers; h != nil {
+		if t, err := time.Parse(time.RFC3339Nano, h.Get(HeaderFetchedAt)); err == nil {
+			p.FetchedAt = t.UTC()
+		}
+		p.ContentSHA256 = h.Get(HeaderContentSHA256)
+		if id := h.Get(HeaderWARCRecordID); id != "" {
+			p.WARCRecordID = &id
+		}
+	}
+	if p.ContentSHA256 == "" {
+		sum := sha256.Sum256(r.Body)
+		p.ContentSHA256 = hex.EncodeToString(sum[:])
+	}
+	if p.FetchedAt.IsZero() {
+		p.FetchedAt = s.now().UTC()
+	}
+	return p
+}
+
+func (s *Session) statusJSON() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := "{"
+	first := true
+	for code := 0; code < 600; code++ {
+		n, ok := s.counts.byStatus[code]
+		if !ok {
+			continue
+		}
+		if !first {
+			out += ","
+		}
+		first = false
+		label := strconv.Itoa(code)
+		if code == 0 {
+			label = "error"
+		}
+		out += strconv.Quote(label) + ":" + strconv.FormatInt(n, 10)
+	}
+	return out + "}"
+}
+
+// SessionOptions builds a session outside a Runner, for collector tests
+// and tools that want the rows rather than the lake.
+type SessionOptions struct {
+	RunID     string
+	Mode      Mode
+	Log       *slog.Logger
+	Transport http.RoundTripper
+	Now       func() time.Time
+	// Sink receives every row that passed validation.
+	Sink func(schema.Row) error
+}
+
+// NewSession returns a session for collector c.
+func NewSession(c Collector, o SessionOptions) *Session {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sink == nil {
+		o.Sink = func(schema.Row) error { return nil }
+	}
+	return &Session{
+		RunID: o.RunID, Mode: o.Mode, Log: o.Log, UserAgent: DefaultUserAgent,
+		info: c.Info(), transport: o.Transport, now: o.Now, sink: o.Sink, maxErrs: 50,
+	}
+}
+
+// Rejected returns how many rows failed validation.
+func (s *Session) Rejected() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+// Errors returns the errors recorded so far.
+func (s *Session) Errors() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.errs...)
+}
+
+// DefaultUserAgent names the tool and where to complain.
+const DefaultUserAgent = "gwanmun/0.1 (+https://github.com/gwanmun/gwanmun; research crawler)"
