@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/transport"
+)
+
+type ingestOptions struct {
+	sources []string
+	mode    string
+	record  string
+	replay  string
+	demo    bool
+	runID   string
+}
+
+func newIngestCmd(a *app) *cobra.Command {
+	o := &ingestOptions{}
+	c := &cobra.Command{
+		Use:   "ingest",
+		Short: "Run collectors and land their rows in the lake",
+		Long: `Run collectors (all enabled ones unless --source is given) as one lake
+transaction. Safe under cron: locked, idempotent (unchanged input writes
+nothing), one JSON summary line on stdout when not on a terminal.
+
+Exit codes: 0 ok, 1 failed, 2 usage, 3 partial (some sources failed),
+4 skipped (another run holds the lake), 130 interrupted.`,
+		Example: `  gwanmun ingest --source seed
+  gwanmun ingest --demo                              # seed + every bundled recording, offline
+  gwanmun ingest --source wikitable --record archive/  # live, archived to WARC
+  gwanmun ingest --source wikitable --replay archive/wikitable.warc.gz`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sum, err := runIngest(cmd.Context(), a, o)
+			if err != nil {
+				return err
+			}
+			return reportSummary(a, sum)
+		},
+	}
+	f := c.Flags()
+	f.StringArrayVar(&o.sources, "source", nil, "collector to run (repeatable; default: all enabled)")
+	f.StringVar(&o.mode, "mode", "", "live, record or replay (default live; --record/--replay imply the mode)")
+	f.StringVar(&o.record, "record", "", "record mode: directory for WARC files")
+	f.StringVar(&o.replay, "replay", "", "replay mode: a WARC file or a folder of recorded responses")
+	f.BoolVar(&o.demo, "demo", false, "replay each collector's bundled recording (offline)")
+	f.StringVar(&o.runID, "run-id", "", "run id (default: time-based)")
+	return c
+}
+
+func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return ingest.Summary{}, usageError{err}
+	}
+	mode, err := o.resolveMode()
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	names := o.sources
+	if len(names) == 0 {
+		names = a.registry.Names()
+	}
+	var cols []ingest.Collector
+	entries := map[string]ingest.Entry{}
+	for _, n := range names {
+		e, err := a.registry.Get(n)
+		if err != nil {
+			return ingest.Summary{}, usageError{err}
+		}
+		sc, err := cfg.Source(n)
+		if err != nil {
+			return ingest.Summary{}, usageError{err}
+		}
+		if !sc.Enabled && len(o.sources) == 0 {
+			continue
+		}
+		c, err := e.New(sc)
+		if err != nil {
+			return ingest.Summary{}, usageError{fmt.Errorf("source %s: %w", n, err)}
+		}
+		if o.demo && c.Info().Kind == "web" && e.Recording == nil {
+			continue // nothing bundled to replay
+		}
+		entries[c.Info().Name] = e
+		cols = append(cols, c)
+	}
+	lakeDir := a.lakeDir
+	if cfg.Lake != "" && a.lakeDir == "data/lake" {
+		lakeDir = cfg.Lake
+	}
+	r := &ingest.Runner{
+		LakeDir: lakeDir, Log: a.logger(), Mode: mode, UserAgent: userAgent(cfg), RunID: o.runID,
+		Transport: func(c ingest.Collector) (http.RoundTripper, io.Closer, error) {
+			return a.transport(cfg, c, entries[c.Info().Name], mode, o)
+		},
+	}
+	return r.Run(ctx, cols)
+}
+
+func (o *ingestOptions) resolveMode() (ingest.Mode, error) {
+	switch {
+	case o.demo:
+		return ingest.Replay, nil
+	case o.record != "" && o.replay != "":
+		return "", usageError{errors.New("--record and --replay exclude each other")}
+	case o.record != "":
+		return ingest.Record, nil
+	case o.replay != "":
+		return ingest.Replay, nil
+	case o.mode == "":
+		return ingest.Live, nil
+	}
+	m, err := ingest.ParseMode(o.mode)
+	if err != nil {
+		return "", usageError{err}
+	}
+	if m == ingest.Replay {
+		return "", usageError{errors.New("replay mode needs --replay PATH or --demo")}
+	}
+	return m, nil
+}
+
+func userAgent(cfg ingest.Config) string {
+	if cfg.Politeness.UserAgent != "" {
+		return cfg.Politeness.UserAgent
+	}
+	return ingest.DefaultUserAgent
+}
+
+// transport builds one web collector's transport from the politeness
+// config and the mode. In demo mode the collector's bundled WARC is copied
+// out of the binary to a temporary file the replay reads.
+func (a *app) transport(cfg ingest.Config, c ingest.Collector, e ingest.Entry, mode ingest.Mode, o *ingestOptions) (http.RoundTripper, io.Closer, error) {
+	name := c.Info().Name
+	pol, err := cfg.SourcePoliteness(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	tc := transport.Config{
+		Mode: transport.Mode(mode), UserAgent: userAgent(cfg), RespectRobots: true,
+		MaxRetries: pol.MaxRetries, MaxBodyBytes: pol.MaxBodyBytes,
+		Delay: pol.Delay.Duration, Timeout: pol.Timeout.Duration, Logger: a.logger(),
+	}
+	if pol.RespectRobots != nil {
+		tc.RespectRobots = *pol.RespectRobots
+	}
+	var cleanup func()
+	switch {
+	case o.demo:
+		path, done, err := extractRecording(e.Recording, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		tc.WARCPath, cleanup = path, done
+	case mode == ingest.Replay:
+		if st, err := os.Stat(o.replay); err == nil && st.IsDir() && !hasWARC(o.replay) {
+			tc.ReplayDir = o.replay
+		} else {
+			tc.WARCPath = o.replay
+		}
+	case mode == ingest.Record:
+		if err := os.MkdirAll(o.record, 0o755); err != nil {
+			return nil, nil, fmt.Errorf("record dir: %w", err)
+		}
+		tc.WARCPath = filepath.Join(o.record, fmt.Sprintf("%s-%s.warc.gz", name, time.Now().UTC().Format("20060102T150405Z")))
+	}
+	t, err := transport.New(tc)
+	if err != nil {
+		if cleanup != nil {
+			cleanup()
+		}
+		return nil, nil, err
+	}
+	return t, closerFunc(func() error {
+		err := t.Close()
+		if cleanup != nil {
+			cleanup()
+		}
+		return err
+	}), nil
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
+
+func hasWARC(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.warc*"))
+	return len(m) > 0
+}
+
+func extractRecording(fsys fs.FS, name string) (string, func(), error) {
+	if fsys == nil {
+		return "", nil, fmt.Errorf("source %s has no bundled recording", name)
+	}
+	b, err := fs.ReadFile(fsys, "recording.warc.gz")
+	if err != nil {
+		return "", nil, fmt.Errorf("source %s: bundled recording: %w", name, err)
+	}
+	dir, err := os.MkdirTemp("", "gwanmun-replay-")
+	if err != nil {
+		return "", nil, err
+	}
+	p := filepath.Join(dir, name+".warc.gz")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return p, func() { os.RemoveAll(dir) }, nil
+}
+
+// reportSummary prints the run summary: a table on a terminal, one JSON
+// line otherwise (cron mails stay short), and turns a partial run into
+// exit code 3.
+func reportSummary(a *app, sum ingest.Summary) error {
+	p := printer{w: a.stdout}
+	if isTerminal(a.stdout) {
+		fmt.Fprintf(a.stdout, "run %s: %s — %d rows in %d files (%d files unchanged)\n",
+			sum.RunID, sum.Status, sum.RowsWritten, sum.FilesWritten, sum.FilesSkipped)
+		for _, c := range sum.Collectors {
+			fmt.Fprintf(a.stdout, "  %-14s %-8s emitted %d, written %d, rejected %d, requests %d\n",
+				c.Collector, c.Status, c.RowsEmitted, c.RowsWritten, c.RowsRejected, c.Requests)
+			for _, e := range c.Errors {
+				fmt.Fprintf(a.stdout, "      ! %s\n", e)
+			}
+		}
+	} else if err := p.line(sum); err != nil {
+		return err
+	}
+	switch sum.Status {
+	case ingest.StatusFailed:
+		return errors.New("every source failed")
+	case ingest.StatusPartial:
+		return errPartial
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gwanmun/gwanmun/analysis"
+)
+
+type sourcesOptions struct{ json bool }
+
+// sourceStatus is one row of `gwanmun sources`.
+type sourceStatus struct {
+	Name        string     `json:"name"`
+	Kind        string     `json:"kind"`
+	Version     string     `json:"version"`
+	Dataset     string     `json:"dataset"`
+	Datasets    []string   `json:"datasets"`
+	URL         string     `json:"url"`
+	Mode        string     `json:"mode"`
+	Enabled     bool       `json:"enabled"`
+	Recording   bool       `json:"bundled_recording"`
+	LastRun     *time.Time `json:"last_run"`
+	LastStatus  string     `json:"last_status,omitempty"`
+	LastRows    int64      `json:"last_rows_emitted"`
+	LastSuccess *time.Time `json:"last_success"`
+	Health      string     `json:"health"`
+	Estimator   string     `json:"estimator,omitempty"`
+}
+
+func newSourcesCmd(a *app) *cobra.Command {
+	o := &sourcesOptions{}
+	c := &cobra.Command{
+		Use:   "sources",
+		Short: "List collectors with their last run and health",
+		Long: `List every collector: what it collects, from where, in which mode it last ran and
+how healthy it is. Health is "ok", "failing" (last run failed), "degraded" (last
+run partial), "quiet" (last run emitted no rows where an earlier one did) or
+"never run".`,
+		Example: `  gwanmun sources
+  gwanmun sources --json | jq '.[] | select(.health != "ok")'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSources(cmd.Context(), a, o) },
+	}
+	c.Flags().BoolVar(&o.json, "json", false, "output a JSON array")
+	return c
+}
+
+func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
+	cfg, err := a.config()
+	if err != nil {
+		return usageError{err}
+	}
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hist, err := runHistory(ctx, db)
+	if err != nil {
+		return err
+	}
+	var out []sourceStatus
+	for _, n := range a.registry.Names() {
+		e, _ := a.registry.Get(n)
+		sc, err := cfg.Source(n)
+		if err != nil {
+			return usageError{err}
+		}
+		col, err := e.New(sc)
+		if err != nil {
+			return fmt.Errorf("source %s: %w", n, err)
+		}
+		info := col.Info()
+		st := sourceStatus{
+			Name: n, Kind: info.Kind, Version: info.Version, Datasets: info.Datasets, URL: info.URL,
+			Enabled: sc.Enabled, Recording: e.Recording != nil, Health: "never run", Estimator: info.Estimator,
+			Mode: "live",
+		}
+		if info.Kind != "web" {
+			st.Mode = "embedded"
+		}
+		if len(info.Datasets) > 0 {
+			st.Dataset = info.Datasets[0]
+		}
+		if h, ok := hist[n]; ok {
+			st.LastRun, st.LastStatus, st.LastRows, st.Mode = &h.last, h.status, h.rows, h.mode
+			if !h.lastSuccess.IsZero() {
+				st.LastSuccess = &h.lastSuccess
+			}
+			st.Health = h.health()
+		}
+		out = append(out, st)
+	}
+	p := printer{w: a.stdout}
+	if o.json {
+		return p.json(out)
+	}
+	t := &analysis.Table{Columns: []string{"name", "kind", "dataset", "mode", "last_run", "status", "rows", "health", "url"}}
+	for _, s := range out {
+		var last any
+		if s.LastRun != nil {
+			last = s.LastRun.Format("2006-01-02 15:04Z")
+		}
+		t.Rows = append(t.Rows, []any{s.Name, s.Kind, s.Dataset, s.Mode, last, s.LastStatus, s.LastRows, s.Health, s.URL})
+	}
+	return p.table(t)
+}
+
+type history struct {
+	last, lastSuccess time.Time
+	status, mode      string
+	rows, everRows    int64
+}
+
+func (h history) health() string {
+	switch {
+	case h.status == "failed":
+		return "failing"
+	case h.rows == 0 && h.everRows > 0:
+		return "quiet"
+	case h.status == "partial":
+		return "degraded"
+	}
+	return "ok"
+}
+
+func runHistory(ctx context.Context, db *analysis.DB) (map[string]history, error) {
+	t, err := db.Query(ctx, `
+SELECT collector,
+       arg_max(started_at, started_at) AS last,
+       arg_max(status, started_at) AS status,
+       arg_max(mode, started_at) AS mode,
+       arg_max(rows_emitted, started_at) AS rows,
+       max(started_at) FILTER (WHERE status <> 'failed') AS last_success,
+       max(rows_emitted) FILTER (WHERE started_at < (SELECT max(started_at) FROM runs r2 WHERE r2.collector = runs.collector)) AS ever_rows
+FROM runs GROUP BY collector`)
+	if err != nil {
+		return nil, fmt.Errorf("read run ledger: %w", err)
+	}
+	out := map[string]history{}
+	for _, r := range t.Records() {
+		h := history{status: fmt.Sprint(r["status"]), mode: fmt.Sprint(r["mode"])}
+		h.last, _ = r["last"].(time.Time)
+		h.lastSuccess, _ = r["last_success"].(time.Time)
+		h.rows, _ = r["rows"].(int64)
+		h.everRows, _ = r["ever_rows"].(int64)
+		out[fmt.Sprint(r["collector"])] = h
+	}
+	return out, nil
+}

@@ -1,0 +1,75 @@
+// Command gwanmun measures how much of a country's digital life runs
+// through one gateway app: it ingests cited evidence into a Parquet lake,
+// analyses it with DuckDB and renders self-contained reports.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gwanmun/gwanmun/ingest/all"
+	"github.com/gwanmun/gwanmun/ingest/lake"
+)
+
+// Exit codes, decided here and nowhere else.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitPartial     = 3
+	exitLocked      = 4
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(execute(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// execute runs the CLI and maps the outcome to an exit code; tests call it.
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(all.Registry(), stdout, stderr)
+	root := newRootCmd(app)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	code := exitCode(ctx, err)
+	if err != nil && !errors.Is(err, errPartial) {
+		fmt.Fprintf(stderr, "gwanmun: %v\n", err)
+		if code == exitUsage {
+			fmt.Fprintln(stderr, "Run 'gwanmun --help' for usage.")
+		}
+	}
+	return code
+}
+
+// errPartial means the command did its job but some sources failed.
+var errPartial = errors.New("finished with errors in some sources")
+
+type usageError struct{ error }
+
+func (u usageError) Unwrap() error { return u.error }
+
+func exitCode(ctx context.Context, err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, errPartial):
+		return exitPartial
+	case errors.Is(err, lake.ErrLocked):
+		return exitLocked
+	}
+	return exitFailure
+}
