@@ -170,7 +170,9 @@ func outageSection(ctx context.Context, db *analysis.DB, b *builder, lang string
 	}
 	recs := t.Records()
 	// Shortest at the top reads like a restoration timeline.
-	sort.SliceStable(recs, func(i, j int) bool { return num(recs[i]["hours_to_full_restore"]) < num(recs[j]["hours_to_full_restore"]) })
+	sort.SliceStable(recs, func(i, j int) bool {
+		return num(recs[i]["hours_to_full_restore"]) < num(recs[j]["hours_to_full_restore"])
+	})
 	var cats []string
 	var first, rest []opts.BarData
 	for _, r := range recs {

@@ -29,6 +29,10 @@ import (
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
+// crashPoint lets the crash tests kill the process at the two moments that
+// matter: files staged but not committed, and committed but not published.
+var crashPoint = func(string) {}
+
 // MaxRowGroup bounds a Parquet row group so readers can stream large files.
 const MaxRowGroup = 64 * 1024
 
@@ -191,10 +195,12 @@ func (t *Txn) Commit(collectors []string) (schema.Manifest, error) {
 	if err != nil {
 		return m, err
 	}
+	crashPoint("staged")
 	dir := filepath.Join(t.lake.Dir, schema.ManifestDir)
 	if err := writeFileAtomic(filepath.Join(dir, t.runID+".json"), b); err != nil {
 		return m, fmt.Errorf("commit manifest: %w", err)
 	}
+	crashPoint("committed")
 	if err := t.lake.publish(m); err != nil {
 		return m, err
 	}

@@ -49,7 +49,7 @@ var seedCategories = map[string]string{
 // entry point) and to the node that services reached through it depend on.
 var gateways = map[string]struct {
 	gateway, node, kind string
-	thirdParty         bool
+	thirdParty          bool
 }{
 	"KakaoTalk":                {"kakao", "kakaotalk", "gateway", false},
 	"Kakao Account":            {"kakao", "kakao_account", "account", false},
