@@ -1,0 +1,62 @@
+package ingest
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func TestExampleConfigParses(t *testing.T) {
+	b, err := os.ReadFile("../sources.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseConfig(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Lake != "data/lake" || c.Politeness.Delay.Duration != time.Second || c.Politeness.MaxRetries != 4 {
+		t.Fatalf("config = %+v", c)
+	}
+	sc, err := c.Source("seed")
+	if err != nil || !sc.Enabled {
+		t.Fatalf("seed source = %+v, %v", sc, err)
+	}
+}
+
+func TestSourceOverridesAndUnknownKeys(t *testing.T) {
+	c, err := ParseConfig([]byte(`
+[politeness]
+delay = "2s"
+[sources.wiki]
+enabled = false
+url = ["https://mirror.example/a", "file:///tmp/b"]
+table_class = "wikitable"
+[sources.wiki.politeness]
+delay = "10s"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := c.Source("wiki")
+	if err != nil || sc.Enabled || len(sc.URLs) != 2 {
+		t.Fatalf("source = %+v, %v", sc, err)
+	}
+	var own struct {
+		TableClass string `toml:"table_class"`
+	}
+	if err := sc.Decode(&own); err != nil || own.TableClass != "wikitable" {
+		t.Fatalf("decode = %+v, %v", own, err)
+	}
+	var strict struct{}
+	if err := sc.Decode(&strict); err == nil {
+		t.Fatal("an unknown key must be an error, not a silent default")
+	}
+	p, err := c.SourcePoliteness("wiki")
+	if err != nil || p.Delay.Duration != 10*time.Second {
+		t.Fatalf("politeness = %+v, %v", p, err)
+	}
+	if _, err := ParseConfig([]byte("[politenes]\ndelay='1s'")); err == nil {
+		t.Fatal("a misspelt table must be an error")
+	}
+}
