@@ -1,0 +1,195 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/temoto/robotstxt"
+)
+
+// host is the politeness state of one origin (scheme://host:port, the unit
+// robots.txt applies to). Its fields are guarded by sem.
+type host struct {
+	sem    chan struct{} // one request in flight per host
+	last   time.Time     // when the last request was sent
+	delay  time.Duration // Config.Delay, raised by Crawl-delay
+	robots *robotstxt.RobotsData
+	loaded bool // robots looked up; robots may still be nil in replay
+}
+
+func (t *Transport) host(u *url.URL) *host {
+	key := strings.ToLower(u.Scheme + "://" + u.Host)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h, ok := t.hosts[key]
+	if !ok {
+		h = &host{sem: make(chan struct{}, 1), delay: t.cfg.Delay}
+		t.hosts[key] = h
+	}
+	return h
+}
+
+func (h *host) acquire(ctx context.Context) error {
+	select {
+	case h.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *host) release() { <-h.sem }
+
+// pace waits until h.delay has passed since the last request to h.
+func (t *Transport) pace(ctx context.Context, h *host) error {
+	if !h.last.IsZero() {
+		if wait := h.last.Add(h.delay).Sub(t.cfg.Now()); wait > 0 {
+			if err := t.cfg.Sleep(ctx, wait); err != nil {
+				return err
+			}
+		}
+	}
+	h.last = t.cfg.Now()
+	return nil
+}
+
+// exchange is one response, fully read, as recorded or replayed.
+type exchange struct {
+	status     int
+	statusText string // "200 OK"
+	header     http.Header
+	body       []byte // identity-encoded, original charset
+	recordID   string // WARC-Record-ID, "<urn:uuid:...>"
+	fetchedAt  time.Time
+}
+
+// fetch sends req to h with retries. When it gives up on a response it
+// returns that last exchange along with the error; robots.txt needs its status.
+func (t *Transport) fetch(ctx context.Context, h *host, req *http.Request, body []byte) (*exchange, error) {
+	for attempt := 0; ; attempt++ {
+		if err := t.pace(ctx, h); err != nil {
+			return nil, fmt.Errorf("%s %q: %w", req.Method, req.URL, err)
+		}
+		ex, err := t.attempt(ctx, req, body)
+		reason, retry := shouldRetry(ctx, ex, err)
+		if !retry {
+			return ex, err
+		}
+		if attempt == t.cfg.MaxRetries {
+			return ex, fmt.Errorf("%s %q: %w after %d retries, last: %s", req.Method, req.URL, ErrRetriesExhausted, attempt, reason)
+		}
+		wait := t.backoff(attempt)
+		if ra, ok := t.retryAfter(ex); ok {
+			if limit := 5 * t.cfg.BackoffMax; ra > limit {
+				return ex, fmt.Errorf("%s %q: %w: server asks for %v, more than 5×BackoffMax (%v)", req.Method, req.URL, ErrRetryAfterTooLong, ra, limit)
+			}
+			wait = ra
+		}
+		t.log.Info("retrying", "url", req.URL.String(), "reason", reason, "wait", wait, "retry", attempt+1)
+		t.count(func(s *Stats) { s.Retries++ })
+		if err := t.cfg.Sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s %q: %w", req.Method, req.URL, err)
+		}
+	}
+}
+
+// attempt is a single request, its body read in full under the caps.
+func (t *Transport) attempt(ctx context.Context, req *http.Request, body []byte) (*exchange, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	defer cancel()
+	out := req.Clone(ctx)
+	out.URL.Fragment, out.URL.RawFragment = "", ""
+	out.Header.Set("User-Agent", t.cfg.UserAgent)
+	// Without it Go's transport asks for gzip and decodes it itself, so the
+	// body is identity-encoded and the size cap applies after decoding.
+	out.Header.Del("Accept-Encoding")
+	out.Body, out.GetBody, out.ContentLength = nil, nil, 0
+	if len(body) > 0 {
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		out.ContentLength = int64(len(body))
+	}
+
+	start := t.cfg.Now()
+	resp, err := t.cfg.Base.RoundTrip(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	t.count(func(s *Stats) { s.ByStatus[resp.StatusCode]++ })
+	header := resp.Header.Clone()
+	payload, err := readBody(resp.Body, header, t.cfg.MaxBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", req.Method, req.URL, err)
+	}
+	t.count(func(s *Stats) { s.Bytes += int64(len(payload)) })
+	ex := &exchange{status: resp.StatusCode, statusText: resp.Status, header: header, body: payload, fetchedAt: start}
+	if t.warc != nil {
+		if ex.recordID, err = t.warc.write(out, body, ex); err != nil {
+			return nil, fmt.Errorf("%s %q: record: %w", req.Method, req.URL, err)
+		}
+	}
+	return ex, nil
+}
+
+func shouldRetry(ctx context.Context, ex *exchange, err error) (reason string, retry bool) {
+	switch {
+	case ctx.Err() != nil: // the caller gave up, not the server
+		return "", false
+	case err != nil:
+		return err.Error(), transient(err)
+	case ex.status == http.StatusTooManyRequests || ex.status >= 500:
+		return "status " + ex.statusText, true
+	}
+	return "", false
+}
+
+// transient reports timeouts and dropped connections.
+func transient(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout()) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// backoff is exponential with full jitter: uniform in [0, min(max, base·2^n)).
+func (t *Transport) backoff(attempt int) time.Duration {
+	ceil := t.cfg.BackoffMax
+	if attempt < 32 {
+		ceil = min(ceil, t.cfg.BackoffBase<<attempt)
+	}
+	if ceil <= 0 {
+		return 0
+	}
+	return rand.N(ceil)
+}
+
+// retryAfter parses Retry-After as delay-seconds or an HTTP date.
+func (t *Transport) retryAfter(ex *exchange) (time.Duration, bool) {
+	if ex == nil {
+		return 0, false
+	}
+	v := strings.TrimSpace(ex.header.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
+		return time.Duration(min(secs, 1<<32)) * time.Second, true // cap: no overflow
+	}
+	if when, err := http.ParseTime(v); err == nil {
+		return max(when.Sub(t.cfg.Now()), 0), true
+	}
+	return 0, false
+}
