@@ -3,12 +3,37 @@ package all
 
 import (
 	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/appranking"
+	"github.com/gwanmun/gwanmun/ingest/appstore"
+	"github.com/gwanmun/gwanmun/ingest/article"
+	"github.com/gwanmun/gwanmun/ingest/gdelt"
+	"github.com/gwanmun/gwanmun/ingest/irrelease"
+	"github.com/gwanmun/gwanmun/ingest/loginevidence"
+	"github.com/gwanmun/gwanmun/ingest/navernews"
+	"github.com/gwanmun/gwanmun/ingest/rss"
 	"github.com/gwanmun/gwanmun/ingest/seed"
+	"github.com/gwanmun/gwanmun/ingest/servicedir"
+	"github.com/gwanmun/gwanmun/ingest/statuspage"
+	"github.com/gwanmun/gwanmun/ingest/wikitable"
 )
 
 // Registry returns every collector; the CLI receives it as a value.
 func Registry() *ingest.Registry {
 	r := ingest.NewRegistry()
 	r.Add(seed.Entry())
+	// MAU figures
+	r.Add(wikitable.Entry())
+	r.Add(irrelease.Entry())
+	r.Add(appranking.Entry())
+	// service listings and dependency evidence
+	r.Add(servicedir.Entry())
+	r.Add(appstore.Entry())
+	r.Add(loginevidence.Entry())
+	// outage news and incident records
+	r.Add(rss.Entry())
+	r.Add(gdelt.Entry())
+	r.Add(navernews.Entry())
+	r.Add(article.Entry())
+	r.Add(statuspage.Entry())
 	return r
 }

@@ -59,6 +59,30 @@ var gateways = map[string]struct {
 	"Naver ID":                 {"naver", "naver_id", "account", false},
 }
 
+// canonicalIDs renames derived slugs to the ids the web collectors and the
+// outage timeline use, so services, dependencies and incidents join.
+var canonicalIDs = map[string]string{
+	"kakao/gift": "kakaotalk_gift", "kakao/kakaotalk_channel": "talk_channel", "kakao/kakao_map": "kakaomap",
+	"kakao/taxi": "kakao_t", "kakao/kakaotv": "kakao_tv", "kakao/kakao_style": "zigzag",
+	"kakao/wallet_digital_id": "kakaotalk_wallet", "kakao/portal": "daum", "kakao/보이스톡_페이스톡": "kakaotalk_voice_call",
+	"kakao/이미지_동영상_파일_전송": "kakaotalk_media", "kakao/푸시메시지": "kakaotalk_push", "kakao/프로필_편집": "kakaotalk_profile",
+	"kakao/이모티콘_스토어_이모티콘_플러스": "kakao_emoticon_store", "kakao/이모티콘_검색": "kakao_emoticon_search",
+	"kakao/주문하기_order": "kakaotalk_order", "kakao/챗봇_서비스": "kakao_chatbot", "kakao/비즈플러그인": "kakao_bizplugin",
+	"kakao/카카오_뮤직": "kakao_music", "kakao/kakao_t_driver_apps_택시기사": "kakao_t_driver",
+	"kakao/alimtalk_notifications_from_businesses_g": "alimtalk", "kakao/notice": "kakaotalk_notice",
+	"kakao/in_chat_remittance": "kakaopay_remittance", "kakao/pay_menu_in_더보기": "kakaopay_menu",
+	"naver/search": "naver_search", "naver/news": "naver_news", "naver/knowledgein": "naver_kin",
+	"naver/contacts": "naver_contacts", "naver/memo": "naver_memo", "naver/personal_cloud": "naver_mybox",
+	"naver/chzzk_game_streaming": "chzzk", "naver/vibe_music_streaming": "vibe", "naver/band_group_community": "band",
+	"naver/series_on": "naver_series_on", "naver/my_place_receipt_reviews": "naver_myplace",
+	"naver/shopping_live": "naver_shopping_live", "naver/naver_works_collaboration": "naver_works",
+	"naver/line_messenger": "line", "naver/zepeto_avatar_metaverse_sns": "zepeto",
+	"naver/네이버_아이디로_로그인_네아로_naver_login_for_third_p": "naver_login",
+	"naver/e_g_baemin": "naver_pay_merchants", "naver/covid_19_leftover_vaccine_booking_via_na": "naver_vaccine_booking",
+	"naver/qr_table_ordering_payment": "naver_qr_order", "naver/limited_edition_resale_platform": "kream",
+	"naver/account_aggregation_via_naver_pay": "naver_mydata", "naver/naver_plus_paid_membership": "naver_plus",
+}
+
 var parenEnglish = regexp.MustCompile(`\(([A-Za-z][^()]*)\)\s*$`)
 
 // serviceID derives a stable slug: the English name in trailing
@@ -169,6 +193,9 @@ func (c *Collector) services(s *ingest.Session, _ platformIndex) error {
 			}
 			svcName := t.get(r, "service")
 			id := serviceID(svcName)
+			if c, ok := canonicalIDs[g.gateway+"/"+id]; ok {
+				id = c
+			}
 			ko, en := splitName(svcName)
 			raw := t.get(r, "account_linked")
 			url := t.get(r, "source_url")

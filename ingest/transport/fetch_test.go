@@ -213,7 +213,11 @@ func TestCallerCancelIsNotRetried(t *testing.T) {
 	})
 	tr := newTransport(t, cfg)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://example.kr/", nil)
-	if _, err := tr.RoundTrip(req); !errors.Is(err, context.Canceled) || calls != 1 {
+	resp, err := tr.RoundTrip(req)
+	if err == nil {
+		resp.Body.Close()
+	}
+	if !errors.Is(err, context.Canceled) || calls != 1 {
 		t.Errorf("err = %v after %d calls, want context.Canceled after 1", err, calls)
 	}
 }
@@ -299,9 +303,11 @@ func TestRequestBodyIsResentOnRetry(t *testing.T) {
 	})
 	tr := newTransport(t, cfg)
 	req, _ := http.NewRequest(http.MethodPost, "https://example.kr/search", strings.NewReader("q=먹통&page=2"))
-	if _, err := tr.RoundTrip(req); err != nil {
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
 		t.Fatal(err)
 	}
+	resp.Body.Close()
 	if want := []string{"q=먹통&page=2", "q=먹통&page=2"}; !slices.Equal(bodies, want) {
 		t.Errorf("bodies sent = %q, want %q", bodies, want)
 	}

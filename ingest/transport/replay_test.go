@@ -148,6 +148,7 @@ func TestReplayKeepsPOSTsApart(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
+		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
 		return string(b), nil
 	}
