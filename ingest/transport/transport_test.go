@@ -1,11 +1,15 @@
 package transport
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -267,5 +271,48 @@ func TestClosedTransportRefuses(t *testing.T) {
 	}
 	if got := tr.Stats(); got.Requests != 1 || got.Errors != 1 {
 		t.Errorf("stats = %+v, want 1 request, 1 error", got)
+	}
+}
+
+func TestRecordRedactsSecretHeaders(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Naver-Client-Secret") != "s3cr3t-value" {
+			t.Errorf("the secret must still reach the server")
+		}
+		fmt.Fprint(w, `{"items":[]}`)
+	}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "rec.warc.gz")
+	tr, err := New(Config{Mode: ModeRecord, WARCPath: path, UserAgent: "test", AllowZeroDelay: true, Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/v1/search/news.json", nil)
+	req.Header.Set("X-Naver-Client-Id", "my-client-id")
+	req.Header.Set("X-Naver-Client-Secret", "s3cr3t-value")
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := tr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var all bytes.Buffer
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(&all, zr) // gzip members are read as one stream
+	if bytes.Contains(all.Bytes(), []byte("s3cr3t-value")) || bytes.Contains(all.Bytes(), []byte("my-client-id")) {
+		t.Fatal("the WARC holds the API credentials")
+	}
+	if !bytes.Contains(all.Bytes(), []byte("X-Naver-Client-Secret: REDACTED")) {
+		t.Fatal("the request record should show the header was redacted")
 	}
 }

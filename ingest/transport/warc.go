@@ -54,7 +54,7 @@ func (w *warcWriter) write(req *http.Request, reqBody []byte, ex *exchange) (str
 	}
 	var reqBlock bytes.Buffer
 	fmt.Fprintf(&reqBlock, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), hostHeader)
-	_ = req.Header.Write(&reqBlock)
+	_ = redacted(req.Header).Write(&reqBlock)
 	reqBlock.WriteString("\r\n")
 	reqBlock.Write(reqBody)
 
@@ -125,3 +125,18 @@ func (w *warcWriter) Close() error {
 }
 
 func newRecordID() string { return "<urn:uuid:" + uuid.NewString() + ">" }
+
+// secretHeaders never reach an archive: WARC files are shared with
+// reviewers, and API keys travel in these request headers.
+var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Naver-Client-Id", "X-Naver-Client-Secret", "X-Api-Key"}
+
+// redacted returns a copy of h with secret values replaced.
+func redacted(h http.Header) http.Header {
+	out := h.Clone()
+	for _, k := range secretHeaders {
+		if out.Get(k) != "" {
+			out.Set(k, "REDACTED")
+		}
+	}
+	return out
+}
