@@ -14,21 +14,34 @@ type sourcesOptions struct{ json bool }
 
 // sourceStatus is one row of `gwanmun sources`.
 type sourceStatus struct {
-	Name        string     `json:"name"`
-	Kind        string     `json:"kind"`
-	Version     string     `json:"version"`
-	Dataset     string     `json:"dataset"`
-	Datasets    []string   `json:"datasets"`
-	URL         string     `json:"url"`
-	Mode        string     `json:"mode"`
-	Enabled     bool       `json:"enabled"`
-	Recording   bool       `json:"bundled_recording"`
-	LastRun     *time.Time `json:"last_run"`
-	LastStatus  string     `json:"last_status,omitempty"`
-	LastRows    int64      `json:"last_rows_emitted"`
-	LastSuccess *time.Time `json:"last_success"`
-	Health      string     `json:"health"`
-	Estimator   string     `json:"estimator,omitempty"`
+	Name        string       `json:"name"`
+	Kind        string       `json:"kind"`
+	Version     string       `json:"version"`
+	Dataset     string       `json:"dataset"`
+	Datasets    []string     `json:"datasets"`
+	URL         string       `json:"url"`
+	Mode        string       `json:"mode"`
+	Enabled     bool         `json:"enabled"`
+	Recording   bool         `json:"bundled_recording"`
+	LastRun     *time.Time   `json:"last_run"`
+	LastStatus  string       `json:"last_status,omitempty"`
+	LastRows    int64        `json:"last_rows_emitted"`
+	LastSuccess *time.Time   `json:"last_success"`
+	Health      string       `json:"health"`
+	Estimator   string       `json:"estimator,omitempty"`
+	Feeds       []feedStatus `json:"feeds,omitempty"`
+}
+
+// feedStatus is the coverage of one feed or query of a news collector, so a
+// feed that silently stopped shows up before a paper notices the gap.
+type feedStatus struct {
+	Feed           string     `json:"feed"`
+	Items          int64      `json:"items"`
+	DaysWithItems  int64      `json:"days_with_items"`
+	FirstPublished *time.Time `json:"first_published"`
+	LastPublished  *time.Time `json:"last_published"`
+	LastFetched    *time.Time `json:"last_fetched"`
+	Health         string     `json:"health"`
 }
 
 func newSourcesCmd(a *app) *cobra.Command {
@@ -63,6 +76,10 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 	if err != nil {
 		return err
 	}
+	feeds, err := feedCoverage(ctx, db)
+	if err != nil {
+		return err
+	}
 	var out []sourceStatus
 	for _, n := range a.registry.Names() {
 		e, _ := a.registry.Get(n)
@@ -92,6 +109,12 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 				st.LastSuccess = &h.lastSuccess
 			}
 			st.Health = h.health()
+		}
+		st.Feeds = feeds[n]
+		for _, f := range st.Feeds {
+			if f.Health == "quiet" && st.Health == "ok" {
+				st.Health = "degraded"
+			}
 		}
 		out = append(out, st)
 	}
@@ -149,6 +172,48 @@ FROM runs GROUP BY collector`)
 		h.rows, _ = r["rows"].(int64)
 		h.everRows, _ = r["ever_rows"].(int64)
 		out[fmt.Sprint(r["collector"])] = h
+	}
+	return out, nil
+}
+
+// feedCoverage counts articles per collector and feed (RSS feed URL, or the
+// query for API sources). A feed whose newest item was fetched more than a
+// day before its collector's newest item is "quiet".
+func feedCoverage(ctx context.Context, db *analysis.DB) (map[string][]feedStatus, error) {
+	t, err := db.Query(ctx, `
+WITH items AS (
+    SELECT collector, unnest(string_split(CASE WHEN source_type = 'rss' OR coalesce(query, '') = '' THEN feed ELSE query END, ',')) AS feed,
+           article_id, published_at, fetched_at
+    FROM news_all
+),
+per_feed AS (
+    SELECT collector, feed, count(DISTINCT article_id) AS items,
+           count(DISTINCT CAST(published_at AS DATE)) AS days,
+           min(published_at) AS first_pub, max(published_at) AS last_pub, max(fetched_at) AS last_fetch
+    FROM items WHERE feed <> '' GROUP BY ALL
+)
+SELECT *, last_fetch < max(last_fetch) OVER (PARTITION BY collector) - INTERVAL 1 DAY AS quiet
+FROM per_feed ORDER BY collector, feed`)
+	if err != nil {
+		return nil, fmt.Errorf("feed coverage: %w", err)
+	}
+	out := map[string][]feedStatus{}
+	tm := func(v any) *time.Time {
+		if x, ok := v.(time.Time); ok {
+			return &x
+		}
+		return nil
+	}
+	for _, r := range t.Records() {
+		f := feedStatus{Feed: fmt.Sprint(r["feed"]), FirstPublished: tm(r["first_pub"]),
+			LastPublished: tm(r["last_pub"]), LastFetched: tm(r["last_fetch"]), Health: "ok"}
+		f.Items, _ = r["items"].(int64)
+		f.DaysWithItems, _ = r["days"].(int64)
+		if q, _ := r["quiet"].(bool); q {
+			f.Health = "quiet"
+		}
+		c := fmt.Sprint(r["collector"])
+		out[c] = append(out[c], f)
 	}
 	return out, nil
 }
