@@ -19,35 +19,86 @@ type Param struct {
 	Name, Default, Doc string
 }
 
-// Analysis is one .sql file and what it needs.
+// Analysis is one question answered over the lake: a .sql file named
+// after it, and for what SQL does badly (fits, bootstraps, graph measures)
+// a Compute step in Go.
 type Analysis struct {
 	Name   string
 	Title  string
 	Doc    string
 	Params []Param
+	// Uses names other analyses whose queries this one reads as CTEs of
+	// the same name, so a result is computed one way only.
+	Uses []string
+	// Compute, when set, produces the table instead of the SQL; it gets
+	// every parameter, defaults filled in.
+	Compute func(ctx context.Context, db *DB, params map[string]string) (*Table, error)
 }
 
 // Catalog lists every analysis, in report order.
 var Catalog = []Analysis{
-	{Name: "mau_trend", Title: "MAU trend by platform and estimator",
-		Doc: "Monthly active users per platform, one series per estimator and source.",
-		Params: []Param{
-			{Name: "platform", Default: "", Doc: "platform id, empty for all"},
-			{Name: "country", Default: "", Doc: "country code (KR, WORLD), empty for all"},
-		}},
-	{Name: "concentration", Title: "Market concentration (HHI, CR-n)",
-		Doc: "Shares, HHI, CR1/CR3/CR4 and effective number of platforms per market and period, with DOJ/FTC 2023 bands.",
-		Params: []Param{
-			{Name: "category", Default: "messenger", Doc: "platform category defining the market"},
-			{Name: "country", Default: "KR", Doc: "country of the market"},
-		}},
-	{Name: "outage_durations", Title: "Outage durations per service",
-		Doc: "Hours from the incident start to first partial and full restoration, per service.",
-		Params: []Param{
-			{Name: "incident", Default: "2022-10-15-pangyo-fire", Doc: "incident id"},
-			{Name: "root", Default: "sk_cc_pangyo", Doc: "service whose start event starts the clock"},
-		}},
+	mauTrend,
+	concentration, concentrationSensitivity, concentrationBootstrap,
+	designation,
+	servicePlatforms, lockin, dependencyCentrality,
+	outageDurations, outageImpact, blastRadius,
+	networkEffectsPoints, networkEffects,
+	newsVolume, newsMentions, newsAttention,
 }
+
+var mauTrend = Analysis{Name: "mau_trend", Title: "MAU trend by platform and estimator",
+	Doc: "Monthly active users per platform, one series per estimator and source.",
+	Params: []Param{
+		{Name: "platform", Default: "", Doc: "platform id, empty for all"},
+		{Name: "country", Default: "", Doc: "country code (KR, WORLD), empty for all"},
+	}}
+
+var outageDurations = Analysis{Name: "outage_durations", Title: "Outage durations per service",
+	Doc: "Hours from the incident start to first partial and full restoration, per service.",
+	Params: []Param{
+		{Name: "incident", Default: "2022-10-15-pangyo-fire", Doc: "incident id"},
+		{Name: "root", Default: "sk_cc_pangyo", Doc: "service whose start event starts the clock"},
+	}}
+
+var designation = Analysis{Name: "designation", Title: "Designation tests (EU DMA, KR disaster management, TBA Art. 22-7)",
+	Doc: "Who crosses which regulatory line in which year, on which data, with the legal citation; " +
+		"legs without data are unknown, and each regime's legs are combined with its own AND/OR.",
+	Params: []Param{
+		{Name: "country", Default: "KR", Doc: "country whose user figures are tested"},
+		{Name: "platform", Default: "", Doc: "platform id, empty for all"},
+		{Name: "dau_mau_ratio", Default: "", Doc: "if set, estimate daily users as MAU × this ratio where no daily figure exists " +
+			"(stated in data_basis); empty: such legs stay unknown"},
+	}}
+
+var servicePlatforms = Analysis{Name: "service_platforms", Title: "Services matched to platforms",
+	Doc: "Which platform (app with user figures) each gateway service is, and on what basis; unmatched services are the gaps " +
+		"in every user-weighted figure (coverage, blast radius, outage impact)."}
+
+var outageImpact = Analysis{Name: "outage_impact", Title: "Outage impact: user-days exposed",
+	Doc: "Per service: hours to first and full restore (outage_durations), daily users before the incident and " +
+		"user-days exposed = daily users × outage days; MAU × a stated DAU/MAU ratio only when the ratio is given.",
+	Uses: []string{"outage_durations", "service_platforms"},
+	Params: []Param{
+		{Name: "incident", Default: "2022-10-15-pangyo-fire", Doc: "incident id"},
+		{Name: "root", Default: "sk_cc_pangyo", Doc: "service whose start event starts the clock"},
+		{Name: "country", Default: "KR", Doc: "country of the user figures"},
+		{Name: "tz", Default: "Asia/Seoul", Doc: "time zone of the incident's local day"},
+		{Name: "dau_mau_ratio", Default: "", Doc: "DAU/MAU ratio for services without a daily figure, printed on every row; " +
+			"empty: their exposure stays unknown"},
+		{Name: "mau_estimator", Default: "panel", Doc: "estimator of the MAU the ratio applies to"},
+	}}
+
+var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a failed node",
+	Doc: "Every service that depends, directly or transitively, on the failed node(s), with its hop distance, " +
+		"what it fails through, and its users where known.",
+	Uses: []string{"service_platforms"},
+	Params: []Param{
+		{Name: "failed", Default: "sk_cc_pangyo", Doc: "failed node id(s), comma-separated (sk_cc_pangyo, kakao_account)"},
+		{Name: "kinds", Default: "", Doc: "dependency kinds to follow, comma-separated; empty for all"},
+		{Name: "country", Default: "KR", Doc: "country of the user figures"},
+		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights the radius"},
+		{Name: "as_of", Default: "2022-10-15", Doc: "date of the user figures (latest within the 12 months before)"},
+	}}
 
 // Lookup finds an analysis by name.
 func Lookup(name string) (Analysis, error) {
@@ -64,64 +115,145 @@ func Lookup(name string) (Analysis, error) {
 	return Analysis{}, fmt.Errorf("unknown analysis %q (known: %s)", name, strings.Join(names, ", "))
 }
 
-// SQL returns the analysis's query text.
+// SQL returns the analysis's query text, with the queries it Uses
+// prepended as CTEs.
 func (a Analysis) SQL() (string, error) {
-	b, err := sqlFiles.ReadFile(path.Join(".", a.Name+".sql"))
+	own, err := readSQL(a.Name)
 	if err != nil {
-		return "", fmt.Errorf("analysis %s: %w", a.Name, err)
+		return "", err
+	}
+	if len(a.Uses) == 0 {
+		return own, nil
+	}
+	ctes := make([]string, len(a.Uses))
+	for i, u := range a.Uses {
+		q, err := readSQL(u)
+		if err != nil {
+			return "", err
+		}
+		ctes[i] = fmt.Sprintf("%s AS (\n%s\n)", u, strings.TrimRight(strings.TrimSpace(stripComments(q)), ";"))
+	}
+	body := strings.TrimSpace(stripComments(own))
+	head := "WITH "
+	switch {
+	case hasPrefixFold(body, "WITH RECURSIVE "):
+		head, body = "WITH RECURSIVE ", body[len("WITH RECURSIVE "):]
+	case hasPrefixFold(body, "WITH "):
+		body = body[len("WITH "):]
+	default:
+		return head + strings.Join(ctes, ",\n") + "\n" + body, nil
+	}
+	return head + strings.Join(ctes, ",\n") + ",\n" + body, nil
+}
+
+func readSQL(name string) (string, error) {
+	b, err := sqlFiles.ReadFile(path.Join(".", name+".sql"))
+	if err != nil {
+		return "", fmt.Errorf("analysis %s: %w", name, err)
 	}
 	return string(b), nil
 }
 
-// Run executes the analysis with its parameters bound; unknown parameter
-// names are an error so a typo does not silently use a default.
-func (d *DB) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
-	q, err := a.SQL()
-	if err != nil {
-		return nil, err
-	}
-	known := map[string]bool{}
-	var args []any
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// resolve fills in defaults; unknown parameter names are an error so a
+// typo does not silently use a default.
+func (a Analysis) resolve(params map[string]string) (map[string]string, error) {
+	out := make(map[string]string, len(a.Params))
 	for _, p := range a.Params {
-		known[p.Name] = true
 		v, ok := params[p.Name]
 		if !ok {
 			v = p.Default
 		}
-		args = append(args, sql.Named(p.Name, v))
+		out[p.Name] = v
 	}
 	for k := range params {
-		if !known[k] {
+		if _, ok := out[k]; !ok {
 			return nil, fmt.Errorf("analysis %s has no parameter %q", a.Name, k)
 		}
 	}
-	t, err := d.Query(ctx, q, args...)
+	return out, nil
+}
+
+func namedArgs(params map[string]string) []any {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = sql.Named(k, params[k])
+	}
+	return args
+}
+
+// Run executes the analysis with its parameters bound.
+func (d *DB) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
+	p, err := a.resolve(params)
+	if err != nil {
+		return nil, err
+	}
+	var t *Table
+	if a.Compute != nil {
+		t, err = a.Compute(ctx, d, p)
+		if t != nil {
+			// Computed values pass the same normalisation as scanned ones:
+			// a NaN (no fit, no baseline) becomes null, not invalid JSON.
+			for _, r := range t.Rows {
+				for i := range r {
+					r[i] = normalize(r[i])
+				}
+			}
+		}
+	} else {
+		t, err = d.runSQL(ctx, a, p)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("analysis %s: %w", a.Name, err)
 	}
 	return t, nil
 }
 
+// runSQL runs the analysis's SQL with resolved parameters; Compute steps
+// use it for the data they post-process.
+func (d *DB) runSQL(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
+	q, err := a.SQL()
+	if err != nil {
+		return nil, err
+	}
+	return d.Query(ctx, q, namedArgs(params)...)
+}
+
 // Export writes an analysis's result to a Parquet file, atomically: DuckDB
 // writes a temporary file that is renamed into place.
 func (d *DB) Export(ctx context.Context, a Analysis, params map[string]string, dst string) error {
+	p, err := a.resolve(params)
+	if err != nil {
+		return err
+	}
+	tmp := dst + ".tmp"
+	if a.Compute != nil {
+		t, err := d.Run(ctx, a, p)
+		if err != nil {
+			return err
+		}
+		if err := d.writeParquet(ctx, t, tmp); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("export %s: %w", a.Name, err)
+		}
+		return os.Rename(tmp, dst)
+	}
 	q, err := a.SQL()
 	if err != nil {
 		return err
 	}
-	var args []any
-	for _, p := range a.Params {
-		v, ok := params[p.Name]
-		if !ok {
-			v = p.Default
-		}
-		args = append(args, sql.Named(p.Name, v))
-	}
-	tmp := dst + ".tmp"
 	body := strings.TrimRight(strings.TrimSpace(stripComments(q)), ";")
 	// COPY's target cannot be a bound parameter; dst is ours, quoted.
 	stmt := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", body, sqlString(tmp))
-	if _, err := d.ExecContext(ctx, stmt, args...); err != nil {
+	if _, err := d.ExecContext(ctx, stmt, namedArgs(p)...); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("export %s: %w", a.Name, err)
 	}

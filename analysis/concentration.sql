@@ -1,51 +1,163 @@
 -- Concentration of a platform market per period.
--- A market is one category in one country, measured by one metric from one
--- source: shares are only comparable within a single measurement, so
--- company figures and panels, or MAU and daily users, are never pooled.
+-- A market is a set of platform categories ($category, comma-separated) in
+-- one country, measured by one metric from one source: shares are only
+-- comparable within a single measurement, so company figures and panels,
+-- or MAU and daily users, are never pooled.
+-- Measures: mau; daily users (daily_users, daily_active_users, each its own
+-- metric); time spent = usage hours, from total_usage_time or, where only
+-- usage_time_per_user is given, minutes per user x daily active users of
+-- the same day and source.
 -- HHI = sum((100*s_i)^2); effective number of platforms = 10000 / HHI.
-WITH obs AS (
-    SELECT m.country, m.period_start, m.period_grain, m.period_label, m.metric,
-           m.estimator, m.source, m.platform_id, m.value
-    FROM mau m
-    JOIN platforms p USING (platform_id)
-    WHERE p.category = $category
+-- Delta HHI is the change from the previous period of the same series,
+-- measured only when both periods observe the same platforms with the same
+-- OS coverage. The guidelines' delta is a merger's, so the delta tests
+-- below read "as if".
+-- Bands:
+--   US Merger Guidelines 2023 s. 2.1 and Horizontal Merger Guidelines 2010
+--   s. 5.3: lines from the thresholds view (us_mg_2023, us_hmg_2010).
+--   EU: Guidelines on the assessment of horizontal mergers, OJ C 31,
+--   5.2.2004, paras 19-20. Not in the seed, so the lines are written here:
+--   HHI < 1000; 1000 <= HHI <= 2000 with delta < 250; HHI > 2000 with
+--   delta < 150 are the safe harbours.
+--   KFTC: MRFTA Art. 6 presumption of dominance (kr_mrfta_dominance): one
+--   firm >= 50%, or the top three >= 75% counting only firms >= 10%.
+-- Reach = users / $internet_users (when given): shares of internet users,
+-- which overlap because users multi-home, so reach is reported beside the
+-- HHI, never inside it.
+WITH params AS (
+    SELECT list_transform(string_split($category, ','), c -> trim(c)) AS categories,
+           CAST(nullif(trim($internet_users), '') AS DOUBLE) AS internet_users
+),
+market_platforms AS (
+    SELECT p.platform_id, p.category FROM platforms p, params
+    WHERE list_contains(params.categories, p.category)
+),
+figures AS (
+    SELECT m.*, mp.category FROM mau m
+    JOIN market_platforms mp USING (platform_id)
+    WHERE m.value IS NOT NULL
       AND m.country = $country
-      AND m.unit = 'persons'
-      AND m.metric IN ('mau', 'daily_users', 'daily_active_users')
       AND NOT list_contains(coalesce(m.flags, []), 'superseded')
+),
+users AS (
+    SELECT country, period_start, period_grain, period_label, metric,
+           CASE WHEN metric = 'mau' THEN 'mau' ELSE 'daily_users' END AS measure,
+           'persons' AS unit, estimator, source, platform_id, category, value, flags, source_url
+    FROM figures
+    WHERE unit = 'persons' AND metric IN ('mau', 'daily_users', 'daily_active_users')
+),
+time_direct AS (
+    SELECT country, period_start, period_grain, period_label, 'usage_time' AS metric, 'time_spent' AS measure,
+           'hours' AS unit, estimator, source, platform_id, category,
+           CASE unit WHEN 'hours' THEN value ELSE value / 60 END AS value, flags, source_url
+    FROM figures
+    WHERE metric = 'total_usage_time' AND unit IN ('hours', 'minutes')
+),
+time_derived AS (
+    SELECT u.country, u.period_start, u.period_grain, u.period_label, 'usage_time' AS metric, 'time_spent' AS measure,
+           'hours' AS unit, u.estimator, u.source, u.platform_id, u.category, u.value * d.value / 60 AS value,
+           list_distinct(list_concat(coalesce(u.flags, []), coalesce(d.flags, []), ['derived_per_user_x_dau'])) AS flags,
+           u.source_url
+    FROM figures u
+    JOIN figures d ON d.platform_id = u.platform_id AND d.period_start = u.period_start
+     AND d.period_grain = u.period_grain AND d.source = u.source
+     AND d.metric IN ('daily_active_users', 'daily_users') AND d.unit = 'persons'
+    WHERE u.metric = 'usage_time_per_user' AND u.unit = 'minutes'
+      AND NOT EXISTS (SELECT 1 FROM time_direct t WHERE t.platform_id = u.platform_id
+                      AND t.period_start = u.period_start AND t.source = u.source)
+    -- One DAU figure per day and source: daily_active_users before daily_users.
+    QUALIFY row_number() OVER (PARTITION BY u.platform_id, u.period_start, u.period_grain, u.source ORDER BY d.metric) = 1
+),
+obs AS (
+    SELECT * FROM users
+    UNION ALL BY NAME SELECT * FROM time_direct
+    UNION ALL BY NAME SELECT * FROM time_derived
 ),
 markets AS (
     SELECT *, value / sum(value) OVER w AS share,
-           row_number() OVER (PARTITION BY country, period_start, period_grain, metric, source ORDER BY value DESC) AS rank,
+           row_number() OVER (PARTITION BY country, period_start, period_grain, metric, source ORDER BY value DESC, platform_id) AS rank,
            count(*) OVER w AS n_platforms
     FROM obs
     WINDOW w AS (PARTITION BY country, period_start, period_grain, metric, source)
 ),
 hhi AS (
     SELECT country, period_start, period_grain, any_value(period_label) AS period_label, metric, estimator, source,
+           any_value(measure) AS measure, any_value(unit) AS unit,
            max(n_platforms) AS n_platforms,
            sum(value) AS total_users,
+           max(value) AS leader_users,
            sum(power(100 * share, 2)) AS hhi,
            max(CASE WHEN rank = 1 THEN share END) AS cr1,
            sum(CASE WHEN rank <= 3 THEN share END) AS cr3,
            sum(CASE WHEN rank <= 4 THEN share END) AS cr4,
-           arg_max(platform_id, value) AS leader
+           coalesce(sum(CASE WHEN rank <= 3 AND share >= 0.10 THEN share END), 0) AS kftc_cr3,
+           arg_max(platform_id, value) AS leader,
+           list(platform_id ORDER BY rank) AS platforms,
+           list(share ORDER BY rank) AS shares,
+           list_sort(list_distinct(list(category))) AS categories_observed,
+           list_sort(list_distinct(flatten(list(coalesce(flags, []))))) AS coverage_flags,
+           list_sort(list_distinct(list(source_url) FILTER (WHERE nullif(source_url, '') IS NOT NULL))) AS sources
     FROM markets
-    GROUP BY ALL
+    GROUP BY country, period_start, period_grain, metric, estimator, source
     HAVING count(*) >= 2
 ),
-bands AS (
-    SELECT max(CASE WHEN metric = 'hhi_high' THEN value END) AS high,
-           max(CASE WHEN metric = 'hhi_moderate' THEN value END) AS moderate,
-           max(CASE WHEN metric = 'delta_hhi' THEN value END) AS delta
-    FROM thresholds WHERE regime_id = 'us_mg_2023'
+lines AS (
+    SELECT max(value) FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'hhi_high') AS mg23_high,
+           max(value) FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'hhi_moderate') AS mg23_moderate,
+           max(value) FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'delta_hhi') AS mg23_delta,
+           max(value) FILTER (WHERE regime_id = 'us_hmg_2010' AND metric = 'hhi_high') AS hmg10_high,
+           max(value) FILTER (WHERE regime_id = 'us_hmg_2010' AND metric = 'hhi_moderate') AS hmg10_moderate,
+           max(value) FILTER (WHERE regime_id = 'us_hmg_2010' AND metric = 'delta_hhi') AS hmg10_delta,
+           max(value) FILTER (WHERE regime_id = 'kr_mrfta_dominance' AND metric = 'cr1') AS kftc_cr1_line,
+           max(value) FILTER (WHERE regime_id = 'kr_mrfta_dominance' AND metric = 'cr3') AS kftc_cr3_line
+    FROM thresholds
+),
+-- A change is only measured between periods observing the same platforms
+-- with the same OS coverage: otherwise it is a change of sample.
+deltas AS (
+    SELECT * EXCLUDE (prev_hhi, prev_label, prev_platforms, prev_android),
+           CASE WHEN prev_platforms = list_sort(platforms) AND prev_android = android_only THEN hhi - prev_hhi END AS delta_hhi,
+           CASE WHEN prev_platforms = list_sort(platforms) AND prev_android = android_only THEN prev_label END AS delta_from
+    FROM (
+        SELECT *, list_contains(coverage_flags, 'android_only') AS android_only,
+               lag(hhi) OVER s AS prev_hhi,
+               lag(period_label) OVER s AS prev_label,
+               lag(list_sort(platforms)) OVER s AS prev_platforms,
+               lag(list_contains(coverage_flags, 'android_only')) OVER s AS prev_android
+        FROM hhi
+        WINDOW s AS (PARTITION BY country, metric, source, period_grain ORDER BY period_start)
+    )
 )
-SELECT h.*,
+SELECT h.country, h.period_start, h.period_grain, h.period_label, h.metric, h.estimator, h.source,
+       h.n_platforms, h.total_users, h.hhi, h.cr1, h.cr3, h.cr4, h.leader,
        10000 / h.hhi AS effective_platforms,
-       h.hhi - lag(h.hhi) OVER (PARTITION BY h.country, h.metric, h.source ORDER BY h.period_start) AS delta_hhi,
-       b.high AS doj_ftc_2023_high,
-       CASE WHEN h.hhi > b.high THEN 'highly concentrated'
-            WHEN h.hhi > b.moderate THEN 'moderately concentrated'
-            ELSE 'unconcentrated' END AS doj_ftc_2023_band
-FROM hhi h, bands b
+       h.delta_hhi,
+       l.mg23_high AS doj_ftc_2023_high,
+       CASE WHEN l.mg23_high IS NULL THEN NULL
+            WHEN h.hhi > l.mg23_high THEN 'highly concentrated'
+            WHEN h.hhi > l.mg23_moderate THEN 'moderately concentrated'
+            ELSE 'unconcentrated' END AS doj_ftc_2023_band,
+       h.measure, h.unit, h.delta_from,
+       h.hhi > l.mg23_high AND h.delta_hhi > l.mg23_delta AS doj_ftc_2023_presumption,
+       CASE WHEN l.hmg10_high IS NULL THEN NULL
+            WHEN h.hhi > l.hmg10_high THEN 'highly concentrated'
+            WHEN h.hhi >= l.hmg10_moderate THEN 'moderately concentrated'
+            ELSE 'unconcentrated' END AS hmg_2010_band,
+       h.hhi > l.hmg10_high AND h.delta_hhi > l.hmg10_delta AS hmg_2010_presumption,
+       -- EU horizontal merger guidelines (OJ C 31, 5.2.2004), paras 19-20.
+       CASE WHEN h.hhi < 1000 THEN 'safe harbour: HHI < 1000 (para 19)'
+            WHEN h.delta_hhi IS NULL THEN 'delta unknown'
+            WHEN h.hhi <= 2000 AND h.delta_hhi < 250 THEN 'safe harbour: HHI 1000-2000, delta < 250 (para 20)'
+            WHEN h.hhi > 2000 AND h.delta_hhi < 150 THEN 'safe harbour: HHI > 2000, delta < 150 (para 20)'
+            ELSE 'outside the safe harbours' END AS eu_2004_band,
+       h.kftc_cr3,
+       CASE WHEN l.kftc_cr1_line IS NULL THEN NULL
+            WHEN 100 * h.cr1 >= l.kftc_cr1_line THEN 'CR1 >= ' || CAST(l.kftc_cr1_line AS INTEGER) || '%: leader presumed dominant'
+            WHEN 100 * h.kftc_cr3 >= l.kftc_cr3_line THEN 'CR3 >= ' || CAST(l.kftc_cr3_line AS INTEGER) || '%: top three presumed dominant'
+            ELSE 'no presumption' END AS kftc_presumption,
+       p.internet_users,
+       CASE WHEN h.unit = 'persons' THEN h.leader_users / p.internet_users END AS reach_leader,
+       CASE WHEN h.unit = 'persons' THEN h.total_users / p.internet_users END AS reach_total,
+       h.platforms, h.shares, h.categories_observed, h.coverage_flags, h.sources
+FROM deltas h, lines l, params p
 ORDER BY h.period_start, h.metric, h.source

@@ -1,0 +1,80 @@
+package analysis
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEveryAnalysisRunsOnEmptyAndSeedLakes(t *testing.T) {
+	ctx := context.Background()
+	empty := openWith(t)
+	seed := openSeed(t)
+	for _, a := range Catalog {
+		if a.Title == "" || a.Doc == "" {
+			t.Errorf("%s has no title or doc", a.Name)
+		}
+		if _, err := empty.Run(ctx, a, nil); err != nil {
+			t.Errorf("%s on an empty lake: %v", a.Name, err)
+		}
+		if _, err := seed.Run(ctx, a, nil); err != nil {
+			t.Errorf("%s on the seed: %v", a.Name, err)
+		}
+	}
+}
+
+func TestUnknownParameterIsAnError(t *testing.T) {
+	a, _ := Lookup("lockin")
+	if _, err := openWith(t).Run(context.Background(), a, map[string]string{"gateways": "kakao"}); err == nil ||
+		!strings.Contains(err.Error(), `no parameter "gateways"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUsesPrependsQueriesAsCTEs(t *testing.T) {
+	q, err := outageImpact.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(q, "WITH outage_durations AS (\n") || !strings.Contains(q, "),\nservice_platforms AS (\n") {
+		t.Fatalf("composed query starts %q", q[:min(len(q), 120)])
+	}
+	q, _ = blastRadius.SQL()
+	if !strings.HasPrefix(q, "WITH RECURSIVE service_platforms AS (") {
+		t.Fatalf("recursive composition starts %q", q[:min(len(q), 80)])
+	}
+}
+
+func TestExportWritesComputedAndSQLResults(t *testing.T) {
+	ctx := context.Background()
+	db := openSeed(t)
+	dir := t.TempDir()
+	for _, name := range []string{"lockin", "concentration_bootstrap", "outage_impact"} {
+		a, _ := Lookup(name)
+		want, err := db.Run(ctx, a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, name+".parquet")
+		if err := db.Export(ctx, a, nil, dst); err != nil {
+			t.Fatalf("export %s: %v", name, err)
+		}
+		got, err := db.Query(ctx, "SELECT * FROM read_parquet(?)", dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Rows) != len(want.Rows) || strings.Join(got.Columns, ",") != strings.Join(want.Columns, ",") {
+			t.Errorf("%s: parquet has %d rows %v, result %d rows %v", name, len(got.Rows), got.Columns, len(want.Rows), want.Columns)
+		}
+	}
+	// A computed table keeps its dates as DATE and its lists as lists.
+	types, err := db.Query(ctx, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?)) WHERE column_name IN ('observed_at', 'gateway_nodes') ORDER BY 1",
+		filepath.Join(dir, "lockin.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(types.Rows) != 2 || types.Rows[0][1] != "VARCHAR[]" || types.Rows[1][1] != "DATE" {
+		t.Fatalf("lockin parquet types %v", types.Rows)
+	}
+}

@@ -1,0 +1,153 @@
+package analysis
+
+import (
+	"testing"
+)
+
+// designationLines are the seed's regulatory lines for the tested regimes.
+const designationLines = `CREATE OR REPLACE VIEW thresholds AS SELECT regime_id, regime, metric, value, unit, combine,
+  CAST(effective_from AS DATE) AS effective_from, 'https://law.example/' || regime_id AS source_url FROM (VALUES
+  ('eu_dma_3_2_b', 'EU DMA Art.3(2)(b)', 'mau', 45000000.0, 'persons', '', NULL),
+  ('eu_dma_3_2_b', 'EU DMA Art.3(2)(b)', 'business_users', 10000.0, 'business users', '', NULL),
+  ('eu_dma_3_2_c', 'EU DMA Art.3(2)(c)', 'years', 3.0, 'financial years', '', NULL),
+  ('kr_disaster_mgmt_2023', 'KR disaster management', 'daily_users', 10000000.0, 'persons', 'or', '2023-07-04'),
+  ('kr_disaster_mgmt_2023', 'KR disaster management', 'traffic_share', 2.0, 'percent', 'or', '2023-07-04'),
+  ('kr_tba_22_7', 'KR TBA Art.22-7', 'daily_users', 1000000.0, 'persons', 'and', '2020-12-10'),
+  ('kr_tba_22_7', 'KR TBA Art.22-7', 'traffic_share', 1.0, 'percent', 'and', '2020-12-10'))
+  t(regime_id, regime, metric, value, unit, combine, effective_from)`
+
+// designationCase is one platform's figures: (platform, metric, day, value, unit).
+func designationCase(rows string) []string {
+	return []string{
+		`CREATE OR REPLACE VIEW platforms AS SELECT DISTINCT platform_id, upper(platform_id) AS name FROM (VALUES ` + rows + `) t(platform_id, metric, d, value, unit)`,
+		`CREATE OR REPLACE VIEW mau AS SELECT platform_id, 'KR' AS country, metric, d AS period_start,
+		  CASE WHEN metric = 'mau' THEN 'quarter' WHEN metric IN ('traffic_share', 'business_users') THEN 'year' ELSE 'day' END AS period_grain,
+		  CAST(d AS VARCHAR) AS period_label, value, unit, 'panel' AS estimator, 'P' AS source, []::VARCHAR[] AS flags,
+		  'https://data.example/' || platform_id AS source_url
+		  FROM (VALUES ` + rows + `) t(platform_id, metric, d, value, unit)`,
+		designationLines,
+	}
+}
+
+func TestDesignationEachSideOfEachLine(t *testing.T) {
+	db := openWith(t, designationCase(`
+	  ('kr_at',     'daily_users',   DATE '2022-11-01', 10000000.0, 'persons'),
+	  ('kr_below',  'daily_users',   DATE '2022-11-01',  9999999.0, 'persons'),
+	  ('kr_traffic','daily_users',   DATE '2022-11-01',  5000000.0, 'persons'),
+	  ('kr_traffic','traffic_share', DATE '2022-01-01',        2.0, 'percent'),
+	  ('tba_at',    'daily_users',   DATE '2022-11-01',  1000000.0, 'persons'),
+	  ('tba_at',    'traffic_share', DATE '2022-01-01',        1.0, 'percent'),
+	  ('tba_users', 'daily_users',   DATE '2022-11-01',   999999.0, 'persons'),
+	  ('tba_users', 'traffic_share', DATE '2022-01-01',        5.0, 'percent'),
+	  ('tba_share', 'daily_users',   DATE '2022-11-01',  2000000.0, 'persons'),
+	  ('tba_share', 'traffic_share', DATE '2022-01-01',       0.99, 'percent'),
+	  ('tba_only',  'daily_users',   DATE '2022-11-01',  2000000.0, 'persons'),
+	  ('dma_at',    'mau',           DATE '2021-01-01', 45000000.0, 'persons'),
+	  ('dma_at',    'business_users',DATE '2021-01-01',    10000.0, 'business users'),
+	  ('dma_at',    'mau',           DATE '2022-01-01', 45000000.0, 'persons'),
+	  ('dma_at',    'business_users',DATE '2022-01-01',    10000.0, 'business users'),
+	  ('dma_at',    'mau',           DATE '2023-01-01', 45000000.0, 'persons'),
+	  ('dma_at',    'business_users',DATE '2023-01-01',    10000.0, 'business users'),
+	  ('dma_below', 'mau',           DATE '2023-01-01', 44999999.0, 'persons'),
+	  ('dma_below', 'business_users',DATE '2023-01-01',    10000.0, 'business users'),
+	  ('dma_biz',   'mau',           DATE '2023-01-01', 50000000.0, 'persons'),
+	  ('dma_biz',   'business_users',DATE '2023-01-01',     9999.0, 'business users')`)...)
+	recs := runAnalysis(t, db, "designation", nil)
+	tests := []struct {
+		platform, regime, period, metric, crosses string
+	}{
+		// Korea's post-fire rule: 10M daily users OR 2% of traffic.
+		{"kr_at", "kr_disaster_mgmt_2023", "Q4 2022", "daily_users", "true"},
+		{"kr_at", "kr_disaster_mgmt_2023", "Q4 2022", "traffic_share", "unknown"},
+		{"kr_at", "kr_disaster_mgmt_2023", "Q4 2022", "designation", "true"},
+		{"kr_below", "kr_disaster_mgmt_2023", "Q4 2022", "daily_users", "false"},
+		{"kr_below", "kr_disaster_mgmt_2023", "Q4 2022", "designation", "unknown"},
+		{"kr_traffic", "kr_disaster_mgmt_2023", "Q4 2022", "daily_users", "false"},
+		{"kr_traffic", "kr_disaster_mgmt_2023", "Q4 2022", "traffic_share", "true"},
+		{"kr_traffic", "kr_disaster_mgmt_2023", "Q4 2022", "designation", "true"},
+		// TBA Art. 22-7: 1M daily users AND 1% of traffic.
+		{"tba_at", "kr_tba_22_7", "Q4 2022", "designation", "true"},
+		{"tba_users", "kr_tba_22_7", "Q4 2022", "daily_users", "false"},
+		{"tba_users", "kr_tba_22_7", "Q4 2022", "designation", "false"},
+		{"tba_share", "kr_tba_22_7", "Q4 2022", "traffic_share", "false"},
+		{"tba_share", "kr_tba_22_7", "Q4 2022", "designation", "false"},
+		{"tba_only", "kr_tba_22_7", "Q4 2022", "daily_users", "true"},
+		{"tba_only", "kr_tba_22_7", "Q4 2022", "designation", "unknown"},
+		// DMA: 45M monthly end users AND 10k business users, three years running.
+		{"dma_at", "eu_dma_3_2_b", "FY2023", "mau", "true"},
+		{"dma_at", "eu_dma_3_2_b", "FY2023", "business_users", "true"},
+		{"dma_at", "eu_dma_3_2_c", "FY2023", "years", "true"},
+		{"dma_at", "eu_dma_3_2", "FY2023", "designation", "true"},
+		{"dma_at", "eu_dma_3_2_c", "FY2022", "years", "unknown"}, // FY2020 has no data
+		{"dma_below", "eu_dma_3_2_b", "FY2023", "mau", "false"},
+		{"dma_below", "eu_dma_3_2", "FY2023", "designation", "false"},
+		{"dma_biz", "eu_dma_3_2_b", "FY2023", "business_users", "false"},
+		{"dma_biz", "eu_dma_3_2", "FY2023", "designation", "false"},
+	}
+	for _, tc := range tests {
+		r := where(recs, "platform_id", tc.platform, "regime_id", tc.regime, "period", tc.period, "metric", tc.metric)
+		if len(r) != 1 {
+			t.Errorf("%s %s %s %s: %d rows", tc.platform, tc.regime, tc.period, tc.metric, len(r))
+			continue
+		}
+		if r[0]["crosses"] != tc.crosses {
+			t.Errorf("%s %s %s %s: crosses %v, want %s (%v)", tc.platform, tc.regime, tc.period, tc.metric, r[0]["crosses"], tc.crosses, r[0]["data_basis"])
+		}
+	}
+	// Every row cites its line.
+	for _, r := range recs {
+		if r["legal_citation"] == nil || r["legal_citation"] == "" {
+			t.Fatalf("row without a legal citation: %v", r)
+		}
+	}
+}
+
+func TestDesignationDAUFromMAUOnlyWhenStated(t *testing.T) {
+	rows := designationCase(`('app', 'mau', DATE '2022-10-01', 30000000.0, 'persons')`)
+	db := openWith(t, rows...)
+	unknown := where(runAnalysis(t, db, "designation", nil), "regime_id", "kr_disaster_mgmt_2023", "metric", "daily_users")
+	if len(unknown) != 1 || unknown[0]["crosses"] != "unknown" || unknown[0]["value"] != nil {
+		t.Fatalf("without a ratio: %v", unknown)
+	}
+	// 30M MAU × 0.5 = 15M daily users ≥ 10M, and the row says how.
+	est := where(runAnalysis(t, db, "designation", map[string]string{"dau_mau_ratio": "0.5"}), "regime_id", "kr_disaster_mgmt_2023", "metric", "daily_users")
+	if len(est) != 1 || est[0]["crosses"] != "true" || !near(est[0]["value"], 15e6, 1e-6) {
+		t.Fatalf("with ratio 0.5: %v", est)
+	}
+	if b := asString(est[0]["data_basis"]); b != "estimate: MAU 30000000 (2022-10-01) x stated DAU/MAU ratio 0.5" {
+		t.Fatalf("data basis %q", b)
+	}
+}
+
+func TestDesignationSeed(t *testing.T) {
+	recs := runAnalysis(t, openSeed(t), "designation", nil)
+	tests := []struct {
+		platform, regime, metric, source string
+		value                            float64
+		crosses                          string
+	}{
+		// WiseApp daily users, 2022-10-14 and -16: (41.12M + 39.05M) / 2.
+		{"kakaotalk", "kr_disaster_mgmt_2023", "daily_users", "WiseApp·Retail", 40085000, "true"},
+		// LINE (0.43M + 1.28M) / 2 = 0.855M < 1M: the AND fails whatever the traffic.
+		{"line", "kr_tba_22_7", "daily_users", "WiseApp·Retail", 855000, "false"},
+		{"line", "kr_tba_22_7", "designation", "WiseApp·Retail", -1, "false"},
+		// Telegram (1.06M + 1.28M) / 2 = 1.17M ≥ 1M, traffic unknown.
+		{"telegram", "kr_tba_22_7", "daily_users", "WiseApp·Retail", 1170000, "true"},
+		{"telegram", "kr_tba_22_7", "designation", "WiseApp·Retail", -1, "unknown"},
+		// Kakao IR: 2019 average (44.41M + 44.859M) / 2 = 44.6345M < 45M;
+		// 2020 (45.19M, 45.5M lower bound, 45.981M) averages 45.557M.
+		{"kakaotalk", "eu_dma_3_2_b", "mau", "Kakao IR", 44634500, "false"},
+	}
+	for _, tc := range tests {
+		r := where(recs, "platform_id", tc.platform, "regime_id", tc.regime, "metric", tc.metric, "source", tc.source, "period", map[string]string{
+			"kr_disaster_mgmt_2023": "Q4 2022", "kr_tba_22_7": "Q4 2022", "eu_dma_3_2_b": "FY2019"}[tc.regime])
+		if len(r) != 1 || r[0]["crosses"] != tc.crosses || (tc.value >= 0 && !near(r[0]["value"], tc.value, 1e-6)) {
+			t.Errorf("%s %s %s: %v, want %v %s", tc.platform, tc.regime, tc.metric, r, tc.value, tc.crosses)
+		}
+	}
+	if r := where(recs, "platform_id", "kakaotalk", "regime_id", "eu_dma_3_2_b", "metric", "mau", "period", "FY2020", "source", "Kakao IR"); len(r) != 1 || r[0]["crosses"] != "true" {
+		t.Errorf("KakaoTalk FY2020 on Kakao IR: %v", r)
+	}
+}
+
+func BenchmarkDesignation(b *testing.B) { benchAnalysis(b, "designation", nil) }

@@ -1,0 +1,88 @@
+package analysis
+
+import (
+	"context"
+	"math"
+)
+
+var lockin = Analysis{Name: "lockin", Title: "Gateway lock-in index and its parts",
+	Doc: "Per gateway and observation date: breadth, dependence, reach-weighted coverage, their geometric mean, SSO reach, " +
+		"and the centrality of the gateway's nodes in the dependency graph.",
+	Params: []Param{
+		{Name: "gateway", Default: "", Doc: "gateway id (kakao, naver), empty for all"},
+		{Name: "country", Default: "KR", Doc: "country of the user figures weighting coverage"},
+		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights coverage (sources are never mixed)"},
+		{Name: "kinds", Default: defaultCentralityKinds, Doc: "dependency kinds of the centrality graph, comma-separated; empty for all"},
+	},
+	Uses:    lockinQuery.Uses,
+	Compute: computeLockin,
+}
+
+// lockinQuery is lockin.sql alone, the step before the centrality.
+var lockinQuery = Analysis{Name: "lockin", Uses: []string{"service_platforms"}}
+
+// computeLockin adds the gateway nodes' centrality to the SQL's parts:
+// in-degree and transitive dependents of the node set, the sum of their
+// PageRank and the largest betweenness among them.
+func computeLockin(ctx context.Context, db *DB, params map[string]string) (*Table, error) {
+	t, err := db.runSQL(ctx, lockinQuery, params)
+	if err != nil {
+		return nil, err
+	}
+	g, err := loadGraph(ctx, db, params["kinds"])
+	if err != nil {
+		return nil, err
+	}
+	pr, bc := g.pageRank(0.85), g.betweenness()
+	col := t.Col("gateway_nodes")
+	t.Columns = append(t.Columns, "in_degree", "dependents", "pagerank", "betweenness")
+	for i, r := range t.Rows {
+		var nodes []int
+		if l, ok := r[col].([]any); ok {
+			for _, v := range l {
+				if j, ok := g.index[asString(v)]; ok {
+					nodes = append(nodes, j)
+				}
+			}
+		}
+		inDeg, deps := g.setDependents(nodes)
+		var sum, best float64
+		for _, j := range nodes {
+			sum += pr[j]
+			best = math.Max(best, bc[j])
+		}
+		t.Rows[i] = append(r, int64(inDeg), int64(deps), sum, best)
+	}
+	return t, nil
+}
+
+// setDependents counts the nodes outside set with an edge into it, and
+// those that reach it by any path.
+func (g *graph) setDependents(set []int) (direct, transitive int) {
+	in := map[int]bool{}
+	for _, v := range set {
+		in[v] = true
+	}
+	seen := map[int]bool{}
+	queue := append([]int(nil), set...)
+	for _, v := range set {
+		for _, u := range g.in[v] {
+			if !in[u] && !seen[u] {
+				direct++
+				seen[u] = true
+			}
+		}
+	}
+	seen = map[int]bool{}
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		for _, w := range g.in[u] {
+			if !in[w] && !seen[w] {
+				seen[w] = true
+				queue = append(queue, w)
+			}
+		}
+	}
+	return direct, len(seen)
+}
