@@ -10,8 +10,8 @@ BIN               := bin/gwanmun
 .PHONY: demo test assets deps build fuzz bench lint clean
 
 demo: deps build
-	$(BIN) run
-	@echo "open out/report/index.html"
+	$(BIN) run --figures svg,png
+	@echo "open out/report/index.html (notebooks in out/notebooks/, figures in out/report/figures/)"
 
 build: assets
 	go build -o $(BIN) ./cmd/gwanmun
@@ -42,14 +42,12 @@ deps:
 test: deps assets
 	go vet ./...
 	go test -count=1 -timeout 20m ./...
+	scripts/fuzz-smoke.sh
 
 # Longer fuzzing than `make test` does; FUZZTIME per target.
 FUZZTIME ?= 1m
 fuzz: assets
-	@for pkg in $$(go list ./...); do \
-	  for f in $$(go test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-	  done; done
+	FUZZTIME=$(FUZZTIME) scripts/fuzz-smoke.sh
 
 bench: assets
 	go test -run '^$$' -bench . -benchmem ./...

@@ -17,11 +17,17 @@ import (
 	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
-// Run statuses, in the ledger and the summary line.
+// Run statuses, in the ledger and the summary line. Skipped, up-to-date
+// and interrupted runs appear only in the summary: they commit nothing.
 const (
 	StatusOK      = "ok"
 	StatusPartial = "partial"
 	StatusFailed  = "failed"
+	// StatusSkipped: another run holds the lake, so this one did nothing.
+	StatusSkipped = "skipped"
+	// StatusUpToDate: every collector ran recently enough (IfOlderThan).
+	StatusUpToDate    = "up-to-date"
+	StatusInterrupted = "interrupted"
 )
 
 // Runner executes collectors into one lake transaction.
@@ -39,6 +45,13 @@ type Runner struct {
 	Now       func() time.Time
 	// RunID is set by tests and the scheduler; empty means a fresh one.
 	RunID string
+	// LockWait is how long to wait for a running ingest to finish before
+	// giving up with lake.ErrLocked; 0 gives up at once.
+	LockWait time.Duration
+	// IfOlderThan, when set, runs only the collectors whose last completed
+	// run (ok or partial, from the ledger) finished longer ago than this:
+	// the catch-up rule for a cron job or scheduler that missed its slot.
+	IfOlderThan time.Duration
 }
 
 // Result is one collector's outcome.
@@ -48,9 +61,13 @@ type Result struct {
 	RowsEmitted   int64    `json:"rows_emitted"`
 	RowsWritten   int64    `json:"rows_written"`
 	RowsRejected  int64    `json:"rows_rejected"`
+	RowsDuplicate int64    `json:"rows_duplicate"`
 	ParseFailures int64    `json:"parse_failures"`
 	Requests      int64    `json:"requests"`
 	Errors        []string `json:"errors,omitempty"`
+	// LastCompleted is when the collector last completed, for one skipped
+	// as up to date.
+	LastCompleted *time.Time `json:"last_completed,omitempty"`
 }
 
 // Summary is the one-line JSON a cron run prints.
@@ -64,6 +81,10 @@ type Summary struct {
 	FilesSkipped int       `json:"files_unchanged"`
 	RowsWritten  int64     `json:"rows_written"`
 	Collectors   []Result  `json:"collectors"`
+	// Error says why a run failed, was skipped or interrupted as a whole.
+	Error string `json:"error,omitempty"`
+	// Holder is who held the lake when the run was skipped.
+	Holder *lake.LockInfo `json:"holder,omitempty"`
 }
 
 // NewRunID returns a sortable, unique run id.
@@ -76,8 +97,9 @@ func NewRunID(now time.Time) string {
 // Run executes the collectors in order and commits everything they wrote,
 // plus one ledger row each, as a single lake transaction. A collector that
 // fails is recorded and the others still run; cancelling ctx aborts the
-// whole transaction and leaves the lake as it was.
-func (r *Runner) Run(ctx context.Context, cols []Collector) (Summary, error) {
+// whole transaction and leaves the lake as it was. The summary is filled
+// in on every return, errors included, so cron always gets its line.
+func (r *Runner) Run(ctx context.Context, cols []Collector) (sum Summary, err error) {
 	if r.Now == nil {
 		r.Now = time.Now
 	}
@@ -92,12 +114,37 @@ func (r *Runner) Run(ctx context.Context, cols []Collector) (Summary, error) {
 	if runID == "" {
 		runID = NewRunID(r.Now())
 	}
-	sum := Summary{RunID: runID, Lake: r.LakeDir, StartedAt: r.Now().UTC()}
-	lk, err := lake.Open(r.LakeDir, runID, log)
+	sum = Summary{RunID: runID, Lake: r.LakeDir, StartedAt: r.Now().UTC(), Collectors: []Result{}}
+	defer func() {
+		sum.FinishedAt = r.Now().UTC()
+		if err == nil {
+			return
+		}
+		sum.Status, sum.Error = StatusFailed, err.Error()
+		var le *lake.LockedError
+		switch {
+		case errors.As(err, &le):
+			sum.Status = StatusSkipped
+			if le.Holder.PID != 0 {
+				sum.Holder = &le.Holder
+			}
+		case ctx.Err() != nil:
+			sum.Status = StatusInterrupted
+		}
+	}()
+	lk, err := lake.OpenContext(ctx, r.LakeDir, runID, lake.Options{Log: log, Wait: r.LockWait})
 	if err != nil {
 		return sum, err
 	}
 	defer lk.Close()
+	cols, fresh, err := r.due(cols)
+	if err != nil {
+		return sum, err
+	}
+	if len(cols) == 0 && len(fresh) > 0 {
+		sum.Collectors, sum.Status = fresh, StatusUpToDate
+		return sum, nil
+	}
 	txn := lk.Begin(runID)
 	host, _ := os.Hostname()
 	var ledger []schema.Row
@@ -135,7 +182,6 @@ func (r *Runner) Run(ctx context.Context, cols []Collector) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	sum.FinishedAt = r.Now().UTC()
 	for _, f := range m.Files {
 		if f.Dataset != "runs" {
 			sum.FilesWritten++
@@ -144,7 +190,37 @@ func (r *Runner) Run(ctx context.Context, cols []Collector) (Summary, error) {
 	}
 	sum.FilesSkipped = txn.Skipped
 	sum.Status = overall(sum.Collectors)
+	sum.Collectors = append(sum.Collectors, fresh...)
 	return sum, nil
+}
+
+// due splits cols into those to run and, under IfOlderThan, results for
+// those that completed recently enough to skip. It runs under the lake
+// lock, so two catch-up runs started together cannot both decide to run.
+func (r *Runner) due(cols []Collector) ([]Collector, []Result, error) {
+	if r.IfOlderThan <= 0 {
+		return cols, nil, nil
+	}
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Info().Name
+	}
+	last, err := lake.LastCompleted(r.LakeDir, names)
+	if err != nil {
+		return nil, nil, fmt.Errorf("catch-up: %w", err)
+	}
+	var run []Collector
+	var fresh []Result
+	for _, c := range cols {
+		prev, ok := last[c.Info().Name]
+		if ok && r.Now().Sub(prev.FinishedAt) < r.IfOlderThan {
+			at := prev.FinishedAt.UTC()
+			fresh = append(fresh, Result{Collector: c.Info().Name, Status: StatusUpToDate, LastCompleted: &at})
+			continue
+		}
+		run = append(run, c)
+	}
+	return run, fresh, nil
 }
 
 func overall(rs []Result) string {
@@ -252,7 +328,7 @@ func (r *Runner) runOne(ctx context.Context, txn *lake.Txn, c Collector, runID, 
 	}
 	res := Result{
 		Collector: info.Name, RowsEmitted: s.counts.emitted, RowsWritten: written,
-		RowsRejected: s.rejected, ParseFailures: s.counts.parseFailures,
+		RowsRejected: s.rejected, RowsDuplicate: s.counts.duplicates, ParseFailures: s.counts.parseFailures,
 		Requests: s.counts.requests, Errors: s.errs,
 	}
 	accepted := s.counts.emitted - s.rejected

@@ -3,6 +3,7 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // Headers the transport sets on every response so rows can name the exact
@@ -44,6 +46,14 @@ type Session struct {
 	errs     []string
 	maxErrs  int
 	rejected int64
+	// seen holds every natural key emitted in this run, to drop repeats.
+	seen   map[string]seenRow
+	keyers map[string]lake.Keyer
+}
+
+type seenRow struct {
+	fetchedAt time.Time
+	sum       [32]byte
 }
 
 type counters struct {
@@ -52,6 +62,7 @@ type counters struct {
 	parseFailures  int64
 	robotsRefusals int64
 	emitted        int64
+	duplicates     int64
 }
 
 // Emit stamps a row with the collector and run, validates it and hands it
@@ -72,9 +83,53 @@ func (s *Session) Emit(r schema.Row) {
 		s.reject(r, err)
 		return
 	}
+	if dup, err := s.repeat(r); dup {
+		return
+	} else if err != nil {
+		s.reject(r, err)
+		return
+	}
 	if err := s.sink(r); err != nil {
 		s.Error(fmt.Errorf("write %s row: %w", r.Dataset(), err))
 	}
+}
+
+// repeat catches a natural key emitted twice in one run. An identical
+// copy (the same article in two feeds) is dropped quietly; a different row
+// for the same key from the same fetch is an error, because no reader
+// could tell which one is right. The same key fetched again later is a
+// new version and goes through: the readers keep the latest.
+func (s *Session) repeat(r schema.Row) (bool, error) {
+	ds, err := schema.Lookup(r.Dataset())
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen == nil {
+		s.seen, s.keyers = map[string]seenRow{}, map[string]lake.Keyer{}
+	}
+	k, ok := s.keyers[ds.Name]
+	if !ok {
+		k = lake.NewKeyer(ds)
+		s.keyers[ds.Name] = k
+	}
+	key := k.Key(r)
+	b, err := json.Marshal(r)
+	if err != nil {
+		return false, err
+	}
+	cur := seenRow{fetchedAt: r.Prov().FetchedAt, sum: sha256.Sum256(b)}
+	prev, ok := s.seen[ds.Name+"\x00"+key]
+	switch {
+	case ok && prev.sum == cur.sum:
+		s.counts.duplicates++
+		return true, nil
+	case ok && prev.fetchedAt.Equal(cur.fetchedAt):
+		return false, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key)
+	}
+	s.seen[ds.Name+"\x00"+key] = cur
+	return false, nil
 }
 
 func (s *Session) reject(r schema.Row, err error) {

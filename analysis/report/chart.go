@@ -3,35 +3,36 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/render"
 )
 
-// Chart is one figure: a go-echarts chart rendered to its option JSON, a
-// caption and the sources behind it.
+// Chart is one figure: a go-echarts chart rendered to its option JSON.
+// The ID names the container, the figure file and the anchor.
 type Chart struct {
-	ID      string
-	Title   string
-	Caption string
-	Sources []Source
+	ID string
 	// Option is the ECharts option JSON produced by go-echarts.
 	Option string
 	Height string
 }
 
-// Source is one cited document.
-type Source struct {
-	URL       string
-	Title     string
-	Retrieved string
-	Ref       int
+// HeightPx is the chart's height in CSS pixels, for figure export.
+func (c Chart) HeightPx() int {
+	n, err := strconv.Atoi(strings.TrimSuffix(c.Height, "px"))
+	if err != nil || n <= 0 {
+		return defaultHeight
+	}
+	return n
 }
+
+const defaultHeight = 460
 
 // optionOf renders a go-echarts chart's option. We take the option JSON,
 // not go-echarts' script snippet, so that the page loads ECharts inline and
-// so that scraped text can never close the <script> element (see script).
+// so that scraped text can never close the <script> element (see
+// chartsJSON).
 func optionOf(r render.Renderer) (string, error) {
 	snip := r.RenderSnippet()
 	var v any
@@ -41,20 +42,37 @@ func optionOf(r render.Renderer) (string, error) {
 	return snip.Option, nil
 }
 
-// script initialises the chart. json.Marshal escapes <, > and & inside
-// strings as \u003c etc., so a title containing </script> stays text.
-func (c Chart) script() (template.JS, error) {
-	var v any
-	if err := json.Unmarshal([]byte(c.Option), &v); err != nil {
-		return "", err
+// chartsJSON is the page's chart list as JSON for a <script
+// type="application/json"> element. json.Marshal escapes <, > and & inside
+// strings as \u003c etc., so a scraped title containing </script> stays
+// text; the final replace is belt and braces.
+func chartsJSON(cs []Chart) (string, error) {
+	type spec struct {
+		ID     string `json:"id"`
+		Option any    `json:"option"`
 	}
-	b, err := json.Marshal(v)
+	specs := make([]spec, 0, len(cs))
+	for _, c := range cs {
+		var v any
+		if err := json.Unmarshal([]byte(c.Option), &v); err != nil {
+			return "", fmt.Errorf("chart %s: option is not JSON: %w", c.ID, err)
+		}
+		specs = append(specs, spec{c.ID, v})
+	}
+	b, err := json.Marshal(specs)
 	if err != nil {
 		return "", err
 	}
-	id, _ := json.Marshal(c.ID)
-	js := fmt.Sprintf(`(function(){var el=document.getElementById(%s);var ch=echarts.init(el,null,{renderer:"canvas"});ch.setOption(%s);window.addEventListener("resize",function(){ch.resize();});window.gwanmunCharts=(window.gwanmunCharts||[]).concat([ch]);})();`, id, b)
-	// Belt and braces: nothing in the JSON may look like a closing tag.
-	js = strings.ReplaceAll(js, "</", `<\/`)
-	return template.JS(js), nil
+	return strings.ReplaceAll(string(b), "</", `<\/`), nil
+}
+
+// patchOption edits an option where go-echarts has no field for a setting.
+func patchOption(opt string, f func(map[string]any)) (string, error) {
+	var o map[string]any
+	if err := json.Unmarshal([]byte(opt), &o); err != nil {
+		return "", err
+	}
+	f(o)
+	b, err := json.Marshal(o)
+	return string(b), err
 }

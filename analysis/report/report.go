@@ -1,13 +1,17 @@
 // Package report turns analysis results into one self-contained HTML file:
 // ECharts inlined, every chart captioned with its sources and retrieval
-// dates, a methods section and a reference list.
+// dates, a methods section and a reference list. Notebooks (package
+// notebook) are rendered by the same page template.
 package report
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"html/template"
+	"log/slog"
 	"runtime/debug"
 	"sort"
 	"time"
@@ -16,38 +20,73 @@ import (
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
-// Report is everything the HTML template needs.
+// Report is one HTML page: the full report or a rendered notebook.
 type Report struct {
 	Title      string
 	Lang       string
 	Generated  string
 	Vintage    string
 	Code       string
-	Sections   []Section
+	Blocks     []Block
 	References []Source
 	Methods    []Method
 }
 
-// Section is a chart with an optional table under it.
+// Block is either trusted prose (rendered Markdown, raw HTML disabled) or a
+// section with a chart and/or a table.
+type Block struct {
+	Prose   template.HTML
+	Section *Section
+}
+
+// Section is a chart, the table behind it and its caption. A section
+// without data shows NoData instead of an empty chart.
 type Section struct {
-	Chart Chart
-	Table *analysis.Table
-	Notes []string
+	ID      string
+	Title   string
+	Caption string
+	Sources []Source
+	Chart   *Chart
+	Table   *analysis.Table
+	// MaxRows caps the table shown; 0 shows every row.
+	MaxRows int
+	NoData  string
+	// SQL is the query behind a notebook section, shown folded.
+	SQL     string
+	SQLName string
+}
+
+// Charts returns every chart of the page, in page order.
+func (r *Report) Charts() []Chart {
+	var out []Chart
+	for _, b := range r.Blocks {
+		if b.Section != nil && b.Section.Chart != nil {
+			out = append(out, *b.Section.Chart)
+		}
+	}
+	return out
 }
 
 // Method documents one formula.
 type Method struct{ Name, Text string }
 
-// builder collects sources so each chart cites numbered references.
-type builder struct {
+// Sources collects cited documents so each chart cites numbered references.
+type Sources struct {
 	refs map[string]*Source
 	list []*Source
 }
 
-func (b *builder) cite(url, title string, retrieved any) Source {
+// NewSources starts an empty reference list.
+func NewSources() *Sources { return &Sources{refs: map[string]*Source{}} }
+
+// Cite returns the numbered reference for url, adding it on first use.
+func (b *Sources) Cite(url, title string, retrieved any) Source {
 	if s, ok := b.refs[url]; ok {
 		if s.Title == "" && title != "" {
 			s.Title = title
+		}
+		if s.Retrieved == "" {
+			s.Retrieved = dateOf(retrieved)
 		}
 		return *s
 	}
@@ -57,9 +96,50 @@ func (b *builder) cite(url, title string, retrieved any) Source {
 	return *s
 }
 
+// CiteTable cites the provenance columns of a result: source_url (or a
+// list of URLs in "sources"), with source_title and fetched_at if present.
+func (b *Sources) CiteTable(t *analysis.Table) []Source {
+	if t == nil {
+		return nil
+	}
+	var out []Source
+	seen := map[string]bool{}
+	add := func(url string, title, at any) {
+		if url == "" || seen[url] {
+			return
+		}
+		seen[url] = true
+		out = append(out, b.Cite(url, str(title), at))
+	}
+	for _, r := range t.Records() {
+		add(str(r["source_url"]), r["source_title"], r["fetched_at"])
+		if l, ok := r["sources"].([]any); ok {
+			for _, u := range l {
+				add(str(u), nil, r["fetched_at"])
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Ref < out[j].Ref })
+	return out
+}
+
+// List returns the references in citation order.
+func (b *Sources) List() []Source {
+	out := make([]Source, len(b.list))
+	for i, s := range b.list {
+		out[i] = *s
+	}
+	return out
+}
+
 func dateOf(v any) string {
-	if t, ok := v.(time.Time); ok {
+	switch t := v.(type) {
+	case time.Time:
 		return t.UTC().Format("2006-01-02")
+	case string:
+		if len(t) >= 10 {
+			return t[:10]
+		}
 	}
 	return ""
 }
@@ -68,46 +148,73 @@ func dateOf(v any) string {
 type Options struct {
 	Lang string // en or ko
 	Now  time.Time
+	// Log receives warnings about sections shown without data; nil discards.
+	Log *slog.Logger
 }
 
-// Build runs the analyses the report shows and lays them out.
-func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
+func (o *Options) defaults() {
 	if o.Lang == "" {
 		o.Lang = "en"
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	b := &builder{refs: map[string]*Source{}}
-	r := &Report{
-		Title: tr(o.Lang, "title"), Lang: o.Lang,
-		Generated: o.Now.UTC().Format("2006-01-02 15:04 UTC"), Code: codeVersion(),
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
-	vintage, err := lakeVintage(db.LakeDir)
+}
+
+// NewPage starts a page with the header fields every page shares.
+func NewPage(db *analysis.DB, title string, o Options) (*Report, error) {
+	o.defaults()
+	vintage, err := LakeVintage(db.LakeDir)
 	if err != nil {
 		return nil, err
 	}
-	r.Vintage = vintage
-	steps := []func(context.Context, *analysis.DB, *builder, string) (Section, error){
-		mauTrendSection, concentrationSection, outageSection,
+	return &Report{
+		Title: title, Lang: o.Lang, Vintage: vintage, Code: CodeVersion(),
+		Generated: o.Now.UTC().Format("2006-01-02 15:04 UTC"),
+	}, nil
+}
+
+// errNoData marks a section whose analysis is absent or returned nothing;
+// the page says so instead of failing.
+var errNoData = errors.New("no data")
+
+// Build runs the analyses the report shows and lays them out.
+func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
+	o.defaults()
+	r, err := NewPage(db, tr(o.Lang, "title"), o)
+	if err != nil {
+		return nil, err
 	}
-	for _, step := range steps {
-		s, err := step(ctx, db, b, o.Lang)
+	b := &builder{db: db, src: NewSources(), lang: o.Lang}
+	for _, st := range reportSections {
+		s, err := st.build(ctx, b)
 		if err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			o.Log.Info("report section without data", "section", st.id, "err", err)
+			s = &Section{Title: tr(o.Lang, st.id+".title")}
+			s.NoData = tr(o.Lang, "nodata")
+			if !errors.Is(err, errNoData) {
+				s.NoData += " (" + err.Error() + ")"
+			}
 		}
-		r.Sections = append(r.Sections, s)
+		if s.ID == "" {
+			s.ID = st.id
+		}
+		r.Blocks = append(r.Blocks, Block{Section: s})
 	}
-	for _, s := range b.list {
-		r.References = append(r.References, *s)
-	}
+	r.References = b.src.List()
 	r.Methods = methods(o.Lang)
 	return r, nil
 }
 
-// lakeVintage hashes the committed manifests' file hashes: two reports
+// LakeVintage hashes the committed manifests' file hashes: two reports
 // with the same vintage were drawn from the same data.
-func lakeVintage(lakeDir string) (string, error) {
+func LakeVintage(lakeDir string) (string, error) {
 	ms, err := schema.ReadManifests(lakeDir)
 	if err != nil {
 		return "", err
@@ -128,7 +235,8 @@ func lakeVintage(lakeDir string) (string, error) {
 	return fmt.Sprintf("%s (%d files)", hex.EncodeToString(h.Sum(nil))[:16], len(sums)), nil
 }
 
-func codeVersion() string {
+// CodeVersion is the VCS revision the binary was built from.
+func CodeVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
@@ -151,4 +259,12 @@ func codeVersion() string {
 		rev = rev[:12]
 	}
 	return rev + dirty
+}
+
+// Source is one cited document.
+type Source struct {
+	URL       string
+	Title     string
+	Retrieved string
+	Ref       int
 }

@@ -87,7 +87,7 @@ The default run works offline on the embedded, cited snapshot.`,
 	pf.IntVar(&a.threads, "threads", 0, "DuckDB threads (0 = all cores)")
 	root.AddCommand(
 		newRunCmd(a), newIngestCmd(a), newAnalyzeCmd(a), newReportCmd(a), newSQLCmd(a),
-		newSourcesCmd(a),
+		newSourcesCmd(a), newNotebookCmd(a), newLakeCmd(a), newScheduleCmd(a),
 	)
 	return root
 }

@@ -12,18 +12,32 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/transport"
 )
 
 type ingestOptions struct {
-	sources []string
-	mode    string
-	record  string
-	replay  string
-	demo    bool
-	runID   string
+	sources     []string
+	mode        string
+	record      string
+	replay      string
+	demo        bool
+	runID       string
+	lockWait    time.Duration
+	ifOlderThan time.Duration
+}
+
+// addFlags registers the flags ingest and schedule share.
+func (o *ingestOptions) addFlags(f *pflag.FlagSet) {
+	f.StringArrayVar(&o.sources, "source", nil, "collector to run (repeatable; default: all enabled)")
+	f.StringVar(&o.mode, "mode", "", "live, record or replay (default live; --record/--replay imply the mode)")
+	f.StringVar(&o.record, "record", "", "record mode: directory for WARC files")
+	f.StringVar(&o.replay, "replay", "", "replay mode: a WARC file or a folder of recorded responses")
+	f.BoolVar(&o.demo, "demo", false, "replay each collector's bundled recording (offline)")
+	f.DurationVar(&o.lockWait, "wait", 0, "wait this long for a running ingest to finish instead of skipping (exit 4) at once")
+	f.DurationVar(&o.ifOlderThan, "if-older-than", 0, "run only sources whose last completed run is older than this, e.g. 24h (catch-up after a missed slot)")
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -33,29 +47,30 @@ func newIngestCmd(a *app) *cobra.Command {
 		Short: "Run collectors and land their rows in the lake",
 		Long: `Run collectors (all enabled ones unless --source is given) as one lake
 transaction. Safe under cron: locked, idempotent (unchanged input writes
-nothing), one JSON summary line on stdout when not on a terminal.
+nothing), and quiet: when stdout is not a terminal it prints one JSON
+summary line per run, and stderr gets JSON logs only for what needs a
+human (a failed source, a rejected row, a stale lock taken over).
 
-Exit codes: 0 ok, 1 failed, 2 usage, 3 partial (some sources failed),
-4 skipped (another run holds the lake), 130 interrupted.`,
+If another ingest holds the lake, this one does nothing and exits 4 with a
+"skipped" summary; --wait makes it queue instead. --if-older-than runs only
+the sources whose last completed run is older than the given age, so a
+cron job that also runs at boot catches up on a missed slot.
+
+Exit codes: 0 ok (or up to date), 1 failed, 2 usage, 3 partial (some
+sources failed), 4 skipped (another run holds the lake), 130 interrupted.`,
 		Example: `  gwanmun ingest --source seed
   gwanmun ingest --demo                              # seed + every bundled recording, offline
   gwanmun ingest --source wikitable --record archive/  # live, archived to WARC
-  gwanmun ingest --source wikitable --replay archive/wikitable.warc.gz`,
+  gwanmun ingest --source wikitable --replay archive/wikitable.warc.gz
+  gwanmun ingest --if-older-than 20h                 # cron at boot and daily: catch up once`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sum, err := runIngest(cmd.Context(), a, o)
-			if err != nil {
-				return err
-			}
-			return reportSummary(a, sum)
+			return reportIngest(a, sum, err)
 		},
 	}
-	f := c.Flags()
-	f.StringArrayVar(&o.sources, "source", nil, "collector to run (repeatable; default: all enabled)")
-	f.StringVar(&o.mode, "mode", "", "live, record or replay (default live; --record/--replay imply the mode)")
-	f.StringVar(&o.record, "record", "", "record mode: directory for WARC files")
-	f.StringVar(&o.replay, "replay", "", "replay mode: a WARC file or a folder of recorded responses")
-	f.BoolVar(&o.demo, "demo", false, "replay each collector's bundled recording (offline)")
-	f.StringVar(&o.runID, "run-id", "", "run id (default: time-based)")
+	o.addFlags(c.Flags())
+	c.Flags().StringVar(&o.runID, "run-id", "", "run id (default: time-based)")
 	return c
 }
 
@@ -96,17 +111,32 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 		entries[c.Info().Name] = e
 		cols = append(cols, c)
 	}
-	lakeDir := a.lakeDir
-	if cfg.Lake != "" && a.lakeDir == "data/lake" {
-		lakeDir = cfg.Lake
-	}
 	r := &ingest.Runner{
-		LakeDir: lakeDir, Log: a.logger(), Mode: mode, UserAgent: userAgent(cfg), RunID: o.runID,
+		LakeDir: a.lakeFor(cfg), Log: a.logger(), Mode: mode, UserAgent: userAgent(cfg), RunID: o.runID,
+		LockWait: o.lockWait, IfOlderThan: o.ifOlderThan,
 		Transport: func(c ingest.Collector) (http.RoundTripper, io.Closer, error) {
 			return a.transport(cfg, c, entries[c.Info().Name], mode, o)
 		},
 	}
 	return r.Run(ctx, cols)
+}
+
+// lakeFor is the lake a command works on: --lake (or GWANMUN_LAKE) when
+// given, else the config file's lake key, a relative one resolved against
+// the config file's directory (cron's working directory is $HOME), else
+// data/lake.
+func (a *app) lakeFor(cfg ingest.Config) string {
+	switch {
+	case a.lakeDir != "data/lake" || cfg.Lake == "":
+		return a.lakeDir
+	case filepath.IsAbs(cfg.Lake):
+		return cfg.Lake
+	}
+	cfgPath := a.configPath
+	if cfgPath == "" {
+		cfgPath = "sources.toml"
+	}
+	return filepath.Join(filepath.Dir(cfgPath), cfg.Lake)
 }
 
 func (o *ingestOptions) resolveMode() (ingest.Mode, error) {
@@ -221,16 +251,58 @@ func extractRecording(fsys fs.FS, name string) (string, func(), error) {
 	return p, func() { os.RemoveAll(dir) }, nil
 }
 
+// staleAfter is how long a lock may be held before a skipped run says so
+// on stderr: an ingest that long is probably stuck.
+const staleAfter = 24 * time.Hour
+
+// reportIngest prints a run's summary, whatever its outcome, and turns the
+// outcome into the error main maps to an exit code. A run that never
+// started (bad flags or config) has no summary, only its error.
+func reportIngest(a *app, sum ingest.Summary, err error) error {
+	if sum.RunID == "" {
+		return err
+	}
+	perr := reportSummary(a, sum)
+	switch {
+	case sum.Status == ingest.StatusSkipped:
+		if sum.Holder != nil && time.Since(sum.Holder.StartedAt) > staleAfter {
+			a.logger().Warn("the lake has been locked for a long time; is that run stuck?",
+				"holder_pid", sum.Holder.PID, "holder_host", sum.Holder.Host,
+				"holder_since", sum.Holder.StartedAt, "holder_run_id", sum.Holder.RunID)
+		}
+		// Overlapping cron slots are routine: the summary line is enough.
+		return reported{err}
+	case sum.Status == ingest.StatusInterrupted:
+		return reported{err}
+	case err != nil:
+		return err
+	}
+	return perr
+}
+
 // reportSummary prints the run summary: a table on a terminal, one JSON
 // line otherwise (cron mails stay short), and turns a partial run into
 // exit code 3.
 func reportSummary(a *app, sum ingest.Summary) error {
 	p := printer{w: a.stdout}
 	if isTerminal(a.stdout) {
-		fmt.Fprintf(a.stdout, "run %s: %s — %d rows in %d files (%d files unchanged)\n",
-			sum.RunID, sum.Status, sum.RowsWritten, sum.FilesWritten, sum.FilesSkipped)
+		switch sum.Status {
+		case ingest.StatusSkipped, ingest.StatusInterrupted, ingest.StatusUpToDate:
+			fmt.Fprintf(a.stdout, "run %s: %s", sum.RunID, sum.Status)
+			if sum.Error != "" {
+				fmt.Fprintf(a.stdout, " — %s", sum.Error)
+			}
+			fmt.Fprintln(a.stdout)
+		default:
+			fmt.Fprintf(a.stdout, "run %s: %s — %d rows in %d files (%d files unchanged)\n",
+				sum.RunID, sum.Status, sum.RowsWritten, sum.FilesWritten, sum.FilesSkipped)
+		}
 		for _, c := range sum.Collectors {
-			fmt.Fprintf(a.stdout, "  %-14s %-8s emitted %d, written %d, rejected %d, requests %d\n",
+			if c.Status == ingest.StatusUpToDate {
+				fmt.Fprintf(a.stdout, "  %-14s %-10s last completed %s\n", c.Collector, c.Status, c.LastCompleted.Format(time.RFC3339))
+				continue
+			}
+			fmt.Fprintf(a.stdout, "  %-14s %-10s emitted %d, written %d, rejected %d, requests %d\n",
 				c.Collector, c.Status, c.RowsEmitted, c.RowsWritten, c.RowsRejected, c.Requests)
 			for _, e := range c.Errors {
 				fmt.Fprintf(a.stdout, "      ! %s\n", e)
@@ -241,6 +313,9 @@ func reportSummary(a *app, sum ingest.Summary) error {
 	}
 	switch sum.Status {
 	case ingest.StatusFailed:
+		if sum.Error != "" {
+			return errors.New(sum.Error)
+		}
 		return errors.New("every source failed")
 	case ingest.StatusPartial:
 		return errPartial

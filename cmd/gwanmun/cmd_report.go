@@ -2,30 +2,55 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/analysis/report"
 )
 
 type reportOptions struct {
-	out  string
-	lang string
+	out          string
+	lang         string
+	figures      []string
+	browser      string
+	check        bool
+	expectations string
+	format       string
 }
 
 func newReportCmd(a *app) *cobra.Command {
 	o := &reportOptions{}
 	c := &cobra.Command{
 		Use:   "report",
-		Short: "Render the self-contained HTML report from the lake",
-		Long: `Render out/report/index.html: every chart drawn with ECharts inlined into the page
-(no network needed to open it), captions naming sources and retrieval dates,
-methods and references.`,
+		Short: "Render the self-contained HTML report, its figures, or check its headline numbers",
+		Long: `Render out/report/index.html: every analysis as a chart, a table and a caption
+naming its sources and retrieval dates, then the methods and references, with
+ECharts inlined into the page (no network needed to open or print it).
+
+--figures svg,png also writes every chart to out/report/figures/<id>.svg|.png
+for LaTeX or Word, drawn by headless Chromium (Debian's chromium) at print
+resolution (PNG at 3× a 900 px width).
+
+--check renders nothing: it recomputes the headline numbers listed in the
+expectations file (analysis/report/expectations.toml is built in) and exits 1,
+naming each number that moved beyond its tolerance.`,
 		Example: `  gwanmun report
-  gwanmun report -o /tmp/kakao --lang ko`,
+  gwanmun report -o /tmp/kakao --lang ko
+  gwanmun report --figures svg,png
+  gwanmun report --check
+  gwanmun report --check --expectations my_numbers.toml --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.check {
+				return runReportCheck(cmd.Context(), a, o)
+			}
 			path, err := runReport(cmd.Context(), a, o)
 			if err != nil {
 				return err
@@ -36,24 +61,114 @@ methods and references.`,
 	}
 	c.Flags().StringVarP(&o.out, "out", "o", "out/report", "output directory")
 	c.Flags().StringVar(&o.lang, "lang", "en", "label language: en or ko")
+	addFigureFlags(c, o)
+	c.Flags().BoolVar(&o.check, "check", false, "compare headline numbers with the expectations file instead of rendering")
+	c.Flags().StringVar(&o.expectations, "expectations", "", "expectations file for --check (default: the built-in analysis/report/expectations.toml)")
+	c.Flags().StringVar(&o.format, "format", "table", "--check output: table, json or csv")
+	c.Flags().Bool("json", false, "shorthand for --format json")
+	c.PreRun = func(cmd *cobra.Command, _ []string) {
+		if j, _ := cmd.Flags().GetBool("json"); j {
+			o.format = "json"
+		}
+	}
 	return c
 }
 
-func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
+func addFigureFlags(c *cobra.Command, o *reportOptions) {
+	c.Flags().StringSliceVar(&o.figures, "figures", nil, "also write every chart as static figures: svg, png or both (needs chromium)")
+	c.Flags().StringVar(&o.browser, "browser", "", "Chromium executable for --figures (default: chromium on PATH)")
+}
+
+func (o *reportOptions) validate() error {
 	if o.lang != "en" && o.lang != "ko" {
-		return "", usageError{fmt.Errorf("--lang %q: want en or ko", o.lang)}
+		return usageError{fmt.Errorf("--lang %q: want en or ko", o.lang)}
+	}
+	for _, f := range o.figures {
+		if !slices.Contains(report.FigureFormats, f) {
+			return usageError{fmt.Errorf("--figures %q: want %s", f, strings.Join(report.FigureFormats, ","))}
+		}
+	}
+	return nil
+}
+
+func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
+	if err := o.validate(); err != nil {
+		return "", err
 	}
 	if _, err := report.EChartsJS(); err != nil {
 		return "", err // before any work: the fix is a build step
+	}
+	if len(o.figures) > 0 {
+		if _, err := report.FindBrowser(o.browser); err != nil {
+			return "", err
+		}
 	}
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return "", err
 	}
 	defer db.Close()
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang})
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger()})
 	if err != nil {
 		return "", err
 	}
-	return r.WriteFile(o.out)
+	path, err := r.WriteFile(o.out, "index.html")
+	if err != nil {
+		return "", err
+	}
+	if len(o.figures) > 0 {
+		dir := filepath.Join(o.out, "figures")
+		files, err := report.Figures(ctx, path, r.Charts(), dir, report.FigureOptions{Formats: o.figures, Browser: o.browser})
+		if err != nil {
+			return path, fmt.Errorf("figures: %w", err)
+		}
+		a.logger().Info("figures written", "dir", dir, "files", len(files))
+	}
+	return path, nil
+}
+
+func runReportCheck(ctx context.Context, a *app, o *reportOptions) error {
+	var raw []byte
+	if o.expectations != "" {
+		var err error
+		if raw, err = os.ReadFile(o.expectations); err != nil {
+			return usageError{err}
+		}
+	}
+	es, err := report.LoadExpectations(raw)
+	if err != nil {
+		return usageError{err}
+	}
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	results, checkErr := report.Check(ctx, db, es)
+	if checkErr != nil && !errors.Is(checkErr, report.ErrMoved) {
+		return checkErr
+	}
+	p := printer{w: a.stdout, format: o.format}
+	if o.format == "json" {
+		if err := p.json(results); err != nil {
+			return err
+		}
+	} else {
+		t := &analysis.Table{Columns: []string{"status", "number", "want", "got", "tolerance", "problem"}}
+		for _, r := range results {
+			status := "ok"
+			if !r.OK {
+				status = "MOVED"
+			}
+			got := ""
+			if r.Got != nil {
+				got = report.FormatNumber(*r.Got)
+			}
+			t.Rows = append(t.Rows, []any{status, r.Name, report.FormatNumber(r.Want), got, report.FormatNumber(r.Tolerance), r.Problem})
+		}
+		if err := p.table(t); err != nil {
+			return err
+		}
+	}
+	return checkErr
 }

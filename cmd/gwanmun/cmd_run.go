@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
 
 type runOptions struct {
-	ingest  ingestOptions
-	report  reportOptions
-	analyze analyzeOptions
-	live    bool
+	ingest    ingestOptions
+	report    reportOptions
+	analyze   analyzeOptions
+	notebooks string
+	live      bool
 }
 
 func newRunCmd(a *app) *cobra.Command {
@@ -22,8 +26,12 @@ func newRunCmd(a *app) *cobra.Command {
 		Short: "The whole pipeline: ingest, analyze, report",
 		Long: `Run the whole pipeline. By default it is offline: the embedded seed is loaded and
 every web collector replays its bundled recording, then the analyses run and the
-HTML report is written. --live fetches from the real sources instead.`,
+HTML report is written, and every notebook in notebooks/ is rendered next to
+it (out/notebooks/<name>.html). --figures svg,png also exports every chart of
+the report and the notebooks as static figures (out/report/figures,
+out/notebooks/<name>-figures). --live fetches from the real sources instead.`,
 		Example: `  gwanmun run
+  gwanmun run --figures svg,png
   gwanmun run -o /tmp/report --lang ko`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -34,6 +42,8 @@ HTML report is written. --live fetches from the real sources instead.`,
 	c.Flags().StringVarP(&o.report.out, "out", "o", "out/report", "report output directory")
 	c.Flags().StringVar(&o.report.lang, "lang", "en", "report language: en or ko")
 	c.Flags().StringVar(&o.analyze.resultsDir, "results", "data/results", "where analysis results are saved")
+	c.Flags().StringVar(&o.notebooks, "notebooks", "notebooks", "render every *.md notebook in this directory (empty: none)")
+	addFigureFlags(c, &o.report)
 	return c
 }
 
@@ -56,5 +66,18 @@ func runAll(ctx context.Context, a *app, o *runOptions) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	fmt.Fprintf(a.stdout, "report: %s\n", path)
+	if o.notebooks != "" {
+		files, _ := filepath.Glob(filepath.Join(o.notebooks, "*.md"))
+		files = slices.DeleteFunc(files, func(f string) bool { return strings.EqualFold(filepath.Base(f), "README.md") })
+		if len(files) > 0 {
+			nb := &notebookOptions{out: filepath.Join(filepath.Dir(o.report.out), "notebooks"), lang: o.report.lang}
+			nb.figures.figures, nb.figures.browser = o.report.figures, o.report.browser
+			paths, err := runNotebookRender(ctx, a, nb, files)
+			if err != nil {
+				return fmt.Errorf("notebooks: %w", err)
+			}
+			fmt.Fprintf(a.stdout, "notebooks: %s\n", strings.Join(paths, " "))
+		}
+	}
 	return ingestErr
 }

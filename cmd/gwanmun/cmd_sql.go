@@ -50,5 +50,10 @@ func runSQL(ctx context.Context, a *app, o *sqlOptions, query string) error {
 }
 
 func (a *app) openDB(ctx context.Context) (*analysis.DB, error) {
-	return analysis.Open(ctx, a.lakeDir, analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads})
+	// The read side finds the lake where ingest put it, sources.toml included.
+	dir, err := a.lakeDirFromConfig()
+	if err != nil {
+		return nil, err
+	}
+	return analysis.Open(ctx, dir, analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads})
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
-// Exit codes, decided here and nowhere else.
+// Exit codes, decided here and nowhere else; docs/operations.md lists them.
 const (
 	exitOK          = 0
 	exitFailure     = 1
@@ -41,7 +41,8 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	code := exitCode(ctx, err)
-	if err != nil && !errors.Is(err, errPartial) {
+	var quiet reported
+	if err != nil && !errors.Is(err, errPartial) && !errors.As(err, &quiet) {
 		fmt.Fprintf(stderr, "gwanmun: %v\n", err)
 		if code == exitUsage {
 			fmt.Fprintln(stderr, "Run 'gwanmun --help' for usage.")
@@ -52,6 +53,12 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // errPartial means the command did its job but some sources failed.
 var errPartial = errors.New("finished with errors in some sources")
+
+// reported is an error the command already told the user about (the cron
+// summary line of a skipped run), so main only turns it into an exit code.
+type reported struct{ error }
+
+func (r reported) Unwrap() error { return r.error }
 
 type usageError struct{ error }
 

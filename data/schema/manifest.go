@@ -32,6 +32,10 @@ type Manifest struct {
 	CommittedAt time.Time      `json:"committed_at"`
 	Collectors  []string       `json:"collectors"`
 	Files       []ManifestFile `json:"files"`
+	// Supersedes lists files (lake-relative paths) that this manifest's
+	// files replace, as `lake compact` does: readers skip them from the
+	// moment this manifest is committed, and writers delete them after.
+	Supersedes []string `json:"supersedes,omitempty"`
 }
 
 // ManifestFile is one Parquet file of a run.
@@ -81,6 +85,9 @@ func ReadManifests(lakeDir string) ([]Manifest, error) {
 		if m.LakeFormat > LakeFormat {
 			return nil, fmt.Errorf("manifest %s has lake format %d; this gwanmun reads up to %d", name, m.LakeFormat, LakeFormat)
 		}
+		if err := m.check(); err != nil {
+			return nil, fmt.Errorf("manifest %s: %w", name, err)
+		}
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -92,18 +99,57 @@ func ReadManifests(lakeDir string) ([]Manifest, error) {
 	return out, nil
 }
 
+// check confines a manifest to its lake: writers rename, and compaction
+// deletes, the paths a manifest names, so a damaged or hostile manifest
+// must not be able to point outside the lake or into its bookkeeping.
+func (m Manifest) check() error {
+	if m.RunID == "" || !fs.ValidPath(m.RunID) || strings.ContainsAny(m.RunID, `/\`) || strings.HasPrefix(m.RunID, ".") {
+		return fmt.Errorf("bad run id %q", m.RunID)
+	}
+	for _, f := range m.Files {
+		if err := checkDataPath(f.Path); err != nil {
+			return err
+		}
+	}
+	for _, p := range m.Supersedes {
+		if err := checkDataPath(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkDataPath accepts "dataset/key=value/part-....parquet" and the like:
+// relative, clean, slash-separated, outside the "_" and "." directories.
+func checkDataPath(p string) error {
+	if !fs.ValidPath(p) || p == "." || strings.Contains(p, `\`) || !strings.HasSuffix(p, ".parquet") {
+		return fmt.Errorf("bad file path %q: want a lake-relative path to a .parquet file", p)
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if strings.HasPrefix(seg, "_") || strings.HasPrefix(seg, ".") {
+			return fmt.Errorf("bad file path %q: names a hidden or bookkeeping directory", p)
+		}
+	}
+	return nil
+}
+
 // VisibleFiles maps each dataset to the absolute paths of the files that
-// committed manifests name. A file whose move out of staging was cut short
-// by a crash is read from staging, so a committed run is whole at once.
+// committed manifests name and no manifest supersedes. A file whose
+// move out of staging was cut short by a crash is read from staging, so a
+// committed run is whole at once.
 func VisibleFiles(lakeDir string) (map[string][]string, error) {
 	ms, err := ReadManifests(lakeDir)
 	if err != nil {
 		return nil, err
 	}
+	gone := Superseded(ms)
 	out := map[string][]string{}
 	var missing []string
 	for _, m := range ms {
 		for _, f := range m.Files {
+			if gone[f.Path] {
+				continue
+			}
 			final := filepath.Join(lakeDir, filepath.FromSlash(f.Path))
 			switch {
 			case exists(final):
@@ -119,6 +165,17 @@ func VisibleFiles(lakeDir string) (map[string][]string, error) {
 		return out, fmt.Errorf("lake %s: %d file(s) named by manifests are missing, e.g. %s (run `gwanmun lake verify`)", lakeDir, len(missing), missing[0])
 	}
 	return out, nil
+}
+
+// Superseded is the set of file paths some manifest supersedes.
+func Superseded(ms []Manifest) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range ms {
+		for _, p := range m.Supersedes {
+			out[p] = true
+		}
+	}
+	return out
 }
 
 func exists(p string) bool {

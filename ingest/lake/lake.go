@@ -6,11 +6,13 @@
 package lake
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -29,9 +31,14 @@ import (
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
-// crashPoint lets the crash tests kill the process at the two moments that
-// matter: files staged but not committed, and committed but not published.
+// crashPoint lets the crash tests kill the process at the moments that
+// matter: files staged but not committed, committed but not published, and
+// (for compaction) published but superseded files not yet deleted.
 var crashPoint = func(string) {}
+
+// writeTo wraps every file the lake writes; the tests swap it for one
+// that fails like a full disk.
+var writeTo = func(f *os.File) io.Writer { return f }
 
 // MaxRowGroup bounds a Parquet row group so readers can stream large files.
 const MaxRowGroup = 64 * 1024
@@ -44,9 +51,23 @@ type Lake struct {
 	hashes map[string]bool // dataset + "/" + rows_sha256 already committed
 }
 
+// Options tune OpenContext.
+type Options struct {
+	Log *slog.Logger // nil discards
+	// Wait is how long to wait for another writer to finish; 0 fails at
+	// once with a *LockedError, which is what cron wants.
+	Wait time.Duration
+}
+
 // Open takes the writer lock on dir (creating it), recovers what a crashed
 // run left behind, and returns the lake. Close releases the lock.
 func Open(dir, runID string, log *slog.Logger) (*Lake, error) {
+	return OpenContext(context.Background(), dir, runID, Options{Log: log})
+}
+
+// OpenContext is Open with a lock wait that ctx can cut short.
+func OpenContext(ctx context.Context, dir, runID string, o Options) (*Lake, error) {
+	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -56,9 +77,18 @@ func Open(dir, runID string, log *slog.Logger) (*Lake, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
-	lk, err := acquireLock(dir, runID)
+	lk, err := acquireLock(ctx, dir, runID, o.Wait)
 	if err != nil {
 		return nil, err
+	}
+	if p := lk.Stale; p != nil {
+		state := "is no longer running"
+		if p.alive() {
+			state = "is not holding it (its pid was reused, or it ran on another host)"
+		}
+		log.Warn("took over a stale lake lock: its holder died without releasing it",
+			"lake", dir, "stale_pid", p.PID, "stale_host", p.Host, "stale_since", p.StartedAt,
+			"stale_run_id", p.RunID, "detail", fmt.Sprintf("pid %d %s", p.PID, state))
 	}
 	l := &Lake{Dir: dir, log: log, lock: lk}
 	if err := l.recover(); err != nil {
@@ -70,6 +100,8 @@ func Open(dir, runID string, log *slog.Logger) (*Lake, error) {
 		lk.Release()
 		return nil, err
 	}
+	// Superseded files' hashes stay: their rows live on in the compacted
+	// file, so the same input arriving again is still a rerun.
 	l.hashes = map[string]bool{}
 	for _, m := range ms {
 		for _, f := range m.Files {
@@ -113,6 +145,8 @@ type Txn struct {
 	files []schema.ManifestFile
 	seq   int
 	done  bool
+	// supersedes are files the committed manifest replaces (compaction).
+	supersedes []string
 	// Skipped counts files not written because the lake already holds the
 	// same rows (a rerun on unchanged input).
 	Skipped int
@@ -127,37 +161,45 @@ func (l *Lake) Begin(runID string) *Txn {
 // whose logical content the lake already holds are skipped, so ingesting the
 // same input twice leaves the lake unchanged.
 func (t *Txn) Write(ds schema.Dataset, partition string, rows []schema.Row) error {
+	_, err := t.write(ds, partition, rows, true)
+	return err
+}
+
+// write stages one file; skipKnown skips rows the lake already holds
+// (compaction turns it off: its output repeats what it replaces).
+func (t *Txn) write(ds schema.Dataset, partition string, rows []schema.Row, skipKnown bool) (*schema.ManifestFile, error) {
 	if t.done {
-		return errors.New("write after commit")
+		return nil, errors.New("write after commit")
 	}
 	if len(rows) == 0 {
-		return nil
+		return nil, nil
+	}
+	if err := validPartition(partition); err != nil {
+		return nil, err
 	}
 	rowsHash, err := RowsSHA256(rows)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	key := ds.Name + "/" + rowsHash
-	if t.lake.hashes[key] {
+	if skipKnown && t.lake.hashes[key] {
 		t.Skipped++
-		return nil
+		return nil, nil
 	}
 	t.seq++
 	rel := path.Join(ds.Name, partition, fmt.Sprintf("part-%s-%04d.parquet", t.runID, t.seq))
-	if err := validPartition(partition); err != nil {
-		return err
-	}
 	staged := schema.StagingPath(t.lake.Dir, t.runID, rel)
 	size, sum, err := writeParquet(staged, ds, rows)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", rel, err)
+		return nil, fmt.Errorf("write %s: %w", rel, err)
 	}
 	t.lake.hashes[key] = true
-	t.files = append(t.files, schema.ManifestFile{
+	f := schema.ManifestFile{
 		Dataset: ds.Name, DatasetVersion: ds.Version, Path: rel,
 		Rows: int64(len(rows)), Size: size, SHA256: sum, RowsSHA256: rowsHash,
-	})
-	return nil
+	}
+	t.files = append(t.files, f)
+	return &f, nil
 }
 
 func validPartition(p string) error {
@@ -186,7 +228,7 @@ func (t *Txn) Commit(collectors []string) (schema.Manifest, error) {
 	t.done = true
 	m := schema.Manifest{
 		RunID: t.runID, LakeFormat: schema.LakeFormat, CommittedAt: time.Now().UTC(),
-		Collectors: collectors, Files: t.files,
+		Collectors: collectors, Files: t.files, Supersedes: t.supersedes,
 	}
 	if len(t.files) == 0 {
 		return m, nil
@@ -198,11 +240,18 @@ func (t *Txn) Commit(collectors []string) (schema.Manifest, error) {
 	crashPoint("staged")
 	dir := filepath.Join(t.lake.Dir, schema.ManifestDir)
 	if err := writeFileAtomic(filepath.Join(dir, t.runID+".json"), b); err != nil {
-		return m, fmt.Errorf("commit manifest: %w", err)
+		return m, errors.Join(fmt.Errorf("commit manifest: %w", err), t.Abort())
 	}
 	crashPoint("committed")
+	// Past the commit point the run has happened: readers see its files
+	// (from staging if need be) and the next writer finishes the move.
 	if err := t.lake.publish(m); err != nil {
-		return m, err
+		t.lake.log.Warn("run committed but its files are still in staging; the next writer moves them", "run_id", t.runID, "err", err)
+		return m, nil
+	}
+	crashPoint("published")
+	if err := t.lake.removeSuperseded([]schema.Manifest{m}); err != nil {
+		t.lake.log.Warn("compaction committed but superseded files remain; the next writer deletes them", "run_id", t.runID, "err", err)
 	}
 	return m, nil
 }
@@ -251,6 +300,9 @@ func (l *Lake) recover() error {
 		if err := l.publish(m); err != nil {
 			return fmt.Errorf("recover run %s: %w", m.RunID, err)
 		}
+	}
+	if err := l.removeSuperseded(ms); err != nil {
+		return fmt.Errorf("recover: %w", err)
 	}
 	stage := filepath.Join(l.Dir, schema.StagingDir)
 	entries, err := os.ReadDir(stage)
@@ -322,7 +374,7 @@ func writeParquet(dst string, ds schema.Dataset, rows []schema.Row) (int64, stri
 		parquet.WithMaxRowGroupLength(MaxRowGroup),
 		parquet.WithCreatedBy("gwanmun"),
 	)
-	w, err := pqarrow.NewFileWriter(sc, multiWriter{f, h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	w, err := pqarrow.NewFileWriter(sc, multiWriter{writeTo(f), h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return fail(err)
 	}
@@ -352,8 +404,8 @@ func writeParquet(dst string, ds schema.Dataset, rows []schema.Row) (int64, stri
 }
 
 type multiWriter struct {
-	f *os.File
-	h interface{ Write([]byte) (int, error) }
+	f io.Writer
+	h io.Writer
 }
 
 func (m multiWriter) Write(p []byte) (int, error) {
@@ -371,7 +423,7 @@ func writeFileAtomic(dst string, b []byte) error {
 		return explainFS(err)
 	}
 	tmp := f.Name()
-	if _, err := f.Write(b); err != nil {
+	if _, err := writeTo(f).Write(b); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return explainFS(err)

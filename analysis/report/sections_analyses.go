@@ -1,0 +1,416 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+// Sections over analyses that other parts of the catalog provide. Each
+// reads its columns by name and degrades to "no data" when a column it
+// needs is absent, so the report keeps rendering while analyses evolve.
+
+// marketsSection compares concentration across market definitions: every
+// market one measurement covers, in users, under each regime's bands.
+func marketsSection(ctx context.Context, b *builder) (*Section, error) {
+	t, err := b.analysisTable(ctx, "concentration_sensitivity", nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := needColumns(t, "market", "period_start", "hhi", "source"); err != nil {
+		return nil, fmt.Errorf("%w: %v", errNoData, err)
+	}
+	lines := &analysis.Table{Columns: []string{"period_start", "hhi", "market"}}
+	for _, r := range t.Records() {
+		if u, ok := r["unit"]; ok && str(u) != "persons" {
+			continue // time-spent markets are another measure
+		}
+		name := fmt.Sprintf("%s · %s · %s", str(r["market"]), str(r["source"]), str(r["metric"]))
+		lines.Rows = append(lines.Rows, []any{r["period_start"], r["hhi"], name})
+	}
+	c, err := Spec{Type: "line", X: "period_start", Y: "hhi", Series: "market", YName: "HHI"}.Build("markets", lines)
+	if err != nil {
+		return nil, err
+	}
+	c.Option, err = patchOption(c.Option, func(o map[string]any) {
+		if ys, ok := o["yAxis"].([]any); ok && len(ys) > 0 {
+			if y, ok := ys[0].(map[string]any); ok {
+				y["min"], y["max"], y["scale"] = 0, 10000, false
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	tbl := pick(t, "market", "period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3",
+		"doj_ftc_2023_band", "hmg_2010_band", "eu_2004_band", "kftc_presumption", "coverage_flags")
+	s := b.section("markets", tbl, c)
+	s.MaxRows = 40
+	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m
+JOIN platforms p USING (platform_id) WHERE m.country = 'KR' AND m.unit = 'persons' AND p.category IN
+(SELECT trim(unnest(string_split(?, ','))))  ORDER BY 1`, "messenger,social,portal,video,maps,content")
+	if err != nil {
+		return nil, err
+	}
+	th, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM thresholds WHERE regime_id LIKE 'us_%' OR regime_id LIKE 'eu_%' OR regime_id LIKE 'kr_kftc%' ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	s.Sources = append(s.Sources, th...)
+	return s, nil
+}
+
+// lockinComponents are the parts of the lock-in index, in the order the
+// methods section defines them, then the composite.
+var lockinComponents = []string{"breadth", "dependence", "coverage", "sso_share", "composite"}
+
+// lockinSection compares the lock-in components of each gateway.
+func lockinSection(ctx context.Context, b *builder) (*Section, error) {
+	t, err := b.analysisTable(ctx, "lockin", nil)
+	if err != nil {
+		return nil, err
+	}
+	gw := firstCol(t, "gateway_id", "gateway")
+	if gw == "" {
+		return nil, fmt.Errorf("%w: lockin has no gateway column", errNoData)
+	}
+	var comps, labels []string
+	for _, c := range lockinComponents {
+		if t.Col(c) >= 0 {
+			comps = append(comps, c)
+			labels = append(labels, tr(b.lang, "lockin."+c))
+		}
+	}
+	if len(comps) == 0 {
+		return nil, fmt.Errorf("%w: lockin has none of the columns %v", errNoData, lockinComponents)
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOpts("lockin"),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: 1}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+	)...)
+	bar.SetXAxis(labels)
+	shown := latestPerGateway(t, gw)
+	for _, r := range shown {
+		var data []opts.BarData
+		for _, c := range comps {
+			v := yValue(r[c])
+			if f, ok := v.(float64); ok {
+				v = math.Round(f*1000) / 1000
+			}
+			data = append(data, opts.BarData{Value: v})
+		}
+		name := b.gatewayName(str(r[gw]))
+		if d := str(r["observed_at"]); d != "" {
+			name += " (" + d + ")"
+		}
+		bar.AddSeries(name, data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
+	}
+	opt, err := optionOf(bar)
+	if err != nil {
+		return nil, err
+	}
+	// The table holds the charted snapshots; `gwanmun analyze lockin` has every one.
+	charted := &analysis.Table{Columns: t.Columns}
+	for _, r := range shown {
+		row := make([]any, len(t.Columns))
+		for i, c := range t.Columns {
+			row[i] = r[c]
+		}
+		charted.Rows = append(charted.Rows, row)
+	}
+	tbl := pick(charted, gw, "observed_at", "own_services", "third_party_services", "categories_opened", "taxonomy_size", "breadth",
+		"account_linked_services", "dependence", "reachable_users", "market_users", "coverage", "sso_reach", "sso_share",
+		"composite", "users_source", "unmatched_services")
+	s := b.section("lockin", tbl, &Chart{ID: "lockin", Option: opt})
+	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM services ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	users, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM mau WHERE country = 'KR' AND source = ? ORDER BY 1`,
+		str(t.Records()[0]["users_source"]))
+	if err != nil {
+		return nil, err
+	}
+	s.Sources = append(s.Sources, users...)
+	return s, nil
+}
+
+// latestPerGateway keeps, per gateway, the newest directory snapshot with a
+// composite (a snapshot without user figures has none), else the newest.
+func latestPerGateway(t *analysis.Table, gw string) []map[string]any {
+	best := map[string]map[string]any{}
+	var order []string
+	better := func(a, b map[string]any) bool {
+		if (a["composite"] != nil) != (b["composite"] != nil) {
+			return a["composite"] != nil
+		}
+		return str(a["observed_at"]) > str(b["observed_at"])
+	}
+	for _, r := range t.Records() {
+		g := str(r[gw])
+		cur, ok := best[g]
+		if !ok {
+			order = append(order, g)
+		}
+		if !ok || better(r, cur) {
+			best[g] = r
+		}
+	}
+	out := make([]map[string]any, len(order))
+	for i, g := range order {
+		out[i] = best[g]
+	}
+	return out
+}
+
+func (b *builder) gatewayName(id string) string {
+	if s := tr(b.lang, "gw."+id); s != "gw."+id {
+		return s
+	}
+	return id
+}
+
+// designationSection is a table: who crosses which regulatory line, when,
+// on which figure. It lists the tests a user figure decides (a regime's
+// other legs, such as business users, are in the analysis's output),
+// crossings first.
+func designationSection(ctx context.Context, b *builder) (*Section, error) {
+	t, err := b.analysisTable(ctx, "designation", nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := needColumns(t, "metric", "crosses", "value", "threshold"); err != nil {
+		return nil, fmt.Errorf("%w: %v", errNoData, err)
+	}
+	decided := &analysis.Table{Columns: t.Columns}
+	undecided := 0
+	mi, ci, vi := t.Col("metric"), t.Col("crosses"), t.Col("value")
+	for _, r := range t.Rows {
+		if str(r[mi]) == "designation" {
+			if str(r[ci]) == "unknown" {
+				undecided++
+			}
+			continue
+		}
+		if r[vi] != nil && (str(r[ci]) == "true" || str(r[ci]) == "false") {
+			decided.Rows = append(decided.Rows, r)
+		}
+	}
+	if len(decided.Rows) == 0 {
+		return nil, errNoData
+	}
+	sort.SliceStable(decided.Rows, func(i, j int) bool {
+		return str(decided.Rows[i][ci]) == "true" && str(decided.Rows[j][ci]) != "true"
+	})
+	tbl := pick(decided, "platform", "regime_id", "period", "metric", "value", "threshold", "crosses", "source", "data_basis")
+	s := b.section("designation", tbl, nil)
+	s.MaxRows = 40
+	if undecided > 0 {
+		s.Caption += " " + fmt.Sprintf(tr(b.lang, "designation.undecided"), undecided)
+	}
+	s.Sources = b.src.CiteTable(decided)
+	th, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM thresholds ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	s.Sources = append(s.Sources, th...)
+	return s, nil
+}
+
+// outageImpactSection ranks services by user-days exposed.
+func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
+	t, err := b.analysisTable(ctx, "outage_impact", map[string]string{"incident": "2022-10-15-pangyo-fire"})
+	if err != nil {
+		return nil, err
+	}
+	y := firstCol(t, "user_days_exposed")
+	if y == "" {
+		y = hasPrefixCol(t, "user_days", "users_days", "person_days")
+	}
+	x := firstCol(t, "service_id", "service", "platform_id")
+	s, err := barSection(ctx, b, "outage_impact", t, x, y, "incident_id = '2022-10-15-pangyo-fire'")
+	if err != nil {
+		return nil, err
+	}
+	s.Table = pick(t, "service_id", "platform_id", "hours_to_full_restore", "outage_days", "daily_users", "daily_users_basis",
+		"dau_mau_ratio", "mau", "mau_basis", "user_days_exposed", "user_days_to_first_restore")
+	return s, nil
+}
+
+// blastRadiusSection shows what fails with a node, weighted by users.
+func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
+	t, err := b.analysisTable(ctx, "blast_radius", map[string]string{"failed": "sk_cc_pangyo"})
+	if err != nil {
+		return nil, err
+	}
+	y := firstCol(t, "users", "mau", "weighted_users", "users_affected")
+	x := firstCol(t, "node", "service_id", "node_id", "service")
+	s, err := barSection(ctx, b, "blast_radius", t, x, y, "")
+	if err != nil {
+		return nil, err
+	}
+	s.Table = pick(t, "node", "depth", "via", "via_kinds", "name", "gateway_id", "platform_id", "users", "users_basis", "user_share")
+	s.MaxRows = 30
+	deps, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM dependencies ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	// The MAU rows that weight the radius: one per platform in it.
+	var args []any
+	for _, r := range t.Records() {
+		if r["users"] != nil && str(r["platform_id"]) != "" {
+			args = append(args, str(r["platform_id"]))
+		}
+	}
+	if len(args) > 0 {
+		q := `SELECT DISTINCT source_url, source_title, fetched_at FROM mau
+WHERE country = 'KR' AND metric = 'mau' AND source = 'IGAWorks Mobile Index'
+  AND period_start <= DATE '2022-10-15' AND period_start > DATE '2022-10-15' - INTERVAL 12 MONTH
+  AND platform_id IN (?` + strings.Repeat(", ?", len(args)-1) + `) ORDER BY 1`
+		users, err := b.citeQuery(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, users...)
+	}
+	s.Sources = append(s.Sources, deps...)
+	return s, nil
+}
+
+// barSection draws y by x as horizontal bars, largest on top, with the
+// result as the table; without both columns it shows the table alone.
+func barSection(ctx context.Context, b *builder, id string, t *analysis.Table, x, y, incidentFilter string) (*Section, error) {
+	var c *Chart
+	if x != "" && y != "" {
+		recs := t.Records()
+		sort.SliceStable(recs, func(i, j int) bool { return num(recs[i][y]) > num(recs[j][y]) })
+		sorted := &analysis.Table{Columns: []string{x, y}}
+		for _, r := range recs {
+			if r[y] != nil {
+				sorted.Rows = append(sorted.Rows, []any{r[x], r[y]})
+			}
+		}
+		height := fmt.Sprintf("%dpx", 120+22*len(sorted.Rows))
+		var err error
+		c, err = Spec{Type: "hbar", X: x, Y: y, Height: height}.Build(id, sorted)
+		if err != nil {
+			c = nil
+		}
+	}
+	s := b.section(id, dropProvenance(t), c)
+	s.Sources = b.src.CiteTable(t)
+	if incidentFilter != "" {
+		more, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM incidents WHERE `+incidentFilter+` ORDER BY 1`)
+		if err != nil {
+			return nil, err
+		}
+		s.Sources = append(s.Sources, more...)
+	}
+	return s, nil
+}
+
+// networkEffectsSection plots value against users with each law's fitted
+// curve: V = a·n (linear), a·n·ln n (Zhang et al.), a·n² (Metcalfe),
+// a·n³, and the free power law ln V = ln a + b·ln n.
+func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
+	fits, err := b.analysisTable(ctx, "network_effects", nil)
+	if err != nil {
+		return nil, err
+	}
+	pts, err := b.analysisTable(ctx, "network_effects_points", nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := needColumns(pts, "n", "v"); err != nil {
+		return nil, fmt.Errorf("%w: %v", errNoData, err)
+	}
+	if err := needColumns(fits, "law", "a"); err != nil {
+		return nil, fmt.Errorf("%w: %v", errNoData, err)
+	}
+	sc := charts.NewScatter()
+	var data []opts.ScatterData
+	nMin, nMax := math.Inf(1), math.Inf(-1)
+	for _, r := range pts.Records() {
+		n, v := num(r["n"]), num(r["v"])
+		nMin, nMax = math.Min(nMin, n), math.Max(nMax, n)
+		data = append(data, opts.ScatterData{Name: str(r["period_label"]), Value: []any{n, v}, SymbolSize: 12})
+	}
+	sc.SetGlobalOptions(append(baseOpts("network_effects"),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: tr(b.lang, "users"), Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: tr(b.lang, "value_v"), Scale: opts.Bool(true)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "8%", ContainLabel: opts.Bool(true)}),
+	)...)
+	sc.AddSeries(tr(b.lang, "observed"), data)
+	line := charts.NewLine()
+	for _, r := range fits.Records() {
+		a, ok := toFloat(r["a"])
+		if !ok || nMax <= nMin {
+			continue
+		}
+		curve := lawCurve(str(r["law"]), a, num(r["b"]))
+		if curve == nil {
+			continue
+		}
+		var ld []opts.LineData
+		for i := 0; i <= 40; i++ {
+			n := nMin + (nMax-nMin)*float64(i)/40
+			ld = append(ld, opts.LineData{Value: []any{n, math.Round(curve(n))}})
+		}
+		name := str(r["formula"])
+		if name == "" {
+			name = str(r["law"])
+		}
+		if r2, ok := toFloat(r["r2"]); ok {
+			name += fmt.Sprintf(" (R² %.2f)", r2)
+		}
+		line.AddSeries(name, ld, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Smooth: opts.Bool(true)}))
+	}
+	sc.Overlap(line)
+	opt, err := optionOf(sc)
+	if err != nil {
+		return nil, err
+	}
+	tbl := pick(fits, "company", "platform", "source", "grain", "n_points", "periods", "law", "formula", "a", "b", "b_ci_low", "b_ci_high",
+		"r2", "rmse", "aic", "delta_aic", "best", "consistent_with")
+	s := b.section("network_effects", tbl, &Chart{ID: "network_effects", Option: opt})
+	s.Sources = append(b.src.CiteTable(pts), b.src.CiteTable(fits)...)
+	return s, nil
+}
+
+// lawCurve is V(n) for a fitted law, nil for a law it does not know.
+func lawCurve(law string, a, b float64) func(float64) float64 {
+	switch law {
+	case "linear":
+		return func(n float64) float64 { return a * n }
+	case "n_log_n":
+		return func(n float64) float64 { return a * n * math.Log(n) }
+	case "metcalfe":
+		return func(n float64) float64 { return a * n * n }
+	case "cubic":
+		return func(n float64) float64 { return a * n * n * n }
+	case "free_exponent":
+		return func(n float64) float64 { return a * math.Pow(n, b) }
+	}
+	return nil
+}
+
+func isProvenance(c string) bool {
+	for _, p := range append([]string{"sources"}, schema.ProvenanceColumns...) {
+		if c == p {
+			return true
+		}
+	}
+	return false
+}
