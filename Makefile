@@ -49,7 +49,11 @@ FUZZTIME ?= 1m
 fuzz: assets
 	FUZZTIME=$(FUZZTIME) scripts/fuzz-smoke.sh
 
+# Side-by-side benchmarks (Scrapy, pandas, bare colly, DuckDB's writer) and the scale
+# curve; prints the table of ratios (bench/out/table.md). Not part of `make test`.
+# Sizes: BENCH_SCALE, BENCH_PAGES, BENCH_WRITE_ROWS, BENCH_REPEAT (see BENCHMARKS.md).
 bench: assets
+	bash bench/run.sh
 	go test -run '^$$' -bench . -benchmem ./...
 
 lint:

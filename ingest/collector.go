@@ -6,6 +6,7 @@ package ingest
 
 import (
 	"context"
+	"time"
 )
 
 // Collector gathers rows from one kind of source.
@@ -27,4 +28,13 @@ type Info struct {
 	// Estimator is what MAU figures from this source measure, if any.
 	Estimator   string
 	Description string
+}
+
+// Incremental is implemented by collectors that can start from a cursor.
+// The CLI derives the cursor from completed runs only (the newest
+// publication time the committed lake holds for the collector), less a
+// lag window, so recent days are fetched again and late edits land as new
+// versions of the same article.
+type Incremental interface {
+	Since(t time.Time)
 }
