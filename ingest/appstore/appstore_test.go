@@ -1,9 +1,7 @@
 package appstore
 
 import (
-	"context"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
 // pages maps the real developer-page URLs to the hand-made pages standing
@@ -20,28 +19,6 @@ import (
 var pages = map[string]string{
 	"https://play.google.com/store/apps/developer?id=Kakao+Corp.": "testdata/pages/play_kakao_corp.html",
 	"https://play.google.com/store/apps/developer?id=NAVER+Corp.": "testdata/pages/play_naver_corp.html",
-}
-
-// fileTransport serves testdata files by URL and 404 for anything else.
-type fileTransport map[string]string
-
-func (f fileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp := &http.Response{
-		StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: io.NopCloser(strings.NewReader("not found")),
-		Request: req,
-	}
-	if path, ok := f[req.URL.String()]; ok {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
-		resp.Header.Set("Content-Type", "text/html; charset=utf-8")
-		resp.Body = io.NopCloser(strings.NewReader(string(b)))
-		resp.ContentLength = int64(len(b))
-	}
-	return resp, nil
 }
 
 var testNow = time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
@@ -52,21 +29,19 @@ func collect(t *testing.T, cfg ingest.SourceConfig, rt http.RoundTripper, now ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []*schema.Service
-	s := ingest.NewSession(c, ingest.SessionOptions{
-		RunID: "test", Transport: rt, Now: func() time.Time { return now },
-		Sink: func(r schema.Row) error {
-			rows = append(rows, r.(*schema.Service))
-			return nil
-		},
-	})
-	if err := c.Collect(context.Background(), s); err != nil {
-		t.Fatal(err)
-	}
+	rows, s := recordtest.Collect(t, c, ingest.SessionOptions{RunID: "test", Transport: rt, Now: func() time.Time { return now }})
 	if s.Rejected() > 0 {
 		t.Fatalf("%d rows failed validation: %v", s.Rejected(), s.Errors())
 	}
-	return rows, s
+	return asServices(rows), s
+}
+
+func asServices(rows []schema.Row) []*schema.Service {
+	out := make([]*schema.Service, len(rows))
+	for i, r := range rows {
+		out[i] = r.(*schema.Service)
+	}
+	return out
 }
 
 // wantRows are the rows of the recording, each page fetched at
@@ -119,7 +94,7 @@ func checkRows(t *testing.T, got []*schema.Service, want []schema.Service) {
 }
 
 func TestCollectDeveloperPages(t *testing.T) {
-	rows, s := collect(t, ingest.SourceConfig{Name: Name}, fileTransport(pages), testNow)
+	rows, s := collect(t, ingest.SourceConfig{Name: Name}, recordtest.Files(pages), testNow)
 	if errs := s.Errors(); len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
@@ -128,7 +103,7 @@ func TestCollectDeveloperPages(t *testing.T) {
 
 func TestUnknownDeveloperAndMixedCards(t *testing.T) {
 	const u = "https://play.google.com/store/apps/developer?id=Example+Dev"
-	rt := fileTransport{u: "testdata/cases/mixed.html"}
+	rt := recordtest.Files{u: "testdata/cases/mixed.html"}
 	cfg := func(raw map[string]any) ingest.SourceConfig {
 		c, err := (ingest.Config{Sources: map[string]map[string]any{Name: raw}}).Source(Name)
 		if err != nil {
@@ -169,7 +144,7 @@ func TestUnknownDeveloperAndMixedCards(t *testing.T) {
 }
 
 func TestBadPages(t *testing.T) {
-	rt := fileTransport{DefaultURLs[0]: "testdata/cases/no_apps.html"}
+	rt := recordtest.Files{DefaultURLs[0]: "testdata/cases/no_apps.html"}
 	rows, s := collect(t, ingest.SourceConfig{Name: Name}, rt, testNow)
 	errs := s.Errors()
 	if len(rows) != 0 || len(errs) != 2 || !strings.Contains(errs[0], "no app cards found") || !strings.Contains(errs[1], "HTTP 404") {

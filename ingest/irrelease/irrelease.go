@@ -28,6 +28,7 @@ import (
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/krnum"
+	"github.com/gwanmun/gwanmun/ingest/newspage"
 )
 
 // Name is the collector's name in the registry and the sources file.
@@ -161,9 +162,9 @@ func parse(body []byte) (page, error) {
 	if err != nil {
 		return pg, fmt.Errorf("read HTML: %w", err)
 	}
-	pg.title = title(doc)
-	pg.published = published(doc)
-	paras := paragraphs(articleBody(doc))
+	pg.title = newspage.Title(doc)
+	pg.published = newspage.Published(doc)
+	paras := paragraphs(newspage.Body(doc, "#divNewsContent", "#news_contents", ".article-body"))
 	if len(paras) == 0 {
 		return pg, errors.New("no article text on the page")
 	}
@@ -179,56 +180,6 @@ func parse(body []byte) (page, error) {
 		return pg, errors.New("no KakaoTalk MAU, revenue or operating profit figure in the article")
 	}
 	return pg, nil
-}
-
-func title(doc *goquery.Document) string {
-	if t, ok := doc.Find(`meta[property="og:title"]`).Attr("content"); ok && strings.TrimSpace(t) != "" {
-		return strings.TrimSpace(t)
-	}
-	if t := strings.TrimSpace(doc.Find("h1").First().Text()); t != "" {
-		return t
-	}
-	return strings.TrimSpace(doc.Find("title").First().Text())
-}
-
-var kst = time.FixedZone("KST", 9*3600)
-
-// published reads the article's date, which places a bare "3분기".
-func published(doc *goquery.Document) time.Time {
-	var raw string
-	for _, sel := range []string{
-		`meta[property="article:published_time"]`, `meta[name="article:published_time"]`,
-		`meta[itemprop="datePublished"]`, `meta[name="pubdate"]`,
-	} {
-		if v, ok := doc.Find(sel).Attr("content"); ok && v != "" {
-			raw = v
-			break
-		}
-	}
-	if raw == "" {
-		raw, _ = doc.Find("time[datetime]").Attr("datetime")
-	}
-	raw = strings.TrimSpace(raw)
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05-0700", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02", "2006.01.02"} {
-		if t, err := time.ParseInLocation(layout, raw, kst); err == nil {
-			t = t.In(kst)
-			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-		}
-	}
-	return time.Time{}
-}
-
-// articleBody finds the article text the way Korean news CMSs mark it.
-func articleBody(doc *goquery.Document) *goquery.Selection {
-	for _, sel := range []string{
-		`[itemprop="articleBody"]`, "#articletxt", "#article-view-content-div", "#articleBody",
-		"#divNewsContent", "#news_contents", ".article-body", "article", "body",
-	} {
-		if s := doc.Find(sel).First(); s.Length() > 0 {
-			return s
-		}
-	}
-	return doc.Selection
 }
 
 // paragraphs splits the body at <p>, <div> and <br>, without figures,

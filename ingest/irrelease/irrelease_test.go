@@ -1,14 +1,10 @@
 package irrelease
 
 import (
-	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,7 +15,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/transport"
+	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
 var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz and testdata/rows.golden.json")
@@ -31,28 +27,6 @@ var pages = map[string]string{
 	DefaultURLs[1]: "testdata/pages/hankyung_202211033722i.html",
 	DefaultURLs[2]: "testdata/pages/wowtv_202404090607i.html",
 	DefaultURLs[3]: "testdata/pages/newspim_20240808000335.html",
-}
-
-// fileServer answers requests for known URLs with testdata files, and 404
-// otherwise: the base transport for tests and for recording.
-type fileServer map[string]string
-
-func (f fileServer) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp := &http.Response{
-		StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: http.NoBody, Request: req,
-	}
-	file, ok := f[req.URL.String()]
-	if !ok {
-		return resp, nil
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
-	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
-	return resp, nil
 }
 
 var testNow = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
@@ -68,15 +42,7 @@ func newCollector(t *testing.T, urls ...string) ingest.Collector {
 
 func collect(t *testing.T, c ingest.Collector, rt http.RoundTripper) ([]schema.Row, *ingest.Session) {
 	t.Helper()
-	var rows []schema.Row
-	s := ingest.NewSession(c, ingest.SessionOptions{
-		Transport: rt, Now: func() time.Time { return testNow },
-		Sink: func(r schema.Row) error { rows = append(rows, r); return nil },
-	})
-	if err := c.Collect(context.Background(), s); err != nil {
-		t.Fatal(err)
-	}
-	return rows, s
+	return recordtest.Collect(t, c, ingest.SessionOptions{Transport: rt, Now: func() time.Time { return testNow }})
 }
 
 func provOf(t *testing.T, u, title string) schema.Provenance {
@@ -99,7 +65,7 @@ func quarter(label string) time.Time {
 }
 
 func TestCollect(t *testing.T) {
-	rows, s := collect(t, newCollector(t), fileServer(pages))
+	rows, s := collect(t, newCollector(t), recordtest.Files(pages))
 	if errs := s.Errors(); len(errs) > 0 {
 		t.Fatalf("errors: %q", errs)
 	}
@@ -156,21 +122,7 @@ func TestCollect(t *testing.T) {
 		mau(wow, "WORLD", "2023Q4", 53_571_000, wowWW),
 		mau(pim, "KR", "2024Q2", 48_930_000, pim1),
 	}
-	assertRows(t, rows, want)
-}
-
-func assertRows(t *testing.T, got, want []schema.Row) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("got %d rows, want %d", len(got), len(want))
-	}
-	for i := range min(len(got), len(want)) {
-		gj, _ := json.Marshal(got[i])
-		wj, _ := json.Marshal(want[i])
-		if fmt.Sprintf("%T", got[i]) != fmt.Sprintf("%T", want[i]) || !bytes.Equal(gj, wj) {
-			t.Errorf("row %d:\n got %T %s\nwant %T %s", i, got[i], gj, want[i], wj)
-		}
-	}
+	recordtest.EqualRows(t, rows, want)
 }
 
 // article wraps sentences in a minimal news page published on date.
@@ -271,99 +223,36 @@ func TestReadSentences(t *testing.T) {
 	}
 }
 
+// bundled is the WARC recorded from the pages in testdata (robots.txt is
+// not consulted: the pages are hand-made and a recorded robots.txt would
+// claim something about the real site) and the rows that recording gave.
+var bundled = recordtest.Recording{
+	WARC: "testdata/recording.warc.gz", Golden: "testdata/rows.golden.json", Pages: recordtest.Files(pages),
+	Session: ingest.SessionOptions{Now: func() time.Time { return testNow }},
+}
+
 // TestRecording replays the bundled WARC and checks it gives the rows
-// recorded with it. With -update it first re-records the WARC from the
-// pages in testdata (run mode record, base transport fileServer).
+// recorded with it; -update re-records it first. Replay and a direct run
+// over the same pages differ only in when and where the bytes were archived.
 func TestRecording(t *testing.T) {
-	warc := filepath.Join("testdata", "recording.warc.gz")
-	golden := filepath.Join("testdata", "rows.golden.json")
-	if *update {
-		if err := os.Remove(warc); err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-		// robots.txt is not consulted: the pages are hand-made and a
-		// recorded robots.txt would claim something about the real sites.
-		tr, err := transport.New(transport.Config{
-			Mode: transport.ModeRecord, WARCPath: warc, Base: fileServer(pages), AllowZeroDelay: true,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		recorded, _ := collect(t, newCollector(t), tr)
-		if err := tr.Close(); err != nil {
-			t.Fatal(err)
-		}
-		b, err := json.MarshalIndent(recorded, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tr, err := transport.New(transport.Config{Mode: transport.ModeReplay, WARCPath: warc, RespectRobots: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Close()
-	replayed, s := collect(t, newCollector(t), tr)
-	if errs := s.Errors(); len(errs) > 0 {
-		t.Fatalf("replay errors: %q", errs)
-	}
-	b, err := json.MarshalIndent(replayed, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(append(b, '\n')) != string(want) {
-		t.Errorf("replayed rows differ from %s (run with -update to re-record):\n%s", golden, b)
-	}
-	direct, _ := collect(t, newCollector(t), fileServer(pages))
-	if a, b := withoutArchive(t, replayed), withoutArchive(t, direct); a != b {
-		t.Errorf("replayed rows differ from a direct run:\n%s\n%s", a, b)
-	}
+	replayed := bundled.Check(t, newCollector(t), *update)
+	bundled.CheckDirect(t, newCollector(t), replayed)
 	if len(replayed) != 18 {
 		t.Errorf("replay gave %d rows, want 18", len(replayed))
 	}
 	for _, r := range replayed {
 		p := r.Prov()
-		if pages[p.SourceURL] == "" || p.ContentSHA256 == "" || p.WARCRecordID == nil || p.FetchedAt.IsZero() {
+		if pages[p.SourceURL] == "" || p.ContentSHA256 == "" || p.FetchedAt.IsZero() {
 			t.Errorf("row provenance incomplete: %+v", p)
 		}
 	}
 }
 
-// withoutArchive drops what differs between a replay and a direct run:
-// when and where the bytes were archived.
-func withoutArchive(t *testing.T, rows []schema.Row) string {
-	t.Helper()
-	var out []string
-	for _, r := range rows {
-		p := *r.Prov()
-		r.Prov().FetchedAt, r.Prov().WARCRecordID = time.Time{}, nil
-		b, err := json.Marshal(r)
-		*r.Prov() = p
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, string(b))
-	}
-	return strings.Join(out, "\n")
-}
-
 func TestEntryRecording(t *testing.T) {
-	e := Entry()
-	if e.Name != Name || e.New == nil {
-		t.Fatalf("entry %+v", e)
+	if *update {
+		t.Skip("the embedded copy is the one compiled before -update rewrote it")
 	}
-	f, err := e.Recording.Open("recording.warc.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	recordtest.CheckEntry(t, Entry(), Name, bundled.WARC)
 }
 
 func TestBadPages(t *testing.T) {
@@ -375,7 +264,7 @@ func TestBadPages(t *testing.T) {
 		}
 		return p
 	}
-	fs := fileServer{
+	fs := recordtest.Files{
 		"https://news.example.kr/empty":    write("empty.html", []byte("<html><body></body></html>")),
 		"https://news.example.kr/nofigure": write("nofigure.html", article("2022-11-03", "카카오톡은 국민 메신저다.")),
 		"https://news.example.kr/negative": write("negative.html", article("2022-11-03",

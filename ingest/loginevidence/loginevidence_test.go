@@ -1,9 +1,7 @@
 package loginevidence
 
 import (
-	"context"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
 // pages maps the real article URLs (from data/seed) to the hand-made pages
@@ -25,28 +24,6 @@ var pages = map[string]string{
 	DefaultURLs[4]: "testdata/pages/asiae_2026012009303128803.html",
 }
 
-// fileTransport serves testdata files by URL and 404 for anything else.
-type fileTransport map[string]string
-
-func (f fileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp := &http.Response{
-		StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: io.NopCloser(strings.NewReader("not found")),
-		Request: req,
-	}
-	if path, ok := f[req.URL.String()]; ok {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
-		resp.Header.Set("Content-Type", "text/html; charset=utf-8")
-		resp.Body = io.NopCloser(strings.NewReader(string(b)))
-		resp.ContentLength = int64(len(b))
-	}
-	return resp, nil
-}
-
 var testNow = time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
 
 func collect(t *testing.T, cfg ingest.SourceConfig, rt http.RoundTripper, now time.Time) ([]schema.Row, *ingest.Session) {
@@ -55,17 +32,7 @@ func collect(t *testing.T, cfg ingest.SourceConfig, rt http.RoundTripper, now ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []schema.Row
-	s := ingest.NewSession(c, ingest.SessionOptions{
-		RunID: "test", Transport: rt, Now: func() time.Time { return now },
-		Sink: func(r schema.Row) error {
-			rows = append(rows, r)
-			return nil
-		},
-	})
-	if err := c.Collect(context.Background(), s); err != nil {
-		t.Fatal(err)
-	}
+	rows, s := recordtest.Collect(t, c, ingest.SessionOptions{RunID: "test", Transport: rt, Now: func() time.Time { return now }})
 	if s.Rejected() > 0 {
 		t.Fatalf("%d rows failed validation: %v", s.Rejected(), s.Errors())
 	}
@@ -207,7 +174,7 @@ func checkRows(t *testing.T, got, want []schema.Row) {
 }
 
 func TestCollectArticles(t *testing.T) {
-	rows, s := collect(t, ingest.SourceConfig{Name: Name}, fileTransport(pages), testNow)
+	rows, s := collect(t, ingest.SourceConfig{Name: Name}, recordtest.Files(pages), testNow)
 	if errs := s.Errors(); len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
@@ -287,7 +254,7 @@ func TestUndatedArticleIsObservedOnFetchDay(t *testing.T) {
 }
 
 func TestBadPages(t *testing.T) {
-	rt := fileTransport{DefaultURLs[0]: "testdata/cases/no_body.html"}
+	rt := recordtest.Files{DefaultURLs[0]: "testdata/cases/no_body.html"}
 	rows, s := collect(t, ingest.SourceConfig{Name: Name, URLs: DefaultURLs[:2]}, rt, testNow)
 	errs := s.Errors()
 	if len(rows) != 0 || len(errs) != 2 || !strings.Contains(errs[0], "no article body found") || !strings.Contains(errs[1], "HTTP 404") {

@@ -14,7 +14,7 @@ import (
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/newsmatch"
-	"github.com/gwanmun/gwanmun/ingest/newsmatch/recordtest"
+	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
 var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.gz and testdata/want.json")

@@ -1,9 +1,7 @@
 package servicedir
 
 import (
-	"context"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
 // pages maps the real directory URLs to the hand-made pages standing in
@@ -20,28 +19,6 @@ import (
 var pages = map[string]string{
 	"https://www.kakaocorp.com/page/service/service": "testdata/pages/kakaocorp_service.html",
 	"https://www.naver.com/more.html":                "testdata/pages/naver_more.html",
-}
-
-// fileTransport serves testdata files by URL and 404 for anything else.
-type fileTransport map[string]string
-
-func (f fileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp := &http.Response{
-		StatusCode: http.StatusNotFound, Status: "404 Not Found", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, Body: io.NopCloser(strings.NewReader("not found")),
-		Request: req,
-	}
-	if path, ok := f[req.URL.String()]; ok {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
-		resp.Header.Set("Content-Type", "text/html; charset=utf-8")
-		resp.Body = io.NopCloser(strings.NewReader(string(b)))
-		resp.ContentLength = int64(len(b))
-	}
-	return resp, nil
 }
 
 var testNow = time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)
@@ -52,21 +29,19 @@ func collect(t *testing.T, cfg ingest.SourceConfig, rt http.RoundTripper, now ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rows []*schema.Service
-	s := ingest.NewSession(c, ingest.SessionOptions{
-		RunID: "test", Transport: rt, Now: func() time.Time { return now },
-		Sink: func(r schema.Row) error {
-			rows = append(rows, r.(*schema.Service))
-			return nil
-		},
-	})
-	if err := c.Collect(context.Background(), s); err != nil {
-		t.Fatal(err)
-	}
+	rows, s := recordtest.Collect(t, c, ingest.SessionOptions{RunID: "test", Transport: rt, Now: func() time.Time { return now }})
 	if s.Rejected() > 0 {
 		t.Fatalf("%d rows failed validation: %v", s.Rejected(), s.Errors())
 	}
-	return rows, s
+	return asServices(rows), s
+}
+
+func asServices(rows []schema.Row) []*schema.Service {
+	out := make([]*schema.Service, len(rows))
+	for i, r := range rows {
+		out[i] = r.(*schema.Service)
+	}
+	return out
 }
 
 // want is the compact form of an expected row; the test fills in the
@@ -173,7 +148,7 @@ func wantRecording(fetched func(url string) time.Time) []schema.Service {
 func at(t time.Time) func(string) time.Time { return func(string) time.Time { return t } }
 
 func TestCollectDirectories(t *testing.T) {
-	rows, s := collect(t, ingest.SourceConfig{Name: Name}, fileTransport(pages), testNow)
+	rows, s := collect(t, ingest.SourceConfig{Name: Name}, recordtest.Files(pages), testNow)
 	if errs := s.Errors(); len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
@@ -182,7 +157,7 @@ func TestCollectDirectories(t *testing.T) {
 
 func TestConfigOverridesURLsAndGateways(t *testing.T) {
 	mirror := "https://mirror.example.org/kakao.html"
-	rt := fileTransport{mirror: pages[DefaultURLs[0]]}
+	rt := recordtest.Files{mirror: pages[DefaultURLs[0]]}
 	cfg, err := (ingest.Config{Sources: map[string]map[string]any{Name: {
 		"url": mirror, "kakao_gateway": "kakao_account",
 	}}}).Source(Name)
@@ -269,7 +244,7 @@ func TestRowsFromBroadLabels(t *testing.T) {
 }
 
 func TestBadPagesAreParseFailures(t *testing.T) {
-	rt := fileTransport{
+	rt := recordtest.Files{
 		"https://www.kakaocorp.com/page/service/service": "testdata/cases/no_list.html",
 		"https://www.naver.com/more.html":                "testdata/cases/broad_labels.html",
 	}
@@ -288,7 +263,7 @@ func TestBadPagesAreParseFailures(t *testing.T) {
 }
 
 func TestHTTPErrorIsReported(t *testing.T) {
-	rows, s := collect(t, ingest.SourceConfig{Name: Name}, fileTransport{}, testNow)
+	rows, s := collect(t, ingest.SourceConfig{Name: Name}, recordtest.Files{}, testNow)
 	if len(rows) != 0 || len(s.Errors()) != 2 || !strings.Contains(s.Errors()[0], "HTTP 404") {
 		t.Fatalf("rows %d, errors %q", len(rows), s.Errors())
 	}

@@ -1,8 +1,9 @@
-// Package recordtest builds and replays the bundled recordings of the news
-// and incident collectors in their tests: a folder of hand-made responses
-// is served for the real URLs, the collector runs in record mode through
-// ingest/transport, and the WARC it writes is replayed the way `make demo`
-// replays it.
+// Package recordtest builds and replays collectors' bundled recordings in
+// their tests: hand-made responses are served for the real URLs (a Site
+// read from pages.json, or Files), the collector runs in record mode
+// through ingest/transport, and the WARC it writes is replayed the way
+// `make demo` replays it. It also holds the small helpers those tests
+// share: collecting rows into a slice, golden files and row diffs.
 package recordtest
 
 import (
@@ -127,12 +128,12 @@ type Result struct {
 func Run(t testing.TB, c ingest.Collector, rt http.RoundTripper, mode ingest.Mode) Result {
 	t.Helper()
 	var res Result
-	s := ingest.NewSession(c, ingest.SessionOptions{
+	rows, s, err := collect(t, c, ingest.SessionOptions{
 		RunID: "test", Mode: mode, Transport: rt,
-		Now:  func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) },
-		Sink: func(r schema.Row) error { res.Rows = append(res.Rows, r); return nil },
+		Now: func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) },
 	})
-	if err := c.Collect(t.Context(), s); err != nil {
+	res.Rows = rows
+	if err != nil {
 		res.Errors = append(res.Errors, "collect: "+err.Error())
 	}
 	if n := s.Rejected(); n > 0 {
@@ -140,6 +141,26 @@ func Run(t testing.TB, c ingest.Collector, rt http.RoundTripper, mode ingest.Mod
 	}
 	res.Errors = append(res.Errors, s.Errors()...)
 	return res
+}
+
+// Collect runs c once with opts (its Sink replaced) and returns the rows
+// it accepted and the session, for its errors and rejected rows. An error
+// from Collect itself fails the test.
+func Collect(t testing.TB, c ingest.Collector, opts ingest.SessionOptions) ([]schema.Row, *ingest.Session) {
+	t.Helper()
+	rows, s, err := collect(t, c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows, s
+}
+
+func collect(t testing.TB, c ingest.Collector, opts ingest.SessionOptions) ([]schema.Row, *ingest.Session, error) {
+	var rows []schema.Row
+	opts.Sink = func(r schema.Row) error { rows = append(rows, r); return nil }
+	s := ingest.NewSession(c, opts)
+	err := c.Collect(t.Context(), s)
+	return rows, s, err
 }
 
 // Record runs c in record mode against the site in siteDir, writes the
