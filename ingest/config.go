@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"os"
 	"time"
 
@@ -144,4 +145,20 @@ func (c Config) SourcePoliteness(name string) (Politeness, error) {
 		return p, fmt.Errorf("source %s politeness: %w", name, err)
 	}
 	return p, nil
+}
+
+// URLsOr returns the source's URL overrides, or defaults when it has none,
+// each checked to be an absolute http(s) URL before any request is made.
+func (s SourceConfig) URLsOr(defaults []string) ([]string, error) {
+	urls := defaults
+	if len(s.URLs) > 0 {
+		urls = s.URLs
+	}
+	for _, u := range urls {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return nil, fmt.Errorf("source %s: url %q: want an absolute http(s) URL", s.Name, u)
+		}
+	}
+	return urls, nil
 }

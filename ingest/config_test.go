@@ -60,3 +60,19 @@ delay = "10s"
 		t.Fatal("a misspelt table must be an error")
 	}
 }
+
+func TestURLsOr(t *testing.T) {
+	def := []string{"https://www.kakaocorp.com/page/service/service"}
+	if got, err := (SourceConfig{Name: "s"}).URLsOr(def); err != nil || got[0] != def[0] {
+		t.Fatalf("defaults: %v, %v", got, err)
+	}
+	mirror := SourceConfig{Name: "s", URLs: []string{"http://127.0.0.1:8080/copy.html"}}
+	if got, err := mirror.URLsOr(def); err != nil || got[0] != mirror.URLs[0] {
+		t.Fatalf("override: %v, %v", got, err)
+	}
+	for _, bad := range []string{"file:///etc/passwd", "/relative/page", "https://", "ftp://example.org/x"} {
+		if _, err := (SourceConfig{Name: "s", URLs: []string{bad}}).URLsOr(def); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -86,15 +85,11 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 			return nil, fmt.Errorf("source %s: %s gateway %q: want a lowercase slug like kakaotalk", cfg.Name, layout, g)
 		}
 	}
-	if len(cfg.URLs) > 0 {
-		col.urls = cfg.URLs
+	urls, err := cfg.URLsOr(col.urls)
+	if err != nil {
+		return nil, err
 	}
-	for _, u := range col.urls {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return nil, fmt.Errorf("source %s: url %q: want an absolute http(s) URL", cfg.Name, u)
-		}
-	}
+	col.urls = urls
 	return col, nil
 }
 
