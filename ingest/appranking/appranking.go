@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -67,15 +66,9 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err := cfg.Decode(&c); err != nil {
 		return nil, err
 	}
-	urls := cfg.URLs
-	if len(urls) == 0 {
-		urls = DefaultURLs
-	}
-	for _, raw := range urls {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("source %s: url %q: want an absolute http(s) URL", cfg.Name, raw)
-		}
+	urls, err := cfg.URLsOr(DefaultURLs)
+	if err != nil {
+		return nil, err
 	}
 	return &Collector{urls: urls}, nil
 }
