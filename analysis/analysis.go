@@ -44,6 +44,8 @@ var Catalog = []Analysis{
 	outageDurations, outageImpact, blastRadius,
 	networkEffectsPoints, networkEffects,
 	newsVolume, newsMentions, newsAttention,
+	{Name: "feed_coverage", Title: "News feed coverage",
+		Doc: "Articles per feed or query, days covered, last publication and fetch; flags feeds gone quiet."},
 }
 
 var mauTrend = Analysis{Name: "mau_trend", Title: "MAU trend by platform and estimator",

@@ -70,6 +70,7 @@ var reportSections = []sectionStep{
 	{"blast_radius", blastRadiusSection},
 	{"news_volume", newsVolumeSection},
 	{"news_headlines", newsHeadlinesSection},
+	{"feed_coverage", feedCoverageSection},
 	{"network_effects", networkEffectsSection},
 }
 

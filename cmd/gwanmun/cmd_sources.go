@@ -176,24 +176,13 @@ FROM runs GROUP BY collector`)
 	return out, nil
 }
 
-// feedCoverage counts articles per collector and feed (RSS feed URL, or the
-// query for API sources). A feed whose newest item was fetched more than a
-// day before its collector's newest item is "quiet".
+// feedCoverage reads the feed_coverage analysis, per collector.
 func feedCoverage(ctx context.Context, db *analysis.DB) (map[string][]feedStatus, error) {
-	t, err := db.Query(ctx, `
-WITH items AS (
-    SELECT collector, unnest(string_split(CASE WHEN source_type = 'rss' OR coalesce(query, '') = '' THEN feed ELSE query END, ',')) AS feed,
-           article_id, published_at, fetched_at
-    FROM news_all
-),
-per_feed AS (
-    SELECT collector, feed, count(DISTINCT article_id) AS items,
-           count(DISTINCT CAST(published_at AS DATE)) AS days,
-           min(published_at) AS first_pub, max(published_at) AS last_pub, max(fetched_at) AS last_fetch
-    FROM items WHERE feed <> '' GROUP BY ALL
-)
-SELECT *, last_fetch < max(last_fetch) OVER (PARTITION BY collector) - INTERVAL 1 DAY AS quiet
-FROM per_feed ORDER BY collector, feed`)
+	an, err := analysis.Lookup("feed_coverage")
+	if err != nil {
+		return nil, err
+	}
+	t, err := db.Run(ctx, an, nil)
 	if err != nil {
 		return nil, fmt.Errorf("feed coverage: %w", err)
 	}
@@ -205,13 +194,10 @@ FROM per_feed ORDER BY collector, feed`)
 		return nil
 	}
 	for _, r := range t.Records() {
-		f := feedStatus{Feed: fmt.Sprint(r["feed"]), FirstPublished: tm(r["first_pub"]),
-			LastPublished: tm(r["last_pub"]), LastFetched: tm(r["last_fetch"]), Health: "ok"}
+		f := feedStatus{Feed: fmt.Sprint(r["feed"]), FirstPublished: tm(r["first_published"]),
+			LastPublished: tm(r["last_published"]), LastFetched: tm(r["last_fetched"]), Health: fmt.Sprint(r["health"])}
 		f.Items, _ = r["items"].(int64)
-		f.DaysWithItems, _ = r["days"].(int64)
-		if q, _ := r["quiet"].(bool); q {
-			f.Health = "quiet"
-		}
+		f.DaysWithItems, _ = r["days_with_items"].(int64)
 		c := fmt.Sprint(r["collector"])
 		out[c] = append(out[c], f)
 	}
