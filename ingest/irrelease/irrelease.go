@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"regexp"
 	"sort"
 	"strconv"
@@ -22,7 +21,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -87,10 +85,7 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 
 // Info implements ingest.Collector.
 func (c *Collector) Info() ingest.Info {
-	u := c.urls[0]
-	if len(c.urls) > 1 {
-		u += fmt.Sprintf(" (+%d more)", len(c.urls)-1)
-	}
+	u := ingest.URLLabel(c.urls)
 	return ingest.Info{
 		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau", "financials"},
 		Estimator:   "company-reported",
@@ -100,42 +95,10 @@ func (c *Collector) Info() ingest.Info {
 
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
-	failed := map[string]bool{}
-	col.OnError(func(r *colly.Response, _ error) {
-		if r != nil && r.Request != nil {
-			failed[r.Request.URL.String()] = true
-		}
+	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
+		pg, err := parse(body)
+		return ingest.Page{Title: pg.title, Rows: pg.rows, Problems: pg.problems}, err
 	})
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode != http.StatusOK {
-			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
-			return
-		}
-		pg, err := parse(r.Body)
-		for _, p := range pg.problems {
-			s.ParseFailure(u, p)
-		}
-		if err != nil {
-			s.ParseFailure(u, err)
-			return
-		}
-		prov := s.Prov(r, pg.title)
-		for _, row := range pg.rows {
-			*row.Prov() = prov
-			s.Emit(row)
-		}
-	})
-	for _, u := range c.urls {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := col.Visit(u); err != nil && !failed[u] {
-			s.Error(fmt.Errorf("visit %s: %w", u, err))
-		}
-	}
-	return ctx.Err()
 }
 
 // page is what one article yields: rows without provenance, and the
