@@ -42,7 +42,14 @@ while read -r dir name; do
 	if ! (cd "$root/$dir" && "$exe" -test.run '^$' -test.fuzz "^${name}\$" -test.fuzztime "$FUZZTIME" \
 		-test.fuzzcachedir "$cache/$pkg/$name" >"$bin/out" 2>&1); then
 		cat "$bin/out" >&2
-		failed="$failed $dir:$name"
+		# Go's fuzzer can report "context deadline exceeded" when -fuzztime
+		# runs out while a worker is mid-input (golang/go#48127); that is
+		# the clock, not a finding. A real finding writes a failing input.
+		if grep -q 'context deadline exceeded' "$bin/out" && ! grep -q 'Failing input written' "$bin/out"; then
+			echo "fuzz-smoke: $dir $name stopped by the clock mid-input; no failing input, counted as passed" >&2
+		else
+			failed="$failed $dir:$name"
+		fi
 	fi
 done <<TARGETS
 $targets
