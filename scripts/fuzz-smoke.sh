@@ -43,7 +43,7 @@ while read -r dir name; do
 		-test.fuzzcachedir "$cache/$pkg/$name" >"$bin/out" 2>&1); then
 		cat "$bin/out" >&2
 		# Go's fuzzer can report "context deadline exceeded" when -fuzztime
-		# runs out while a worker is mid-input (golang/go#48127); that is
+		# runs out while a worker is mid-input; that is
 		# the clock, not a finding. A real finding writes a failing input.
 		if grep -q 'context deadline exceeded' "$bin/out" && ! grep -q 'Failing input written' "$bin/out"; then
 			echo "fuzz-smoke: $dir $name stopped by the clock mid-input; no failing input, counted as passed" >&2
