@@ -12,6 +12,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
@@ -69,7 +70,7 @@ func Open(ctx context.Context, lakeDir string, o Options) (*DB, error) {
 // and `<name>` (the latest row per natural key). Identifiers come from the
 // schema package and paths from our own manifests, never from users.
 func (d *DB) registerViews(ctx context.Context) error {
-	files, err := schema.VisibleFiles(d.LakeDir)
+	files, err := lakestore.VisibleFiles(d.LakeDir)
 	if err != nil {
 		return err
 	}

@@ -15,9 +15,10 @@ import (
 
 	"github.com/gwanmun/gwanmun/bench/synth"
 	"github.com/gwanmun/gwanmun/data"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/seed"
+	"github.com/gwanmun/gwanmun/ingest/collectors/seed"
 )
 
 // nodeDataset is what bench/node/read_lake.mjs reports for one dataset.
@@ -61,7 +62,7 @@ func TestLakeReadsInNodeParquetIntegration(t *testing.T) {
 		}
 	}
 	// A leftover in staging must be skipped by both readers.
-	junk := filepath.Join(lakeDir, schema.StagingDir, "crashed-run", "news", "year=2022")
+	junk := filepath.Join(lakeDir, lakestore.StagingDir, "crashed-run", "news", "year=2022")
 	if err := os.MkdirAll(junk, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func installHyparquet(t *testing.T) {
 // gwanmun's own views do, and returns the same figures node computes.
 func duckdbView(t *testing.T, lakeDir string) map[string]nodeDataset {
 	t.Helper()
-	files, err := schema.VisibleFiles(lakeDir)
+	files, err := lakestore.VisibleFiles(lakeDir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/gwanmun/gwanmun/bench/synth"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // These micro-benchmarks write one runner batch (50,000 SYNTHETIC news
-// rows) with ingest/lake and with DuckDB's COPY, for `go test -bench`.
+// rows) with data/lakestore and with DuckDB's COPY, for `go test -bench`.
 // bench/cmd/gwbench measures the same at 1M rows in separate processes.
 
 const batch = 50_000
@@ -34,7 +34,7 @@ func BenchmarkLakeWrite50k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
-		lk, err := lake.Open(dir, "run"+strconv.Itoa(i), nil)
+		lk, err := lakestore.Open(dir, "run"+strconv.Itoa(i), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func BenchmarkDuckDBCopy50k(b *testing.B) {
 	rows := newsBatch(b)
 	ds, _ := schema.Lookup("news")
 	src := b.TempDir()
-	lk, err := lake.Open(src, "src", nil)
+	lk, err := lakestore.Open(src, "src", nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,10 +20,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/lake"
-	"github.com/gwanmun/gwanmun/ingest/seed"
+	"github.com/gwanmun/gwanmun/ingest/collectors/seed"
 	"github.com/gwanmun/gwanmun/ingest/transport"
 )
 
@@ -259,14 +259,14 @@ func runProbe(t *testing.T, bad http.Handler, tc transport.Config) probeRun {
 		t.Fatalf("run: %v", err)
 	}
 	out := probeRun{sum: sum}
-	files, err := schema.VisibleFiles(dir)
+	files, err := lakestore.VisibleFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"runs", "mau"} {
 		ds, _ := schema.Lookup(name)
 		for _, f := range files[name] {
-			rows, err := lake.ReadRows(f, ds)
+			rows, err := lakestore.ReadRows(f, ds)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,8 +13,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // Run statuses, in the ledger and the summary line. Skipped, up-to-date
@@ -46,7 +46,7 @@ type Runner struct {
 	// RunID is set by tests and the scheduler; empty means a fresh one.
 	RunID string
 	// LockWait is how long to wait for a running ingest to finish before
-	// giving up with lake.ErrLocked; 0 gives up at once.
+	// giving up with lakestore.ErrLocked; 0 gives up at once.
 	LockWait time.Duration
 	// IfOlderThan, when set, runs only the collectors whose last completed
 	// run (ok or partial, from the ledger) finished longer ago than this:
@@ -84,7 +84,7 @@ type Summary struct {
 	// Error says why a run failed, was skipped or interrupted as a whole.
 	Error string `json:"error,omitempty"`
 	// Holder is who held the lake when the run was skipped.
-	Holder *lake.LockInfo `json:"holder,omitempty"`
+	Holder *lakestore.LockInfo `json:"holder,omitempty"`
 }
 
 // NewRunID returns a sortable, unique run id.
@@ -121,7 +121,7 @@ func (r *Runner) Run(ctx context.Context, cols []Collector) (sum Summary, err er
 			return
 		}
 		sum.Status, sum.Error = StatusFailed, err.Error()
-		var le *lake.LockedError
+		var le *lakestore.LockedError
 		switch {
 		case errors.As(err, &le):
 			sum.Status = StatusSkipped
@@ -132,7 +132,7 @@ func (r *Runner) Run(ctx context.Context, cols []Collector) (sum Summary, err er
 			sum.Status = StatusInterrupted
 		}
 	}()
-	lk, err := lake.OpenContext(ctx, r.LakeDir, runID, lake.Options{Log: log, Wait: r.LockWait})
+	lk, err := lakestore.OpenContext(ctx, r.LakeDir, runID, lakestore.Options{Log: log, Wait: r.LockWait})
 	if err != nil {
 		return sum, err
 	}
@@ -205,7 +205,7 @@ func (r *Runner) due(cols []Collector) ([]Collector, []Result, error) {
 	for i, c := range cols {
 		names[i] = c.Info().Name
 	}
-	last, err := lake.LastCompleted(r.LakeDir, names)
+	last, err := lakestore.LastCompleted(r.LakeDir, names)
 	if err != nil {
 		return nil, nil, fmt.Errorf("catch-up: %w", err)
 	}
@@ -248,7 +248,7 @@ func overall(rs []Result) string {
 // runOne runs one collector, streaming its rows to the transaction in
 // bounded batches. Only a lake failure is returned as an error; a
 // collector's own failure is its Result.
-func (r *Runner) runOne(ctx context.Context, txn *lake.Txn, c Collector, runID, host string, log *slog.Logger) (Result, *schema.Run, error) {
+func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, runID, host string, log *slog.Logger) (Result, *schema.Run, error) {
 	info := c.Info()
 	started := r.Now().UTC()
 	buffers := map[string][]schema.Row{}

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/data"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/lake"
-	"github.com/gwanmun/gwanmun/ingest/seed"
+	"github.com/gwanmun/gwanmun/ingest/collectors/seed"
 )
 
 // contents is every visible row of every dataset but the ledger, as JSON
@@ -21,7 +21,7 @@ import (
 // rows, each as many times.
 func contents(t testing.TB, dir string) map[string][]string {
 	t.Helper()
-	files, err := schema.VisibleFiles(dir)
+	files, err := lakestore.VisibleFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func contents(t testing.TB, dir string) map[string][]string {
 		}
 		ds, _ := schema.Lookup(name)
 		for _, p := range paths {
-			rows, err := lake.ReadRows(p, ds)
+			rows, err := lakestore.ReadRows(p, ds)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,11 +83,11 @@ func TestSeedIngestTwiceLeavesTheLakeUnchanged(t *testing.T) {
 	}
 	sameContents(t, contents(t, dir), once)
 	// The ledger still records both runs.
-	last, err := lake.LastCompleted(dir, []string{"seed"})
+	last, err := lakestore.LastCompleted(dir, []string{"seed"})
 	if err != nil || last["seed"].RunID != second.RunID {
 		t.Fatalf("last completed seed run = %+v, %v; want %s", last["seed"], err, second.RunID)
 	}
-	if rep, err := lake.Verify(dir); err != nil || !rep.OK() {
+	if rep, err := lakestore.Verify(dir); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", err, rep.Problems)
 	}
 }
@@ -98,14 +98,14 @@ func TestIfOlderThanCatchesUpOnlyWhenDue(t *testing.T) {
 	if _, err := seedRunner(dir, t0).Run(context.Background(), seedCollectors()); err != nil {
 		t.Fatal(err)
 	}
-	ms, _ := schema.ReadManifests(dir)
+	ms, _ := lakestore.ReadManifests(dir)
 	r := seedRunner(dir, t0.Add(23*time.Hour))
 	r.IfOlderThan = 24 * time.Hour
 	sum, err := r.Run(context.Background(), seedCollectors())
 	if err != nil || sum.Status != ingest.StatusUpToDate || sum.Collectors[0].LastCompleted == nil {
 		t.Fatalf("run within the interval: %+v, %v; want up-to-date", sum, err)
 	}
-	if after, _ := schema.ReadManifests(dir); len(after) != len(ms) {
+	if after, _ := lakestore.ReadManifests(dir); len(after) != len(ms) {
 		t.Fatal("an up-to-date run committed something")
 	}
 	r = seedRunner(dir, t0.Add(25*time.Hour))
@@ -118,13 +118,13 @@ func TestIfOlderThanCatchesUpOnlyWhenDue(t *testing.T) {
 
 func TestLockedRunIsSkippedWithTheHolder(t *testing.T) {
 	dir := t.TempDir()
-	holder, err := lake.Open(dir, "holder", nil)
+	holder, err := lakestore.Open(dir, "holder", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer holder.Close()
 	sum, err := seedRunner(dir, time.Now()).Run(context.Background(), seedCollectors())
-	if !errors.Is(err, lake.ErrLocked) || sum.Status != ingest.StatusSkipped || sum.Holder == nil || sum.Holder.RunID != "holder" {
+	if !errors.Is(err, lakestore.ErrLocked) || sum.Status != ingest.StatusSkipped || sum.Holder == nil || sum.Holder.RunID != "holder" {
 		t.Fatalf("locked run: %+v, %v", sum, err)
 	}
 }
@@ -137,7 +137,7 @@ func TestInterruptedRunLeavesTheLakeAsItWas(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || sum.Status != ingest.StatusInterrupted {
 		t.Fatalf("cancelled run: %+v, %v", sum, err)
 	}
-	if ms, _ := schema.ReadManifests(dir); len(ms) != 0 {
+	if ms, _ := lakestore.ReadManifests(dir); len(ms) != 0 {
 		t.Fatalf("a cancelled run committed %d manifests", len(ms))
 	}
 }

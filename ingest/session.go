@@ -15,8 +15,8 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // Headers the transport sets on every response so rows can name the exact
@@ -48,7 +48,7 @@ type Session struct {
 	rejected int64
 	// seen holds every natural key emitted in this run, to drop repeats.
 	seen   map[string]seenRow
-	keyers map[string]lake.Keyer
+	keyers map[string]lakestore.Keyer
 }
 
 type seenRow struct {
@@ -107,11 +107,11 @@ func (s *Session) repeat(r schema.Row) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.seen == nil {
-		s.seen, s.keyers = map[string]seenRow{}, map[string]lake.Keyer{}
+		s.seen, s.keyers = map[string]seenRow{}, map[string]lakestore.Keyer{}
 	}
 	k, ok := s.keyers[ds.Name]
 	if !ok {
-		k = lake.NewKeyer(ds)
+		k = lakestore.NewKeyer(ds)
 		s.keyers[ds.Name] = k
 	}
 	key := k.Key(r)

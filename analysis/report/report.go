@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/analysis"
-	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 // Report is one HTML page: the full report or a rendered notebook.
@@ -215,7 +215,7 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 // LakeVintage hashes the committed manifests' file hashes: two reports
 // with the same vintage were drawn from the same data.
 func LakeVintage(lakeDir string) (string, error) {
-	ms, err := schema.ReadManifests(lakeDir)
+	ms, err := lakestore.ReadManifests(lakeDir)
 	if err != nil {
 		return "", err
 	}

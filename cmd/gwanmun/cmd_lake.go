@@ -19,9 +19,9 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 func newLakeCmd(a *app) *cobra.Command {
@@ -70,11 +70,11 @@ type fileListing struct {
 }
 
 type lakeListing struct {
-	Lake      string           `json:"lake"`
-	Manifests int              `json:"manifests"`
-	Datasets  []datasetListing `json:"datasets"`
-	Files     []fileListing    `json:"files,omitempty"`
-	Writer    *lake.LockInfo   `json:"writer,omitempty"`
+	Lake      string              `json:"lake"`
+	Manifests int                 `json:"manifests"`
+	Datasets  []datasetListing    `json:"datasets"`
+	Files     []fileListing       `json:"files,omitempty"`
+	Writer    *lakestore.LockInfo `json:"writer,omitempty"`
 }
 
 func newLakeLsCmd(a *app) *cobra.Command {
@@ -112,11 +112,11 @@ func runLakeLs(a *app, o *lakeLsOptions) error {
 	if err != nil {
 		return err
 	}
-	ms, err := schema.ReadManifests(dir)
+	ms, err := lakestore.ReadManifests(dir)
 	if err != nil {
 		return err
 	}
-	gone := schema.Superseded(ms)
+	gone := lakestore.Superseded(ms)
 	out := lakeListing{Lake: dir, Manifests: len(ms)}
 	byName := map[string]*datasetListing{}
 	parts := map[string]map[string]bool{}
@@ -148,7 +148,7 @@ func runLakeLs(a *app, o *lakeLsOptions) error {
 		d.Partitions, d.Runs = len(parts[ds.Name]), len(runs[ds.Name])
 		out.Datasets = append(out.Datasets, *d)
 	}
-	if li, running := lake.Holder(dir); running {
+	if li, running := lakestore.Holder(dir); running {
 		out.Writer = &li
 	}
 	if o.json {
@@ -224,7 +224,7 @@ func runLakeVerify(a *app, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	rep, err := lake.Verify(dir)
+	rep, err := lakestore.Verify(dir)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 		return err
 	}
 	runID := ingest.NewRunID(time.Now()) + "-compact"
-	l, err := lake.OpenContext(ctx, dir, runID, lake.Options{Log: a.logger(), Wait: o.wait})
+	l, err := lakestore.OpenContext(ctx, dir, runID, lakestore.Options{Log: a.logger(), Wait: o.wait})
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 	}
 	if o.json {
 		if done == nil {
-			done = []lake.Compaction{}
+			done = []lakestore.Compaction{}
 		}
 		return printer{w: a.stdout}.json(done)
 	}
@@ -376,7 +376,7 @@ func runLakeExport(ctx context.Context, a *app, o *lakeExportOptions) error {
 	if err != nil {
 		return err
 	}
-	files, err := schema.VisibleFiles(dir)
+	files, err := lakestore.VisibleFiles(dir)
 	if err != nil {
 		return err
 	}

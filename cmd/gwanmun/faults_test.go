@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 // TestKillNineIntegration kills `gwanmun ingest --source seed` with
@@ -47,7 +46,7 @@ func TestKillNineIntegration(t *testing.T) {
 	for i := range trials {
 		dir := filepath.Join(root, "lake", string(rune('a'+i%lakes)))
 		window := typical[0]
-		if ms, _ := schema.ReadManifests(dir); len(ms) > 0 {
+		if ms, _ := lakestore.ReadManifests(dir); len(ms) > 0 {
 			window = typical[1]
 		}
 		cmd := gwanmun("--lake", dir, "ingest", "--source", "seed")
@@ -73,9 +72,9 @@ func TestKillNineIntegration(t *testing.T) {
 	var committed, staged int
 	for i := range lakes {
 		dir := filepath.Join(root, "lake", string(rune('a'+i)))
-		ms, _ := schema.ReadManifests(dir)
+		ms, _ := lakestore.ReadManifests(dir)
 		committed += len(ms)
-		if entries, _ := os.ReadDir(filepath.Join(dir, schema.StagingDir)); len(entries) > 0 {
+		if entries, _ := os.ReadDir(filepath.Join(dir, lakestore.StagingDir)); len(entries) > 0 {
 			staged++
 		}
 	}
@@ -155,7 +154,7 @@ func TestConcurrentIngestsIntegration(t *testing.T) {
 			}
 			t.Logf("exit codes %v", codes)
 			sameLakeContents(t, name, lakeContents(t, dir), want)
-			if rep, err := lake.Verify(dir); err != nil || !rep.OK() {
+			if rep, err := lakestore.Verify(dir); err != nil || !rep.OK() {
 				t.Fatalf("verify: %v %v", err, rep.Problems)
 			}
 		})
@@ -164,7 +163,7 @@ func TestConcurrentIngestsIntegration(t *testing.T) {
 
 func TestLockedIngestPrintsSkippedAndExits4(t *testing.T) {
 	dir := t.TempDir()
-	holder, err := lake.Open(dir, "manual-run", nil)
+	holder, err := lakestore.Open(dir, "manual-run", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,10 +221,10 @@ func TestFullDiskIsAClearCLIErrorIntegration(t *testing.T) {
 		t.Fatalf("summary %v", sum)
 	}
 	// Nothing half-written: no manifest, nothing staged, verify clean.
-	if ms, _ := schema.ReadManifests(dir); len(ms) != 0 {
+	if ms, _ := lakestore.ReadManifests(dir); len(ms) != 0 {
 		t.Fatalf("%d manifests after a failed run", len(ms))
 	}
-	if rep, err := lake.Verify(dir); err != nil || !rep.OK() || len(rep.Notes) != 0 {
+	if rep, err := lakestore.Verify(dir); err != nil || !rep.OK() || len(rep.Notes) != 0 {
 		t.Fatalf("verify: %v %v %v", err, rep.Problems, rep.Notes)
 	}
 }

@@ -10,15 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // restate commits new versions of two seed MAU figures and one new figure,
 // as a later collector run would: two partitions get a second file.
 func restate(t *testing.T, dir string) {
 	t.Helper()
-	l, err := lake.Open(dir, "restate", nil)
+	l, err := lakestore.Open(dir, "restate", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestLakeLsVerifyCompactExport(t *testing.T) {
 	_, before, _ := runCLI(t, dir, "sql", "--format", "csv", query)
 
 	code, out, errs := runCLI(t, dir, "lake", "compact", "--json")
-	var done []lake.Compaction
+	var done []lakestore.Compaction
 	if code != exitOK || json.Unmarshal([]byte(out), &done) != nil || len(done) != 3 { // mau 2022, mau 2023, runs
 		t.Fatalf("compact exit %d: %s%s", code, out, errs)
 	}
@@ -134,17 +134,17 @@ func TestLakeLsVerifyCompactExport(t *testing.T) {
 	}
 }
 
-func verifyJSON(t *testing.T, dir string) lake.Report {
+func verifyJSON(t *testing.T, dir string) lakestore.Report {
 	t.Helper()
 	code, out, errs := runCLI(t, dir, "lake", "verify", "--json")
-	var rep lake.Report
+	var rep lakestore.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || !rep.OK() {
 		t.Fatalf("verify exit %d, %v: %s%s", code, err, out, errs)
 	}
 	return rep
 }
 
-func mauIndex(rep lake.Report) int {
+func mauIndex(rep lakestore.Report) int {
 	for i, d := range rep.Datasets {
 		if d.Dataset == "mau" {
 			return i
@@ -158,7 +158,7 @@ func TestLakeVerifyFailsOnDamage(t *testing.T) {
 	if code, _, _ := runCLI(t, dir, "ingest", "--source", "seed"); code != exitOK {
 		t.Fatal("ingest failed")
 	}
-	files, _ := schema.VisibleFiles(dir)
+	files, _ := lakestore.VisibleFiles(dir)
 	os.Remove(files["platforms"][0])
 	code, out, errs := runCLI(t, dir, "lake", "verify")
 	if code != exitFailure || !strings.Contains(out, "PROBLEM:") || !strings.Contains(errs, "1 problem(s)") {
@@ -177,7 +177,7 @@ func TestConfigLakeIsRelativeToTheConfigFile(t *testing.T) {
 	if code := execute(context.Background(), []string{"--config", cfg, "ingest", "--source", "seed"}, &out, &errb); code != exitOK {
 		t.Fatalf("ingest exit %d: %s%s", code, out.String(), errb.String())
 	}
-	if ms, err := schema.ReadManifests(filepath.Join(dir, "mylake")); err != nil || len(ms) != 1 {
+	if ms, err := lakestore.ReadManifests(filepath.Join(dir, "mylake")); err != nil || len(ms) != 1 {
 		t.Fatalf("the run did not land in the config's lake: %v, %d manifests", err, len(ms))
 	}
 	out.Reset()

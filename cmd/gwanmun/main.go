@@ -12,8 +12,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/ingest/all"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // Exit codes, decided here and nowhere else; docs/operations.md lists them.
@@ -75,7 +75,7 @@ func exitCode(ctx context.Context, err error) int {
 		return exitUsage
 	case errors.Is(err, errPartial):
 		return exitPartial
-	case errors.Is(err, lake.ErrLocked):
+	case errors.Is(err, lakestore.ErrLocked):
 		return exitLocked
 	}
 	return exitFailure

@@ -9,8 +9,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // TestMain lets the test binary stand in for gwanmun: with
@@ -49,7 +49,7 @@ func exitCodeOf(err error) int {
 // stored as many times.
 func lakeContents(t testing.TB, dir string) map[string][]string {
 	t.Helper()
-	files, err := schema.VisibleFiles(dir)
+	files, err := lakestore.VisibleFiles(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func lakeContents(t testing.TB, dir string) map[string][]string {
 		}
 		ds, _ := schema.Lookup(name)
 		for _, p := range paths {
-			rows, err := lake.ReadRows(p, ds)
+			rows, err := lakestore.ReadRows(p, ds)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +120,7 @@ func smallTmpfs(t *testing.T, size string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v); ingest/lake's injected-ENOSPC test covers the logic", err)
+		t.Skipf("cannot mount a tmpfs here (%v); data/lakestore's injected-ENOSPC test covers the logic", err)
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 	return dir

@@ -16,8 +16,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // demoLake ingests the offline demo into a fresh lake.
@@ -35,7 +35,7 @@ func demoLake(t *testing.T) string {
 func addRows(t *testing.T, lakeDir string, rows ...schema.Row) {
 	t.Helper()
 	runID := time.Now().UTC().Format("20060102T150405Z") + "-test01"
-	l, err := lake.Open(lakeDir, runID, nil)
+	l, err := lakestore.Open(lakeDir, runID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gwanmun/gwanmun/ingest/lake"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 func TestScheduleCatchesUpThenRunsOnTime(t *testing.T) {
@@ -126,10 +126,10 @@ func TestScheduleStopsCleanlyOnSIGTERMIntegration(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("schedule did not stop within 30s of SIGTERM")
 	}
-	if li, running := lake.Holder(dir); running {
+	if li, running := lakestore.Holder(dir); running {
 		t.Fatalf("the lake is still locked by %s", li)
 	}
-	if rep, err := lake.Verify(dir); err != nil || !rep.OK() {
+	if rep, err := lakestore.Verify(dir); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", err, rep.Problems)
 	}
 }

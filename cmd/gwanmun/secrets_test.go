@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
-	"github.com/gwanmun/gwanmun/ingest/navernews"
+	"github.com/gwanmun/gwanmun/ingest/collectors/navernews"
 )
 
 // TestSecretsStayOutOfLogsAndLakeIntegration runs the one collector that
@@ -79,12 +79,12 @@ queries = ["ok", "fail"]
 	}
 	// The lake: every file's bytes, and every row's values decoded (Parquet
 	// compresses, so a raw search alone could miss it).
-	files, _ := schema.VisibleFiles(lakeDir)
+	files, _ := lakestore.VisibleFiles(lakeDir)
 	news := 0
 	for name, paths := range files {
 		ds, _ := schema.Lookup(name)
 		for _, p := range paths {
-			rows, err := lake.ReadRows(p, ds)
+			rows, err := lakestore.ReadRows(p, ds)
 			if err != nil {
 				t.Fatal(err)
 			}

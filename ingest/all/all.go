@@ -3,18 +3,18 @@ package all
 
 import (
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/appranking"
-	"github.com/gwanmun/gwanmun/ingest/appstore"
-	"github.com/gwanmun/gwanmun/ingest/article"
-	"github.com/gwanmun/gwanmun/ingest/gdelt"
-	"github.com/gwanmun/gwanmun/ingest/irrelease"
-	"github.com/gwanmun/gwanmun/ingest/loginevidence"
-	"github.com/gwanmun/gwanmun/ingest/navernews"
-	"github.com/gwanmun/gwanmun/ingest/rss"
-	"github.com/gwanmun/gwanmun/ingest/seed"
-	"github.com/gwanmun/gwanmun/ingest/servicedir"
-	"github.com/gwanmun/gwanmun/ingest/statuspage"
-	"github.com/gwanmun/gwanmun/ingest/wikitable"
+	"github.com/gwanmun/gwanmun/ingest/collectors/appranking"
+	"github.com/gwanmun/gwanmun/ingest/collectors/appstore"
+	"github.com/gwanmun/gwanmun/ingest/collectors/article"
+	"github.com/gwanmun/gwanmun/ingest/collectors/gdelt"
+	"github.com/gwanmun/gwanmun/ingest/collectors/irrelease"
+	"github.com/gwanmun/gwanmun/ingest/collectors/loginevidence"
+	"github.com/gwanmun/gwanmun/ingest/collectors/navernews"
+	"github.com/gwanmun/gwanmun/ingest/collectors/rss"
+	"github.com/gwanmun/gwanmun/ingest/collectors/seed"
+	"github.com/gwanmun/gwanmun/ingest/collectors/servicedir"
+	"github.com/gwanmun/gwanmun/ingest/collectors/statuspage"
+	"github.com/gwanmun/gwanmun/ingest/collectors/wikitable"
 )
 
 // Registry returns every collector; the CLI receives it as a value.

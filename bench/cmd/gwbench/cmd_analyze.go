@@ -12,7 +12,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/bench/synth"
-	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 // The questions (c) asks every contender: the monthly HHI of one market
@@ -147,7 +147,7 @@ func runAnalyzeChild(ctx context.Context, args []string) error {
 		if *mem != "" {
 			db.ExecContext(ctx, fmt.Sprintf("SET memory_limit = %s", quote(*mem)))
 		}
-		files, err := schema.VisibleFiles(*lakeDir)
+		files, err := lakestore.VisibleFiles(*lakeDir)
 		if err != nil {
 			return err
 		}

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/bench/synth"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
 )
 
 // genNewsSQL makes SYNTHETIC news rows inside DuckDB, with the news
@@ -69,12 +69,12 @@ func runGenNews(ctx context.Context, args []string) error {
 	rows := fs.Int64("rows", 100_000_000, "news rows")
 	fs.Parse(args)
 	runID := "20000101T000000Z-duckgen"
-	lk, err := lake.Open(*lakeDir, runID, nil)
+	lk, err := lakestore.Open(*lakeDir, runID, nil)
 	if err != nil {
 		return err
 	}
 	defer lk.Close()
-	stage := filepath.Join(*lakeDir, schema.StagingDir, runID, "gen")
+	stage := filepath.Join(*lakeDir, lakestore.StagingDir, runID, "gen")
 	os.RemoveAll(stage)
 	if err := os.MkdirAll(filepath.Dir(stage), 0o755); err != nil {
 		return err
@@ -99,7 +99,7 @@ func runGenNews(ctx context.Context, args []string) error {
 	})
 	sort.Strings(files)
 	ds, _ := schema.Lookup("news")
-	m := schema.Manifest{RunID: runID, LakeFormat: schema.LakeFormat, CommittedAt: time.Now().UTC(), Collectors: []string{synth.CollectorName}}
+	m := lakestore.Manifest{RunID: runID, LakeFormat: lakestore.LakeFormat, CommittedAt: time.Now().UTC(), Collectors: []string{synth.CollectorName}}
 	for i, f := range files {
 		part := filepath.Base(filepath.Dir(f)) // year=2022
 		rel := path.Join("news", part, fmt.Sprintf("part-%s-%04d.parquet", runID, i+1))
@@ -121,7 +121,7 @@ func runGenNews(ctx context.Context, args []string) error {
 		// Not hashed: these files are benchmark input, never deduplicated
 		// against a rerun; the name says where they came from.
 		tag := sha256.Sum256([]byte(rel))
-		m.Files = append(m.Files, schema.ManifestFile{
+		m.Files = append(m.Files, lakestore.ManifestFile{
 			Dataset: ds.Name, DatasetVersion: ds.Version, Path: rel, Rows: n, Size: st.Size(),
 			SHA256: "not-computed", RowsSHA256: "duckdb-generated-" + hex.EncodeToString(tag[:8]),
 		})
@@ -130,7 +130,7 @@ func runGenNews(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(*lakeDir, schema.ManifestDir)
+	dir := filepath.Join(*lakeDir, lakestore.ManifestDir)
 	os.MkdirAll(dir, 0o755)
 	tmp := filepath.Join(dir, "."+runID+".json.tmp")
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
@@ -139,7 +139,7 @@ func runGenNews(ctx context.Context, args []string) error {
 	if err := os.Rename(tmp, filepath.Join(dir, runID+".json")); err != nil {
 		return err
 	}
-	os.RemoveAll(filepath.Join(*lakeDir, schema.StagingDir, runID))
+	os.RemoveAll(filepath.Join(*lakeDir, lakestore.StagingDir, runID))
 	report(map[string]any{"rows": *rows, "files": len(files), "seconds": time.Since(start).Seconds()})
 	return nil
 }

@@ -201,7 +201,7 @@ func (d *driver) add(section, what string, value float64, target string, met *bo
 func atLeast(v, t float64) *bool { b := v >= t; return &b }
 func atMost(v, t float64) *bool  { b := v <= t; return &b }
 
-// benchWrite is (b): the same rows to Parquet by ingest/lake and by DuckDB.
+// benchWrite is (b): the same rows to Parquet by data/lakestore and by DuckDB.
 func (d *driver) benchWrite(context.Context) error {
 	dir := filepath.Join(d.out, "write")
 	os.RemoveAll(dir)
@@ -222,12 +222,12 @@ func (d *driver) benchWrite(context.Context) error {
 		return fmt.Errorf("DuckDB copied %v rows, want %d", dk.num("rows"), d.writeRows)
 	}
 	r := lk.num("seconds") / dk.num("seconds")
-	d.add("b", fmt.Sprintf("Parquet write of %s news rows: ingest/lake time ÷ DuckDB COPY time", human(d.writeRows)), r, "≤ 1.5", atMost(r, 1.5),
+	d.add("b", fmt.Sprintf("Parquet write of %s news rows: data/lakestore time ÷ DuckDB COPY time", human(d.writeRows)), r, "≤ 1.5", atMost(r, 1.5),
 		fmt.Sprintf("lake %.2fs (of which idempotency hash %.2fs) %s; DuckDB %.2fs %s (2 threads), %.2fs single-threaded",
 			lk.num("seconds"), lk.num("hash_seconds"), mib(lk.num("bytes")), dk.num("seconds"), mib(dk.num("bytes")), d1.num("seconds")))
 	r1 := lk.num("seconds") / d1.num("seconds")
 	d.add("b", "  same, DuckDB limited to 1 thread (our writer uses one core)", r1, "(context)", nil, "")
-	d.add("b", "  CPU seconds: ingest/lake ÷ DuckDB COPY (2 threads)", lk.num("cpu_s")/dk.num("cpu_s"), "(load-robust)", nil,
+	d.add("b", "  CPU seconds: data/lakestore ÷ DuckDB COPY (2 threads)", lk.num("cpu_s")/dk.num("cpu_s"), "(load-robust)", nil,
 		fmt.Sprintf("lake %.2f CPU s, DuckDB %.2f CPU s", lk.num("cpu_s"), dk.num("cpu_s")))
 	return nil
 }

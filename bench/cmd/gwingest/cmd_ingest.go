@@ -9,7 +9,7 @@ import (
 	"github.com/gwanmun/gwanmun/bench/synth"
 	"github.com/gwanmun/gwanmun/data"
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/seed"
+	"github.com/gwanmun/gwanmun/ingest/collectors/seed"
 )
 
 // runIngestChild lands synthetic rows (and optionally the embedded seed)

@@ -8,10 +8,10 @@ import (
 
 	"github.com/gwanmun/gwanmun/bench/synth"
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest/lake"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
-// runWriteLake times ingest/lake writing rows already in memory: the
+// runWriteLake times data/lakestore writing rows already in memory: the
 // idempotency hash, Arrow record building, Parquet encoding (zstd, row
 // groups ≤ 64k), fsync, the manifest commit. Generating the rows is not
 // timed.
@@ -36,7 +36,7 @@ func runWriteLake(_ context.Context, args []string) error {
 	sort.Strings(keys)
 
 	start, cpu0 := time.Now(), cpuNow()
-	lk, err := lake.Open(*dir, runID, nil)
+	lk, err := lakestore.Open(*dir, runID, nil)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func runWriteLake(_ context.Context, args []string) error {
 	for _, k := range keys {
 		rows := parts[k]
 		for lo := 0; lo < len(rows); lo += *batch {
-			if _, err := lake.RowsSHA256(rows[lo:min(lo+*batch, len(rows))]); err != nil {
+			if _, err := lakestore.RowsSHA256(rows[lo:min(lo+*batch, len(rows))]); err != nil {
 				return err
 			}
 		}

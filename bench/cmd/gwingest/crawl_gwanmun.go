@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/article"
-	"github.com/gwanmun/gwanmun/ingest/rss"
+	"github.com/gwanmun/gwanmun/ingest/collectors/article"
+	"github.com/gwanmun/gwanmun/ingest/collectors/rss"
 	"github.com/gwanmun/gwanmun/ingest/transport"
 )
 

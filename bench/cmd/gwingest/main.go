@@ -1,6 +1,6 @@
 // Command gwingest holds the ingest-side contenders of the benchmarks:
 // our collectors and the bare colly crawler over the local site, the
-// ingest runner on synthetic rows, and ingest/lake's Parquet writer. It
+// ingest runner on synthetic rows, and data/lakestore's Parquet writer. It
 // links no DuckDB (neither does package ingest), so the peak memory
 // gwbench measures for these children is the crawler's or writer's own.
 package main

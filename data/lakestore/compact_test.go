@@ -1,0 +1,209 @@
+package lakestore
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+// versionedRows are MAU rows for years 2020..2020+n-1 of one platform,
+// fetched at the given time with the given value offset: a later fetch of
+// the same periods is a new version of the same natural keys.
+func versionedRows(n int, fetched time.Time, value float64) []schema.Row {
+	rows := make([]schema.Row, n)
+	for i := range rows {
+		rows[i] = &schema.MAU{
+			PlatformID: "kakaotalk", Country: "KR", Metric: "mau",
+			PeriodStart: time.Date(2020+i%2, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC), PeriodGrain: "month",
+			Value: value + float64(i), Unit: "persons", Estimator: "panel", Source: "test",
+			Flags:      []string{"a", "b"},
+			Provenance: schema.Provenance{SourceURL: "test://", FetchedAt: fetched},
+		}
+	}
+	return rows
+}
+
+// commit writes rows, grouped by partition, as run runID.
+func commit(t testing.TB, dir, runID string, rows []schema.Row) {
+	t.Helper()
+	l, err := Open(dir, runID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ds, _ := schema.Lookup("mau")
+	byPart := map[string][]schema.Row{}
+	for _, r := range rows {
+		r.Prov().RunID = runID
+		byPart[r.Partition()] = append(byPart[r.Partition()], r)
+	}
+	txn := l.Begin(runID)
+	for p, rs := range byPart {
+		if err := txn.Write(ds, p, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := txn.Commit([]string{"test"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// logical is what the mau view shows: the latest row per key, as JSON
+// without the run id, sorted.
+func logical(t testing.TB, dir string) []string {
+	t.Helper()
+	files, err := VisibleFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := schema.Lookup("mau")
+	k := NewKeyer(ds)
+	latest := map[string]schema.Row{}
+	for _, f := range files["mau"] {
+		rows, err := ReadRows(f, ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if old, ok := latest[k.Key(r)]; !ok || newer(r, old) {
+				latest[k.Key(r)] = r
+			}
+		}
+	}
+	var out []string
+	for _, r := range latest {
+		r.Prov().RunID = ""
+		out = append(out, rowJSON(r))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// threeRuns leaves two partitions with three files each, the later runs
+// holding newer versions of the first run's keys plus new ones.
+func threeRuns(t testing.TB, dir string) {
+	commit(t, dir, "r1", versionedRows(4, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), 100))
+	commit(t, dir, "r2", versionedRows(6, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), 200))
+	commit(t, dir, "r3", versionedRows(2, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 300))
+}
+
+func TestCompactKeepsTheViewAndMergesFiles(t *testing.T) {
+	dir := t.TempDir()
+	threeRuns(t, dir)
+	before := logical(t, dir)
+	files, _ := VisibleFiles(dir)
+	if len(files["mau"]) != 6 {
+		t.Fatalf("%d files before compaction, want 6", len(files["mau"]))
+	}
+	l, err := Open(dir, "c1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := l.Compact("c1")
+	l.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 2 || done[0].Files != 3 || done[0].RowsOut != 3 {
+		t.Fatalf("compactions = %+v, want two partitions of 3 files each merged to 3 rows", done)
+	}
+	files, _ = VisibleFiles(dir)
+	if len(files["mau"]) != 2 {
+		t.Fatalf("%d files after compaction, want one per partition", len(files["mau"]))
+	}
+	if after := logical(t, dir); strings.Join(after, "\n") != strings.Join(before, "\n") {
+		t.Fatalf("compaction changed the view:\nbefore %v\nafter  %v", before, after)
+	}
+	// The superseded files are gone from disk, not just hidden.
+	parquet, _ := filepath.Glob(filepath.Join(dir, "mau", "*", "*.parquet"))
+	if len(parquet) != 2 {
+		t.Fatalf("%d parquet files on disk after compaction, want 2: %v", len(parquet), parquet)
+	}
+	rep, err := Verify(dir)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify after compaction: %v %+v", err, rep.Problems)
+	}
+	if rep.Datasets[0].Shadowed != 0 {
+		t.Fatalf("compacted dataset still shadows %d rows", rep.Datasets[0].Shadowed)
+	}
+	// Nothing left to do: a second compaction commits nothing.
+	l, _ = Open(dir, "c2", nil)
+	done, err = l.Compact("c2")
+	l.Close()
+	if err != nil || len(done) != 0 {
+		t.Fatalf("second compaction: %v, %+v", err, done)
+	}
+	// Reingesting the rows compaction merged away writes nothing new.
+	commit(t, dir, "r4", versionedRows(2, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 300))
+	if ms, _ := ReadManifests(dir); len(ms) != 4 {
+		t.Fatalf("%d manifests, want 4 (3 runs + 1 compaction; the rerun wrote nothing)", len(ms))
+	}
+}
+
+// TestCompactHelper is the child process of TestCompactCrash.
+func TestCompactHelper(t *testing.T) {
+	point := os.Getenv("GWANMUN_COMPACT_CRASH_AT")
+	if point == "" {
+		t.Skip("child process of TestCompactCrash")
+	}
+	crashPoint = func(p string) {
+		if p == point {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			time.Sleep(time.Minute)
+		}
+	}
+	l, err := Open(os.Getenv("GWANMUN_CRASH_DIR"), "compact", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.Compact("compact")
+	t.Fatalf("compaction survived its crash point: %v", err)
+}
+
+func TestCompactCrash(t *testing.T) {
+	for _, point := range []string{"staged", "committed", "published"} {
+		t.Run(point, func(t *testing.T) {
+			dir := t.TempDir()
+			threeRuns(t, dir)
+			want := logical(t, dir)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestCompactHelper$")
+			cmd.Env = append(os.Environ(), "GWANMUN_COMPACT_CRASH_AT="+point, "GWANMUN_CRASH_DIR="+dir)
+			err := cmd.Run()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("child was not killed: %v", err)
+			}
+			// Readers see the same view right after the crash ...
+			if got := logical(t, dir); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("view changed by a crash at %s", point)
+			}
+			// ... and after the next writer has recovered.
+			l, err := Open(dir, "next", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.Close()
+			if got := logical(t, dir); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("view changed by recovery after a crash at %s", point)
+			}
+			rep, err := Verify(dir)
+			if err != nil || !rep.OK() || len(rep.Notes) != 0 {
+				t.Fatalf("verify after recovery: %v problems %v notes %v", err, rep.Problems, rep.Notes)
+			}
+			parquet, _ := filepath.Glob(filepath.Join(dir, "mau", "*", "*.parquet"))
+			wantFiles := 6
+			if point != "staged" {
+				wantFiles = 2 // committed: recovery finished the compaction
+			}
+			if len(parquet) != wantFiles {
+				t.Fatalf("%d parquet files after recovery, want %d", len(parquet), wantFiles)
+			}
+		})
+	}
+}

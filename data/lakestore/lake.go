@@ -1,0 +1,455 @@
+// Package lake writes datasets as Hive-partitioned Parquet under one
+// directory. Every run stages its files, commits them with one atomic
+// manifest rename, then moves them into place; readers (VisibleFiles)
+// see only files named by committed manifests, so a run killed at any point
+// leaves the lake readable and the next run finishes or discards its work.
+package lakestore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+// crashPoint lets the crash tests kill the process at the moments that
+// matter: files staged but not committed, committed but not published, and
+// (for compaction) published but superseded files not yet deleted.
+var crashPoint = func(string) {}
+
+// writeTo wraps every file the lake writes; the tests swap it for one
+// that fails like a full disk.
+var writeTo = func(f *os.File) io.Writer { return f }
+
+// MaxRowGroup bounds a Parquet row group so readers can stream large files.
+const MaxRowGroup = 64 * 1024
+
+// Lake is a lake directory opened for writing.
+type Lake struct {
+	Dir    string
+	log    *slog.Logger
+	lock   *Lock
+	hashes map[string]bool // dataset + "/" + rows_sha256 already committed
+}
+
+// Options tune OpenContext.
+type Options struct {
+	Log *slog.Logger // nil discards
+	// Wait is how long to wait for another writer to finish; 0 fails at
+	// once with a *LockedError, which is what cron wants.
+	Wait time.Duration
+}
+
+// Open takes the writer lock on dir (creating it), recovers what a crashed
+// run left behind, and returns the lake. Close releases the lock.
+func Open(dir, runID string, log *slog.Logger) (*Lake, error) {
+	return OpenContext(context.Background(), dir, runID, Options{Log: log})
+}
+
+// OpenContext is Open with a lock wait that ctx can cut short.
+func OpenContext(ctx context.Context, dir, runID string, o Options) (*Lake, error) {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create lake %s: %w", dir, explainFS(err))
+	}
+	if err := checkWritable(dir); err != nil {
+		return nil, err
+	}
+	lk, err := acquireLock(ctx, dir, runID, o.Wait)
+	if err != nil {
+		return nil, err
+	}
+	if p := lk.Stale; p != nil {
+		state := "is no longer running"
+		if p.alive() {
+			state = "is not holding it (its pid was reused, or it ran on another host)"
+		}
+		log.Warn("took over a stale lake lock: its holder died without releasing it",
+			"lake", dir, "stale_pid", p.PID, "stale_host", p.Host, "stale_since", p.StartedAt,
+			"stale_run_id", p.RunID, "detail", fmt.Sprintf("pid %d %s", p.PID, state))
+	}
+	l := &Lake{Dir: dir, log: log, lock: lk}
+	if err := l.recover(); err != nil {
+		lk.Release()
+		return nil, err
+	}
+	ms, err := ReadManifests(dir)
+	if err != nil {
+		lk.Release()
+		return nil, err
+	}
+	// Superseded files' hashes stay: their rows live on in the compacted
+	// file, so the same input arriving again is still a rerun.
+	l.hashes = map[string]bool{}
+	for _, m := range ms {
+		for _, f := range m.Files {
+			l.hashes[f.Dataset+"/"+f.RowsSHA256] = true
+		}
+	}
+	return l, nil
+}
+
+// Close releases the writer lock.
+func (l *Lake) Close() error { return l.lock.Release() }
+
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("lake %s is not writable: %w", dir, explainFS(err))
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// explainFS turns the errno behind a failed write into words a cron mail
+// reader understands.
+func explainFS(err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return fmt.Errorf("disk full: %w", err)
+	case errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("read-only file system: %w", err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("permission denied: %w", err)
+	}
+	return err
+}
+
+// Txn is one run's pending write.
+type Txn struct {
+	lake  *Lake
+	runID string
+	files []ManifestFile
+	seq   int
+	done  bool
+	// supersedes are files the committed manifest replaces (compaction).
+	supersedes []string
+	// Skipped counts files not written because the lake already holds the
+	// same rows (a rerun on unchanged input).
+	Skipped int
+}
+
+// Begin starts a transaction for runID.
+func (l *Lake) Begin(runID string) *Txn {
+	return &Txn{lake: l, runID: runID}
+}
+
+// Write stages rows of one dataset and partition as one Parquet file. Rows
+// whose logical content the lake already holds are skipped, so ingesting the
+// same input twice leaves the lake unchanged.
+func (t *Txn) Write(ds schema.Dataset, partition string, rows []schema.Row) error {
+	_, err := t.write(ds, partition, rows, true)
+	return err
+}
+
+// write stages one file; skipKnown skips rows the lake already holds
+// (compaction turns it off: its output repeats what it replaces).
+func (t *Txn) write(ds schema.Dataset, partition string, rows []schema.Row, skipKnown bool) (*ManifestFile, error) {
+	if t.done {
+		return nil, errors.New("write after commit")
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	if err := validPartition(partition); err != nil {
+		return nil, err
+	}
+	rowsHash, err := RowsSHA256(rows)
+	if err != nil {
+		return nil, err
+	}
+	key := ds.Name + "/" + rowsHash
+	if skipKnown && t.lake.hashes[key] {
+		t.Skipped++
+		return nil, nil
+	}
+	t.seq++
+	rel := path.Join(ds.Name, partition, fmt.Sprintf("part-%s-%04d.parquet", t.runID, t.seq))
+	staged := StagingPath(t.lake.Dir, t.runID, rel)
+	size, sum, err := writeParquet(staged, ds, rows)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", rel, err)
+	}
+	t.lake.hashes[key] = true
+	f := ManifestFile{
+		Dataset: ds.Name, DatasetVersion: ds.Version, Path: rel,
+		Rows: int64(len(rows)), Size: size, SHA256: sum, RowsSHA256: rowsHash,
+	}
+	t.files = append(t.files, f)
+	return &f, nil
+}
+
+func validPartition(p string) error {
+	for _, seg := range strings.Split(p, "/") {
+		if p == "" {
+			return nil
+		}
+		k, v, ok := strings.Cut(seg, "=")
+		if !ok || k == "" || v == "" || strings.ContainsAny(seg, `\`) || v == ".." || v == "." {
+			return fmt.Errorf("bad partition %q: want key=value segments", p)
+		}
+	}
+	return nil
+}
+
+// Files returns what the transaction has staged so far.
+func (t *Txn) Files() []ManifestFile { return t.files }
+
+// Commit makes the staged files visible: the manifest rename is the commit
+// point; moving files out of staging afterwards is redone by recovery if
+// the process dies in between.
+func (t *Txn) Commit(collectors []string) (Manifest, error) {
+	if t.done {
+		return Manifest{}, errors.New("commit twice")
+	}
+	t.done = true
+	m := Manifest{
+		RunID: t.runID, LakeFormat: LakeFormat, CommittedAt: time.Now().UTC(),
+		Collectors: collectors, Files: t.files, Supersedes: t.supersedes,
+	}
+	if len(t.files) == 0 {
+		return m, nil
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return m, err
+	}
+	crashPoint("staged")
+	dir := filepath.Join(t.lake.Dir, ManifestDir)
+	if err := writeFileAtomic(filepath.Join(dir, t.runID+".json"), b); err != nil {
+		return m, errors.Join(fmt.Errorf("commit manifest: %w", err), t.Abort())
+	}
+	crashPoint("committed")
+	// Past the commit point the run has happened: readers see its files
+	// (from staging if need be) and the next writer finishes the move.
+	if err := t.lake.publish(m); err != nil {
+		t.lake.log.Warn("run committed but its files are still in staging; the next writer moves them", "run_id", t.runID, "err", err)
+		return m, nil
+	}
+	crashPoint("published")
+	if err := t.lake.removeSuperseded([]Manifest{m}); err != nil {
+		t.lake.log.Warn("compaction committed but superseded files remain; the next writer deletes them", "run_id", t.runID, "err", err)
+	}
+	return m, nil
+}
+
+// Abort throws away everything the transaction staged.
+func (t *Txn) Abort() error {
+	t.done = true
+	for _, f := range t.files {
+		delete(t.lake.hashes, f.Dataset+"/"+f.RowsSHA256)
+	}
+	return os.RemoveAll(filepath.Join(t.lake.Dir, StagingDir, t.runID))
+}
+
+// publish moves a committed manifest's files from staging into place.
+func (l *Lake) publish(m Manifest) error {
+	dirs := map[string]bool{}
+	for _, f := range m.Files {
+		final := filepath.Join(l.Dir, filepath.FromSlash(f.Path))
+		staged := StagingPath(l.Dir, m.RunID, f.Path)
+		if _, err := os.Stat(staged); errors.Is(err, fs.ErrNotExist) {
+			continue // already moved
+		}
+		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Path, explainFS(err))
+		}
+		if err := os.Rename(staged, final); err != nil {
+			return fmt.Errorf("publish %s: %w", f.Path, explainFS(err))
+		}
+		dirs[filepath.Dir(final)] = true
+	}
+	for d := range dirs {
+		syncDir(d)
+	}
+	return os.RemoveAll(filepath.Join(l.Dir, StagingDir, m.RunID))
+}
+
+// recover rolls committed runs forward and uncommitted ones back.
+func (l *Lake) recover() error {
+	ms, err := ReadManifests(l.Dir)
+	if err != nil {
+		return err
+	}
+	committed := map[string]bool{}
+	for _, m := range ms {
+		committed[m.RunID] = true
+		if err := l.publish(m); err != nil {
+			return fmt.Errorf("recover run %s: %w", m.RunID, err)
+		}
+	}
+	if err := l.removeSuperseded(ms); err != nil {
+		return fmt.Errorf("recover: %w", err)
+	}
+	stage := filepath.Join(l.Dir, StagingDir)
+	entries, err := os.ReadDir(stage)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("recover: %w", err)
+	}
+	for _, e := range entries {
+		if !committed[e.Name()] {
+			l.log.Warn("discarding uncommitted run left by a crash", "run_id", e.Name())
+			if err := os.RemoveAll(filepath.Join(stage, e.Name())); err != nil {
+				return fmt.Errorf("recover: discard %s: %w", e.Name(), err)
+			}
+		}
+	}
+	// A manifest temp file is a commit that never happened.
+	tmps, _ := filepath.Glob(filepath.Join(l.Dir, ManifestDir, ".*.tmp"))
+	for _, t := range tmps {
+		_ = os.Remove(t)
+	}
+	return nil
+}
+
+// RowsSHA256 hashes rows' logical content, ignoring which run wrote them.
+func RowsSHA256(rows []schema.Row) (string, error) {
+	sums := make([]string, len(rows))
+	for i, r := range rows {
+		p := r.Prov()
+		saved := p.RunID
+		p.RunID = ""
+		b, err := json.Marshal(r)
+		p.RunID = saved
+		if err != nil {
+			return "", fmt.Errorf("hash row: %w", err)
+		}
+		s := sha256.Sum256(b)
+		sums[i] = hex.EncodeToString(s[:])
+	}
+	sort.Strings(sums)
+	h := sha256.New()
+	for _, s := range sums {
+		h.Write([]byte(s))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func writeParquet(dst string, ds schema.Dataset, rows []schema.Row) (int64, string, error) {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return 0, "", explainFS(err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
+	if err != nil {
+		return 0, "", explainFS(err)
+	}
+	tmp := f.Name()
+	fail := func(err error) (int64, string, error) {
+		f.Close()
+		os.Remove(tmp)
+		return 0, "", explainFS(err)
+	}
+	sc := ArrowSchema(ds)
+	rec, err := buildRecord(memory.DefaultAllocator, ds, sc, rows)
+	if err != nil {
+		return fail(err)
+	}
+	defer rec.Release()
+	h := sha256.New()
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithMaxRowGroupLength(MaxRowGroup),
+		parquet.WithCreatedBy("gwanmun"),
+	)
+	w, err := pqarrow.NewFileWriter(sc, multiWriter{writeTo(f), h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return fail(err)
+	}
+	if err := w.Write(rec); err != nil {
+		return fail(err)
+	}
+	if err := w.Close(); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return 0, "", explainFS(err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return 0, "", explainFS(err)
+	}
+	syncDir(filepath.Dir(dst))
+	return st.Size(), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+type multiWriter struct {
+	f io.Writer
+	h io.Writer
+}
+
+func (m multiWriter) Write(p []byte) (int, error) {
+	n, err := m.f.Write(p)
+	m.h.Write(p[:n])
+	return n, err
+}
+
+func writeFileAtomic(dst string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return explainFS(err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
+	if err != nil {
+		return explainFS(err)
+	}
+	tmp := f.Name()
+	if _, err := writeTo(f).Write(b); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return explainFS(err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return explainFS(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return explainFS(err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return explainFS(err)
+	}
+	syncDir(filepath.Dir(dst))
+	return nil
+}
+
+// syncDir makes a rename durable; errors are ignored because some file
+// systems do not support fsync on directories.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}

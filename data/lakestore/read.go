@@ -1,0 +1,236 @@
+package lakestore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+// ReadRows reads a lake Parquet file back into rows of its dataset. It is
+// how compaction rewrites files and how verify checks them; columns the
+// file lacks (an older dataset version) stay at their zero value.
+func ReadRows(path string, ds schema.Dataset) ([]schema.Row, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: MaxRowGroup}, memory.DefaultAllocator)
+	if err != nil {
+		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+	}
+	defer tbl.Release()
+	cols := ds.Columns()
+	fieldOf := make([]int, len(cols)) // file column per schema column, -1 if absent
+	for i, c := range cols {
+		fieldOf[i] = -1
+		if idx := tbl.Schema().FieldIndices(c.Name); len(idx) == 1 {
+			fieldOf[i] = idx[0]
+		}
+	}
+	rows := make([]schema.Row, 0, tbl.NumRows())
+	tr := array.NewTableReader(tbl, MaxRowGroup)
+	defer tr.Release()
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		for r := 0; r < int(rec.NumRows()); r++ {
+			pv := reflect.New(ds.RowType)
+			v := pv.Elem()
+			for i, c := range cols {
+				if fieldOf[i] < 0 {
+					continue
+				}
+				if err := setValue(v.FieldByIndex(c.Index), c, rec.Column(fieldOf[i]), r); err != nil {
+					return nil, fmt.Errorf("read parquet %s: column %s: %w", path, c.Name, err)
+				}
+			}
+			row, ok := pv.Interface().(schema.Row)
+			if !ok {
+				return nil, fmt.Errorf("dataset %s: %s is not a row type", ds.Name, ds.RowType)
+			}
+			rows = append(rows, row)
+		}
+	}
+	if err := tr.Err(); err != nil {
+		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+	}
+	return rows, nil
+}
+
+// checkSchema compares a file's Arrow schema with its dataset's.
+func checkSchema(path string, ds schema.Dataset) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		return fmt.Errorf("read parquet: %w", err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		return fmt.Errorf("read parquet: %w", err)
+	}
+	got, err := fr.Schema()
+	if err != nil {
+		return fmt.Errorf("read parquet schema: %w", err)
+	}
+	want := ArrowSchema(ds)
+	if got.NumFields() != want.NumFields() {
+		return fmt.Errorf("schema has %d columns, dataset %s v%d has %d", got.NumFields(), ds.Name, ds.Version, want.NumFields())
+	}
+	for i, w := range want.Fields() {
+		g := got.Field(i)
+		if g.Name != w.Name || !arrow.TypeEqual(g.Type, w.Type) {
+			return fmt.Errorf("column %d is %s %s, dataset %s v%d wants %s %s", i, g.Name, g.Type, ds.Name, ds.Version, w.Name, w.Type)
+		}
+	}
+	return nil
+}
+
+// setValue is the inverse of appendValue.
+func setValue(dst reflect.Value, c schema.Column, col arrow.Array, i int) error {
+	if col.IsNull(i) {
+		return nil // nil pointer, zero time, nil list
+	}
+	if dst.Kind() == reflect.Pointer {
+		p := reflect.New(dst.Type().Elem())
+		dst.Set(p)
+		dst = p.Elem()
+	}
+	switch c.Kind {
+	case schema.String:
+		a, ok := col.(*array.String)
+		if !ok {
+			return typeErr(col)
+		}
+		dst.SetString(a.Value(i))
+	case schema.Int64:
+		a, ok := col.(*array.Int64)
+		if !ok {
+			return typeErr(col)
+		}
+		dst.SetInt(a.Value(i))
+	case schema.Float64:
+		a, ok := col.(*array.Float64)
+		if !ok {
+			return typeErr(col)
+		}
+		dst.SetFloat(a.Value(i))
+	case schema.Bool:
+		a, ok := col.(*array.Boolean)
+		if !ok {
+			return typeErr(col)
+		}
+		dst.SetBool(a.Value(i))
+	case schema.Timestamp:
+		a, ok := col.(*array.Timestamp)
+		if !ok {
+			return typeErr(col)
+		}
+		unit := a.DataType().(*arrow.TimestampType).Unit
+		dst.Set(reflect.ValueOf(a.Value(i).ToTime(unit).UTC()))
+	case schema.Date:
+		a, ok := col.(*array.Date32)
+		if !ok {
+			return typeErr(col)
+		}
+		dst.Set(reflect.ValueOf(a.Value(i).ToTime().UTC()))
+	case schema.StringList:
+		a, ok := col.(*array.List)
+		if !ok {
+			return typeErr(col)
+		}
+		vals, ok := a.ListValues().(*array.String)
+		if !ok {
+			return typeErr(col)
+		}
+		start, end := a.ValueOffsets(i)
+		out := make([]string, 0, end-start)
+		for j := start; j < end; j++ {
+			out = append(out, vals.Value(int(j)))
+		}
+		dst.Set(reflect.ValueOf(out))
+	}
+	return nil
+}
+
+func typeErr(col arrow.Array) error {
+	return fmt.Errorf("unexpected Arrow type %s", col.DataType())
+}
+
+// Keyer renders a row's natural key as one comparable string (a JSON
+// array of the key's values), the identity the readers' views dedupe on.
+type Keyer []schema.Column
+
+// NewKeyer returns the keyer of a dataset.
+func NewKeyer(ds schema.Dataset) Keyer {
+	byName := map[string]schema.Column{}
+	for _, c := range ds.Columns() {
+		byName[c.Name] = c
+	}
+	k := make(Keyer, len(ds.Key))
+	for i, name := range ds.Key {
+		k[i] = byName[name]
+	}
+	return k
+}
+
+// Key renders r's natural key; r must be a row of the keyer's dataset.
+func (k Keyer) Key(r schema.Row) string {
+	v := reflect.Indirect(reflect.ValueOf(r))
+	parts := make([]any, len(k))
+	for i, c := range k {
+		f := v.FieldByIndex(c.Index)
+		switch {
+		case f.Kind() == reflect.Pointer && f.IsNil():
+			parts[i] = nil
+		case c.Kind == schema.Date:
+			parts[i] = reflect.Indirect(f).Interface().(time.Time).UTC().Format(time.DateOnly)
+		case c.Kind == schema.Timestamp:
+			parts[i] = reflect.Indirect(f).Interface().(time.Time).UTC().UnixMicro()
+		default:
+			parts[i] = reflect.Indirect(f).Interface()
+		}
+	}
+	b, _ := json.Marshal(parts)
+	return string(b)
+}
+
+// newer orders two versions of one key as the readers' views do: latest
+// fetched_at, then the larger run id.
+func newer(a, b schema.Row) bool {
+	pa, pb := a.Prov(), b.Prov()
+	if !pa.FetchedAt.Equal(pb.FetchedAt) {
+		return pa.FetchedAt.After(pb.FetchedAt)
+	}
+	return pa.RunID > pb.RunID
+}
+
+// rowJSON is a row's full content, run id included, for comparisons.
+func rowJSON(r schema.Row) string {
+	b, _ := json.Marshal(r)
+	return string(b)
+}

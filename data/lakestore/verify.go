@@ -1,0 +1,261 @@
+package lakestore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+// Report is what Verify found. Problems make a lake unfit to publish from;
+// Notes are states the next writer repairs by itself.
+type Report struct {
+	Lake      string          `json:"lake"`
+	Manifests int             `json:"manifests"`
+	Datasets  []DatasetReport `json:"datasets"`
+	Problems  []string        `json:"problems"`
+	Notes     []string        `json:"notes"`
+}
+
+// DatasetReport counts one dataset's visible files and rows.
+type DatasetReport struct {
+	Dataset string `json:"dataset"`
+	Files   int    `json:"files"`
+	Bytes   int64  `json:"bytes"`
+	Rows    int64  `json:"rows"`
+	// Keys is the number of distinct natural keys: the rows the dataset's
+	// view shows. Shadowed rows are older versions of a key the view hides.
+	Keys     int64 `json:"keys"`
+	Shadowed int64 `json:"shadowed"`
+	// Conflicts are keys whose newest version is ambiguous: two different
+	// rows with the same fetched_at and run_id. Duplicates are identical
+	// copies of one row, which no correct write produces.
+	Conflicts  int64 `json:"conflicts"`
+	Duplicates int64 `json:"duplicates"`
+}
+
+// OK reports a lake without problems.
+func (r Report) OK() bool { return len(r.Problems) == 0 }
+
+func (r *Report) problem(format string, args ...any) {
+	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+}
+
+func (r *Report) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+}
+
+// maxListed caps how many instances of one kind of problem are spelled out.
+const maxListed = 20
+
+// Verify checks a lake without writing to it or taking its lock: every
+// file a committed manifest names exists with the recorded size and
+// sha256, reads as Parquet with its dataset's schema and row count, no
+// file is named twice or left unnamed in a dataset directory, and no
+// natural key is ambiguous among the visible rows.
+func Verify(dir string) (Report, error) {
+	rep := Report{Lake: dir, Problems: []string{}, Notes: []string{}}
+	if _, err := os.Stat(dir); err != nil {
+		return rep, fmt.Errorf("lake %s: %w", dir, err)
+	}
+	ms, err := ReadManifests(dir)
+	if err != nil {
+		rep.problem("%v", err)
+		return rep, nil
+	}
+	rep.Manifests = len(ms)
+	gone := Superseded(ms)
+	named := map[string]string{} // path -> run id
+	byDataset := map[string]*DatasetReport{}
+	rows := map[string][]schema.Row{}
+	for _, ds := range schema.Datasets() {
+		byDataset[ds.Name] = &DatasetReport{Dataset: ds.Name}
+	}
+	for _, m := range ms {
+		for _, f := range m.Files {
+			if prev, dup := named[f.Path]; dup {
+				rep.problem("%s is named by runs %s and %s", f.Path, prev, m.RunID)
+				continue
+			}
+			named[f.Path] = m.RunID
+			if gone[f.Path] {
+				continue
+			}
+			ds, err := schema.Lookup(f.Dataset)
+			if err != nil {
+				rep.problem("%s: %v", f.Path, err)
+				continue
+			}
+			full := filepath.Join(dir, filepath.FromSlash(f.Path))
+			if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
+				staged := StagingPath(dir, m.RunID, f.Path)
+				if _, err := os.Stat(staged); err != nil {
+					rep.problem("%s is missing (run %s)", f.Path, m.RunID)
+					continue
+				}
+				rep.note("%s is committed but still in staging (the next writer moves it)", f.Path)
+				full = staged
+			}
+			got, err := checkFile(full, ds, f)
+			if err != nil {
+				rep.problem("%s: %v", f.Path, err)
+				continue
+			}
+			d := byDataset[ds.Name]
+			d.Files++
+			d.Bytes += f.Size
+			d.Rows += int64(len(got))
+			rows[ds.Name] = append(rows[ds.Name], got...)
+		}
+	}
+	for _, p := range sortedKeys(gone) {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); err == nil {
+			rep.note("%s is superseded but not yet deleted (the next writer deletes it)", p)
+		}
+	}
+	orphans(dir, named, &rep)
+	staging(dir, ms, &rep)
+	for _, ds := range schema.Datasets() {
+		d := byDataset[ds.Name]
+		countKeys(ds, rows[ds.Name], d)
+		if d.Conflicts > 0 {
+			rep.problem("%s: %d natural key(s) have two different rows with the same fetched_at and run_id; the view picks one at random", ds.Name, d.Conflicts)
+		}
+		if d.Duplicates > 0 {
+			rep.problem("%s: %d row(s) are stored twice", ds.Name, d.Duplicates)
+		}
+		if d.Files > 0 || d.Rows > 0 {
+			rep.Datasets = append(rep.Datasets, *d)
+		}
+	}
+	if li, running := Holder(dir); running {
+		rep.note("a writer holds the lake: %s", li)
+	}
+	return rep, nil
+}
+
+// checkFile compares one file with its manifest entry and reads its rows.
+func checkFile(full string, ds schema.Dataset, f ManifestFile) ([]schema.Row, error) {
+	fh, err := os.Open(full)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, fh)
+	fh.Close()
+	if err != nil {
+		return nil, err
+	}
+	if n != f.Size {
+		return nil, fmt.Errorf("size %d, manifest says %d", n, f.Size)
+	}
+	if sum := hex.EncodeToString(h.Sum(nil)); sum != f.SHA256 {
+		return nil, fmt.Errorf("sha256 %s, manifest says %s", sum, f.SHA256)
+	}
+	if f.DatasetVersion == ds.Version {
+		if err := checkSchema(full, ds); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := ReadRows(full, ds)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(rows)) != f.Rows {
+		return nil, fmt.Errorf("%d rows, manifest says %d", len(rows), f.Rows)
+	}
+	return rows, nil
+}
+
+// orphans reports Parquet files in dataset directories that no manifest
+// names: gwanmun's readers skip them, but engines that list directories
+// (Spark, pyarrow, Trino) would not.
+func orphans(dir string, named map[string]string, rep *Report) {
+	var found []string
+	for _, ds := range schema.Datasets() {
+		root := filepath.Join(dir, ds.Name)
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			rel, _ := filepath.Rel(dir, p)
+			rel = filepath.ToSlash(rel)
+			if strings.HasPrefix(d.Name(), ".") && strings.HasSuffix(d.Name(), ".tmp") {
+				found = append(found, rel+" (an unfinished write)")
+				return nil
+			}
+			if _, ok := named[rel]; !ok && strings.HasSuffix(rel, ".parquet") {
+				found = append(found, rel)
+			}
+			return nil
+		})
+	}
+	sort.Strings(found)
+	for i, p := range found {
+		if i == maxListed {
+			rep.problem("... and %d more files no manifest names", len(found)-maxListed)
+			break
+		}
+		rep.problem("%s is in the lake but no manifest names it; other engines reading the directory would see it", p)
+	}
+}
+
+// staging notes what crashed runs left for the next writer to clean up.
+func staging(dir string, ms []Manifest, rep *Report) {
+	committed := map[string]bool{}
+	for _, m := range ms {
+		committed[m.RunID] = true
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, StagingDir))
+	for _, e := range entries {
+		if !committed[e.Name()] {
+			rep.note("run %s was interrupted before it committed; the next writer discards its staged files", e.Name())
+		}
+	}
+}
+
+// countKeys fills the key statistics of one dataset's visible rows.
+func countKeys(ds schema.Dataset, rows []schema.Row, d *DatasetReport) {
+	k := NewKeyer(ds)
+	groups := map[string][]schema.Row{}
+	for _, r := range rows {
+		key := k.Key(r)
+		groups[key] = append(groups[key], r)
+	}
+	d.Keys = int64(len(groups))
+	d.Shadowed = int64(len(rows)) - d.Keys
+	for _, g := range groups {
+		if len(g) < 2 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, r := range g {
+			j := rowJSON(r)
+			if seen[j] {
+				d.Duplicates++
+			}
+			seen[j] = true
+		}
+		// The newest versions: more than one distinct row among them is a
+		// conflict the view cannot resolve.
+		sort.SliceStable(g, func(i, j int) bool { return newer(g[i], g[j]) })
+		top := map[string]bool{rowJSON(g[0]): true}
+		for _, r := range g[1:] {
+			if newer(g[0], r) {
+				break
+			}
+			top[rowJSON(r)] = true
+		}
+		if len(top) > 1 {
+			d.Conflicts++
+		}
+	}
+}

@@ -1,0 +1,436 @@
+// Package appranking collects panel MAU estimates from the app-ranking
+// tables of Korean news articles ("모바일인덱스에 따르면 8월 ...", a
+// WiseApp·Retail messenger ranking): one row per app in the table, with
+// the panel and the month or half-year the article names.
+package appranking
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/parse/krnum"
+	"github.com/gwanmun/gwanmun/ingest/parse/newspage"
+)
+
+// Name is the collector's name in the registry and the sources file.
+const Name = "appranking"
+
+// Version changes when the parser's output changes.
+const Version = "1.0.0"
+
+// DefaultURLs are the articles data/seed cites for panel MAU tables
+// (mau_quarterly.csv, mau_quarterly_additions.csv).
+var DefaultURLs = []string{
+	"https://donga.com/news/amp/all/20220927/115677451/1",
+	"https://mobile.newsis.com/view_amp.html?ar_id=NISX20230726_0002390936",
+	"https://www.insight.co.kr/news/529626",
+}
+
+//go:embed testdata/recording.warc.gz
+var recording embed.FS
+
+// Entry registers the collector with its bundled recording.
+func Entry() ingest.Entry {
+	sub, err := fs.Sub(recording, "testdata")
+	if err != nil {
+		panic(err) // the embed pattern above guarantees the folder
+	}
+	return ingest.Entry{Name: Name, New: New, Recording: sub}
+}
+
+// Config is the [sources.appranking] table; url/urls are read by ingest.
+type Config struct{}
+
+// Collector reads news articles with app-ranking tables.
+type Collector struct {
+	urls []string
+}
+
+// New validates the config; it does no I/O.
+func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	urls, err := cfg.URLsOr(DefaultURLs)
+	if err != nil {
+		return nil, err
+	}
+	return &Collector{urls: urls}, nil
+}
+
+// Info implements ingest.Collector.
+func (c *Collector) Info() ingest.Info {
+	u := ingest.URLLabel(c.urls)
+	return ingest.Info{
+		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau"},
+		Estimator:   "panel",
+		Description: "panel MAU (IGAWorks Mobile Index, WiseApp·Retail) from app-ranking tables in Korean news",
+	}
+}
+
+// Collect implements ingest.Collector.
+func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
+	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
+		pg, err := parse(body)
+		rows := make([]schema.Row, len(pg.rows))
+		for i, r := range pg.rows {
+			rows[i] = r
+		}
+		return ingest.Page{Title: pg.title, Rows: rows, Problems: pg.problems}, err
+	})
+}
+
+// page is what one article yields: rows without provenance, and the
+// table rows or tables it could not read, each with its reason.
+type page struct {
+	title     string
+	published time.Time
+	rows      []*schema.MAU
+	problems  []error
+}
+
+// parse reads every app-ranking table of an article. It fails when there
+// is none; a table without a period or panel, or a row with an unknown app
+// or a malformed figure, is a problem and the other rows still count.
+func parse(body []byte) (page, error) {
+	var pg page
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		return pg, fmt.Errorf("read HTML: %w", err)
+	}
+	pg.title = newspage.Title(doc)
+	pg.published = newspage.Published(doc)
+	article := newspage.Body(doc, "#textBody", ".article_txt")
+	text := strings.Join(strings.Fields(article.Text()), " ")
+	found := 0
+	doc.Find("table").Each(func(ti int, table *goquery.Selection) {
+		cols, ok := readHeader(table)
+		if !ok {
+			return
+		}
+		found++
+		where := fmt.Sprintf("table %d", ti+1)
+		caption := cellText(table.Find("caption").First())
+		if caption != "" {
+			where = fmt.Sprintf("table %d (%s)", ti+1, caption)
+		}
+		// The caption speaks for the table; failing that its header, then
+		// the paragraph just before it.
+		near := []string{caption, cols.headerText, cellText(table.PrevAll().Filter("p, div").First())}
+		per, flags, err := tablePeriod(near, pg.published)
+		if err != nil {
+			pg.problems = append(pg.problems, fmt.Errorf("%s: %w", where, err))
+			return
+		}
+		panel, ok := panelOf(append(near, text, pg.title)...)
+		if !ok {
+			pg.problems = append(pg.problems, fmt.Errorf("%s: no panel (모바일인덱스, 와이즈앱, ...) named in the caption or the article", where))
+			return
+		}
+		flags = append(flags, osFlag(text)...)
+		table.Find("tr").Each(func(ri int, tr *goquery.Selection) {
+			if ri <= cols.headerRow || tr.Children().Filter("td").Length() == 0 {
+				return
+			}
+			cells := tr.Children().Filter("td, th")
+			for _, pair := range cols.pairs {
+				row, err := readCell(cells, pair, cols.exp[pair.value], per, panel, flags, caption)
+				if err != nil {
+					pg.problems = append(pg.problems, fmt.Errorf("%s row %d: %w", where, ri, err))
+					continue
+				}
+				pg.rows = append(pg.rows, row)
+			}
+		})
+	})
+	if found == 0 {
+		return pg, errors.New("no app-ranking table (a header with an app column and an MAU column)")
+	}
+	return pg, nil
+}
+
+// columns says where a table keeps app names and their figures. A table
+// may pair several (app, MAU) columns side by side, "카카오 앱 | MAU |
+// 네이버 앱 | MAU"; each value column belongs to the name column before it.
+type columns struct {
+	headerRow  int
+	headerText string
+	pairs      []pair
+	exp        map[int]int // value column → power of ten its plain figures are in
+}
+
+type pair struct{ name, value int }
+
+var (
+	valueHeader = regexp.MustCompile(`(?i)MAU|이용자|사용자|users`)
+	nameHeader  = regexp.MustCompile(`(?i)앱|어플|애플리케이션|서비스|app|이름`)
+	rankHeader  = regexp.MustCompile(`순위|(?i)rank`)
+)
+
+func readHeader(table *goquery.Selection) (columns, bool) {
+	cols := columns{headerRow: -1, exp: map[int]int{}}
+	table.Find("tr").EachWithBreak(func(ri int, tr *goquery.Selection) bool {
+		ths := tr.Children().Filter("th")
+		if ths.Length() == 0 {
+			return ri < 2
+		}
+		cols.headerRow = ri
+		name := -1
+		var texts []string
+		tr.Children().Each(func(i int, th *goquery.Selection) {
+			h := cellText(th)
+			texts = append(texts, h)
+			switch {
+			case rankHeader.MatchString(h):
+			case valueHeader.MatchString(h):
+				if name >= 0 {
+					cols.pairs = append(cols.pairs, pair{name, i})
+					cols.exp[i] = headerExp(h)
+				}
+			case nameHeader.MatchString(h):
+				name = i
+			}
+		})
+		cols.headerText = strings.Join(texts, " ")
+		return false
+	})
+	return cols, len(cols.pairs) > 0
+}
+
+// headerExp reads a unit in a header: "MAU (만 명)" holds figures in
+// 10,000s, "(천 명)" in 1,000s.
+func headerExp(h string) int {
+	h = strings.ReplaceAll(h, " ", "")
+	switch {
+	case strings.Contains(h, "(만명)") || strings.Contains(h, "단위:만명"):
+		return 4
+	case strings.Contains(h, "(천명)") || strings.Contains(h, "단위:천명"):
+		return 3
+	}
+	return 0
+}
+
+func readCell(cells *goquery.Selection, p pair, exp int, per period, panel string, flags []string, caption string) (*schema.MAU, error) {
+	if cells.Length() <= max(p.name, p.value) {
+		return nil, fmt.Errorf("%d cells, need %d (merged cells are not supported)", cells.Length(), max(p.name, p.value)+1)
+	}
+	name := cellText(cells.Eq(p.name))
+	id, ok := PlatformID(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown app %q (add it to the alias table in appranking.go)", name)
+	}
+	raw := cellText(cells.Eq(p.value))
+	n, err := krnum.ParseIn(raw, exp)
+	if err != nil {
+		return nil, fmt.Errorf("%s: MAU %q: %w", name, raw, err)
+	}
+	if n.Unit != "" && n.Unit != krnum.Persons {
+		return nil, fmt.Errorf("%s: MAU %q is in %s, not persons", name, raw, n.Unit)
+	}
+	fl := append([]string(nil), flags...)
+	if n.Approx {
+		fl = append(fl, "approximate")
+	}
+	if n.AtLeast {
+		fl = append(fl, "lower_bound")
+	}
+	note := fmt.Sprintf("%s: %s", name, raw)
+	if caption != "" {
+		note = caption + " — " + note
+	}
+	return &schema.MAU{
+		PlatformID: id, Country: "KR", Metric: "mau",
+		PeriodStart: per.start, PeriodGrain: per.grain, PeriodLabel: per.label,
+		Value: n.Value, Unit: krnum.Persons, Estimator: "panel", Source: panel,
+		Flags: fl, Note: note,
+	}, nil
+}
+
+type period struct {
+	start        time.Time
+	grain, label string
+}
+
+var (
+	reYearMonth = regexp.MustCompile(`(\d{4})\s*년\s*(\d{1,2})\s*월`)
+	reYearHalf  = regexp.MustCompile(`(\d{4})\s*년\s*(상|하)반기`)
+	reMonth     = regexp.MustCompile(`(?:^|[^\d])(\d{1,2})\s*월`)
+	reHalf      = regexp.MustCompile(`(올해|지난해)?\s*(상|하)반기`)
+	reLastMonth = regexp.MustCompile(`지난달|전월`)
+)
+
+// tablePeriod finds the month or half-year a table is for in the first
+// text (caption, header, paragraph before it) that names one. A month or
+// half given without a year, or as 지난달, is placed by the article's date;
+// 지난달 is flagged period_inferred because the figure's month is read off
+// the publication date, not printed.
+func tablePeriod(texts []string, published time.Time) (period, []string, error) {
+	month := func(y, m int) period {
+		return period{time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC), "month", fmt.Sprintf("%d-%02d", y, m)}
+	}
+	half := func(y int, h string) period {
+		n := 1
+		if h == "하" {
+			n = 2
+		}
+		return period{time.Date(y, time.Month(6*n-5), 1, 0, 0, 0, 0, time.UTC), "half", fmt.Sprintf("%dH%d", y, n)}
+	}
+	noDate := errors.New("the period has no year and the article has no date")
+	for _, t := range texts {
+		if m := reYearMonth.FindStringSubmatch(t); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			if mo >= 1 && mo <= 12 {
+				return month(y, mo), nil, nil
+			}
+		}
+		if m := reYearHalf.FindStringSubmatch(t); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			return half(y, m[2]), nil, nil
+		}
+		if reLastMonth.MatchString(t) {
+			if published.IsZero() {
+				return period{}, nil, noDate
+			}
+			prev := published.AddDate(0, 0, 1-published.Day()).AddDate(0, -1, 0)
+			return month(prev.Year(), int(prev.Month())), []string{"period_inferred"}, nil
+		}
+		if m := reMonth.FindStringSubmatch(t); m != nil {
+			mo, _ := strconv.Atoi(m[1])
+			if mo >= 1 && mo <= 12 {
+				if published.IsZero() {
+					return period{}, nil, noDate
+				}
+				y := published.Year()
+				if mo > int(published.Month()) {
+					y-- // "12월" in a January article
+				}
+				return month(y, mo), nil, nil
+			}
+		}
+		if m := reHalf.FindStringSubmatch(t); m != nil {
+			if published.IsZero() {
+				return period{}, nil, noDate
+			}
+			y := published.Year()
+			if m[1] == "지난해" || (m[2] == "하" && published.Month() < 7) {
+				y--
+			}
+			return half(y, m[2]), nil, nil
+		}
+	}
+	return period{}, nil, errors.New("no month or half-year named in the caption, the header or the paragraph before the table")
+}
+
+var panels = []struct {
+	re   *regexp.Regexp
+	name string
+}{
+	{regexp.MustCompile(`모바일인덱스|아이지에이웍스|(?i)igaworks|mobile ?index`), "IGAWorks Mobile Index"},
+	{regexp.MustCompile(`와이즈앱|와이즈리테일|(?i)wiseapp`), "WiseApp·Retail"},
+}
+
+// panelOf names the panel the first text that mentions one cites; the
+// names are those the seed uses, so series from both line up.
+func panelOf(texts ...string) (string, bool) {
+	for _, t := range texts {
+		for _, p := range panels {
+			if p.re.MatchString(t) {
+				return p.name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// osFlag says what the article tells of the panel's devices.
+func osFlag(text string) []string {
+	android := strings.Contains(text, "안드로이드") || strings.Contains(strings.ToLower(text), "android")
+	ios := strings.Contains(text, "iOS") || strings.Contains(text, "아이폰")
+	switch {
+	case android && !ios:
+		return []string{"android_only"}
+	case !android && !ios:
+		return []string{"os_coverage_unstated"}
+	}
+	return nil
+}
+
+// aliases maps app names as Korean and English articles write them
+// (lower case, without spaces and dots) to the lake's platform ids.
+var aliases = map[string]string{
+	"카카오톡": "kakaotalk", "카톡": "kakaotalk", "kakaotalk": "kakaotalk",
+	"라인": "line", "line": "line",
+	"텔레그램": "telegram", "telegram": "telegram",
+	"페이스북메신저": "facebook_messenger", "메신저": "facebook_messenger", "facebookmessenger": "facebook_messenger", "messenger": "facebook_messenger",
+	"위챗": "wechat", "wechat": "wechat",
+	"왓츠앱": "whatsapp", "whatsapp": "whatsapp",
+	"디스코드": "discord", "discord": "discord",
+	"네이트온": "nateon", "nateon": "nateon",
+	"네이버": "naver", "naver": "naver",
+	"다음": "daum", "daum": "daum",
+	"유튜브": "youtube", "youtube": "youtube",
+	"유튜브뮤직": "youtube_music", "youtubemusic": "youtube_music",
+	"인스타그램": "instagram", "instagram": "instagram",
+	"페이스북": "facebook", "facebook": "facebook",
+	"밴드": "band", "네이버밴드": "band", "band": "band",
+	"카카오스토리": "kakaostory", "kakaostory": "kakaostory",
+	"네이버지도": "naver_map", "navermap": "naver_map",
+	"카카오맵": "kakaomap", "kakaomap": "kakaomap",
+	"네이버카페": "naver_cafe", "navercafe": "naver_cafe",
+	"다음카페": "daum_cafe", "daumcafe": "daum_cafe",
+	"쿠팡": "coupang", "coupang": "coupang",
+	"배달의민족": "baemin", "배민": "baemin", "baemin": "baemin",
+	"쿠팡이츠": "coupang_eats", "coupangeats": "coupang_eats",
+	"카카오페이": "kakaopay", "kakaopay": "kakaopay",
+	"네이버페이": "naver_pay", "naverpay": "naver_pay",
+	"네이버웹툰": "naver_webtoon", "naverwebtoon": "naver_webtoon",
+	"카카오웹툰": "kakao_webtoon", "kakaowebtoon": "kakao_webtoon",
+	"카카오워크": "kakaowork", "kakaowork": "kakaowork",
+	"네이버웍스": "naver_works", "naverworks": "naver_works",
+	"카카오t": "kakao_t", "kakaot": "kakao_t",
+	"구글": "google", "google": "google",
+	"크롬": "chrome", "구글크롬": "chrome", "chrome": "chrome", "googlechrome": "chrome",
+	"틱톡": "tiktok", "tiktok": "tiktok",
+	"스냅챗": "snapchat", "snapchat": "snapchat",
+	"트위터": "twitter", "x": "twitter", "엑스": "twitter", "twitter": "twitter",
+	"레딧": "reddit", "reddit": "reddit",
+	"핀터레스트": "pinterest", "pinterest": "pinterest",
+	"qq": "qq", "큐큐": "qq",
+	"qzone": "qzone", "큐존": "qzone",
+	"웨이보": "weibo", "weibo": "weibo",
+	"텀블러": "tumblr", "tumblr": "tumblr",
+	"더우인": "douyin", "douyin": "douyin",
+}
+
+var parenthetical = regexp.MustCompile(`\s*[(（][^)）]*[)）]`)
+
+// PlatformID looks an app name up in the alias table: "네이버 지도",
+// "Facebook Messenger", "배달의민족(배민)".
+func PlatformID(name string) (string, bool) {
+	key := strings.ToLower(parenthetical.ReplaceAllString(name, ""))
+	key = strings.NewReplacer(" ", "", "·", "", ".", "", "\u00a0", "").Replace(key)
+	id, ok := aliases[key]
+	return id, ok
+}
+
+// cellText is an element's visible text without footnote markers.
+func cellText(sel *goquery.Selection) string {
+	c := sel.Clone()
+	c.Find("sup, style, script").Remove()
+	c.Find("br").ReplaceWithHtml(" ")
+	return strings.Join(strings.Fields(c.Text()), " ")
+}

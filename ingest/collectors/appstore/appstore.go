@@ -1,0 +1,296 @@
+// Package appstore collects the apps one publisher lists on its Google
+// Play developer page (Kakao Corp., NAVER Corp.): one services row per app,
+// with entry point "app".
+package appstore
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gocolly/colly/v2"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/parse/taxonomy"
+)
+
+// Name is the collector's name in the registry and the sources file.
+const Name = "appstore"
+
+// Version changes when the rows parsed from the same page change.
+const Version = "1.0.0"
+
+// recording is the archive `make demo` replays: the hand-made pages of
+// testdata/pages recorded under their real URLs (see testdata/README.md).
+//
+//go:embed testdata/recording.warc.gz
+var recording embed.FS
+
+// Entry registers the collector with its bundled recording.
+func Entry() ingest.Entry {
+	sub, err := fs.Sub(recording, "testdata")
+	if err != nil {
+		panic(err) // the embed pattern above guarantees the folder
+	}
+	return ingest.Entry{Name: Name, New: New, Recording: sub}
+}
+
+// DefaultURLs are the real Google Play developer pages.
+var DefaultURLs = []string{
+	"https://play.google.com/store/apps/developer?id=Kakao+Corp.",
+	"https://play.google.com/store/apps/developer?id=NAVER+Corp.",
+}
+
+// DefaultGateways names the gateway whose services each developer's apps
+// are, keyed by the developer name as the store shows it.
+var DefaultGateways = map[string]string{
+	"Kakao Corp.": "kakao",
+	"NAVER Corp.": "naver",
+}
+
+// Config is the [sources.appstore] table.
+type Config struct {
+	// Gateways adds or replaces developer → gateway id entries.
+	Gateways map[string]string `toml:"gateways"`
+}
+
+// Collector reads developer pages.
+type Collector struct {
+	urls     []string
+	gateways map[string]string
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+
+// New validates the config; it does no I/O.
+func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	col := &Collector{urls: DefaultURLs, gateways: map[string]string{}}
+	for dev, g := range DefaultGateways {
+		col.gateways[dev] = g
+	}
+	for dev, g := range c.Gateways {
+		if strings.TrimSpace(dev) == "" || !slugRE.MatchString(g) {
+			return nil, fmt.Errorf("source %s: gateway for developer %q is %q: want a lowercase slug like kakaotalk", cfg.Name, dev, g)
+		}
+		col.gateways[dev] = g
+	}
+	urls, err := cfg.URLsOr(col.urls)
+	if err != nil {
+		return nil, err
+	}
+	col.urls = urls
+	return col, nil
+}
+
+// Info implements ingest.Collector.
+func (c *Collector) Info() ingest.Info {
+	return ingest.Info{
+		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
+		URL:         strings.Join(c.urls, " "),
+		Description: "apps on Google Play developer pages of gateway companies",
+	}
+}
+
+// Collect fetches every developer page and emits its apps.
+func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
+	col := s.Colly(colly.StdlibContext(ctx))
+	col.OnResponse(func(r *colly.Response) {
+		u := r.Request.URL.String()
+		if r.StatusCode >= 400 {
+			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
+			return
+		}
+		page, err := ParsePage(r.Body)
+		if err != nil {
+			s.ParseFailure(u, err)
+			return
+		}
+		gateway, ok := c.gateways[page.Developer]
+		if !ok {
+			s.ParseFailure(u, fmt.Errorf("developer %q has no gateway (set [sources.%s.gateways])", page.Developer, Name))
+			return
+		}
+		rows, problems := page.Rows(gateway, s.Prov(r, page.Title))
+		for _, p := range problems {
+			s.ParseFailure(u, p)
+		}
+		for _, row := range rows {
+			s.Emit(row)
+		}
+	})
+	for _, u := range c.urls {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := col.Visit(u); err != nil {
+			s.Error(fmt.Errorf("visit %s: %w", u, err))
+		}
+	}
+	col.Wait()
+	return ctx.Err()
+}
+
+// App is one app card.
+type App struct {
+	Package   string // the id= of the details link, e.g. com.kakao.talk
+	Title     string
+	Developer string
+	Category  string // the store's genre label, when the card shows one
+}
+
+// Page is a developer page.
+type Page struct {
+	Title     string
+	Developer string
+	Apps      []App
+}
+
+// ErrNoApps means the page has no app card (no details?id= link).
+var ErrNoApps = errors.New("no app cards found (no link to /store/apps/details?id=)")
+
+var titleRE = regexp.MustCompile(`^Android Apps by (.+) on Google Play$`)
+
+// ParsePage reads a Google Play developer page. Play's class names are
+// generated and change, so cards are found by their details link; the
+// title and developer spans are read by class with plainer fallbacks.
+func ParsePage(body []byte) (Page, error) {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		return Page{}, fmt.Errorf("read html: %w", err)
+	}
+	p := Page{Title: clean(doc.Find("title").First().Text())}
+	if m := titleRE.FindStringSubmatch(p.Title); m != nil {
+		p.Developer = m[1]
+	} else {
+		p.Developer = clean(doc.Find("h1").First().Text())
+	}
+	seen := map[string]bool{}
+	doc.Find(`a[href*="/store/apps/details?id="]`).Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		u, err := url.Parse(href)
+		if err != nil {
+			return
+		}
+		pkg := u.Query().Get("id")
+		if pkg == "" || seen[pkg] {
+			return
+		}
+		seen[pkg] = true
+		app := App{
+			Package:   pkg,
+			Title:     first(a, ".DdYX5", "[itemprop=name]"),
+			Developer: first(a, ".wMUdtb", ".subtitle"),
+			Category:  first(a, "[itemprop=genre]"),
+		}
+		if app.Title == "" {
+			app.Title = clean(a.AttrOr("aria-label", ""))
+		}
+		p.Apps = append(p.Apps, app)
+	})
+	if len(p.Apps) == 0 {
+		return p, ErrNoApps
+	}
+	if p.Developer == "" {
+		return p, errors.New("no developer name (neither the page title nor an h1 names one)")
+	}
+	return p, nil
+}
+
+// Rows turns the developer's own apps into services rows; cards by other
+// developers (recommendations) are skipped. An app whose category cannot
+// be placed in the taxonomy is left out and returned as a problem.
+func (p Page) Rows(gateway string, prov schema.Provenance) ([]*schema.Service, []error) {
+	observed := prov.FetchedAt.UTC().Truncate(24 * time.Hour)
+	var rows []*schema.Service
+	var problems []error
+	seen := map[string]bool{}
+	for _, app := range p.Apps {
+		if app.Developer != "" && app.Developer != p.Developer {
+			continue
+		}
+		k, isKnown := apps[app.Package]
+		cat, ok := taxonomy.Map(app.Category)
+		if !ok && isKnown {
+			cat, ok = taxonomy.Map(k.seedCategory)
+		}
+		if !ok {
+			problems = append(problems, fmt.Errorf("app %s (%q): category %q is not in the taxonomy", app.Package, app.Title, app.Category))
+			continue
+		}
+		row := &schema.Service{
+			GatewayID: gateway, ObservedAt: observed, Category: cat, CategoryRaw: app.Category,
+			Provider: p.Developer, EntryPoint: "app", Provenance: prov,
+		}
+		if isKnown {
+			row.ServiceID, row.NameKo, row.NameEn, row.Provider = k.id, k.ko, k.en, k.provider
+			row.AccountLinked, row.AccountRaw, row.PlatformID = k.linked, k.account, k.platform
+			if row.CategoryRaw == "" {
+				row.CategoryRaw = k.seedCategory
+			}
+		} else {
+			row.ServiceID = packageID(app.Package)
+			row.NameKo, row.NameEn = splitName(app.Title)
+		}
+		if row.ServiceID == "" {
+			problems = append(problems, fmt.Errorf("app %q: package id gives no service id", app.Package))
+			continue
+		}
+		if seen[row.ServiceID] {
+			continue
+		}
+		seen[row.ServiceID] = true
+		rows = append(rows, row)
+	}
+	return rows, problems
+}
+
+// packageID is the service id of an app the table does not know: its
+// package id, lowercased, with every run of other characters made "_".
+func packageID(pkg string) string {
+	var b strings.Builder
+	under := true
+	for _, r := range strings.ToLower(pkg) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			under = false
+		} else if !under {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	return strings.Trim(b.String(), "_")
+}
+
+func splitName(name string) (ko, en string) {
+	for _, r := range name {
+		if unicode.Is(unicode.Hangul, r) {
+			return name, ""
+		}
+	}
+	return "", name
+}
+
+func first(s *goquery.Selection, selectors ...string) string {
+	for _, sel := range selectors {
+		if t := clean(s.Find(sel).First().Text()); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }

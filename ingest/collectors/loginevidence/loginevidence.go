@@ -1,0 +1,383 @@
+// Package loginevidence reads Korean news articles for evidence that a
+// third-party service depends on a gateway's building blocks (Kakao login,
+// Kakao Pay, Kakao Map, Naver login, ...): a dependencies row per edge and
+// a services row, third_party = true, per third party and gateway.
+//
+// The reading is deliberately narrow: an edge needs a known third party
+// and a known phrase in the same sentence, and a sentence with a denial
+// ("카카오 로그인을 지원하지 않는다") counts for nothing. Every edge
+// keeps its sentence as the note, so a reader can check it.
+package loginevidence
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gocolly/colly/v2"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/parse/taxonomy"
+)
+
+// Name is the collector's name in the registry and the sources file.
+const Name = "loginevidence"
+
+// Version changes when the rows parsed from the same page change.
+const Version = "1.0.0"
+
+// recording is the archive `make demo` replays: the hand-made pages of
+// testdata/pages recorded under their real URLs (see testdata/README.md).
+//
+//go:embed testdata/recording.warc.gz
+var recording embed.FS
+
+// Entry registers the collector with its bundled recording.
+func Entry() ingest.Entry {
+	sub, err := fs.Sub(recording, "testdata")
+	if err != nil {
+		panic(err) // the embed pattern above guarantees the folder
+	}
+	return ingest.Entry{Name: Name, New: New, Recording: sub}
+}
+
+// DefaultURLs are the articles data/seed cites for third parties that
+// depend on Kakao or Naver building blocks.
+var DefaultURLs = []string{
+	"https://ddaily.co.kr/page/view/2022101519590430469",
+	"https://it.chosun.com/site/data/html_dir/2022/10/17/2022101702590.html",
+	"https://it.chosun.com/site/data/html_dir/2022/10/16/2022101600440.html",
+	"https://hankyung.com/article/201709151496g",
+	"https://cm.asiae.co.kr/article/2026012009303128803",
+}
+
+// Config is the [sources.loginevidence] table; it has no keys of its own
+// yet, but decoding it still rejects typos.
+type Config struct{}
+
+// Collector reads news articles.
+type Collector struct {
+	urls []string
+}
+
+// New validates the config; it does no I/O.
+func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	col := &Collector{urls: DefaultURLs}
+	urls, err := cfg.URLsOr(col.urls)
+	if err != nil {
+		return nil, err
+	}
+	col.urls = urls
+	return col, nil
+}
+
+// Info implements ingest.Collector.
+func (c *Collector) Info() ingest.Info {
+	return ingest.Info{
+		Name: Name, Version: Version, Kind: "web", Datasets: []string{"dependencies", "services"},
+		URL:         strings.Join(c.urls, " "),
+		Description: "third parties' dependence on Kakao/Naver login, pay and maps, read from news articles",
+	}
+}
+
+// Collect fetches every article and emits the edges it evidences.
+func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
+	col := s.Colly(colly.StdlibContext(ctx))
+	col.OnResponse(func(r *colly.Response) {
+		u := r.Request.URL.String()
+		if r.StatusCode >= 400 {
+			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
+			return
+		}
+		a, err := ParseArticle(r.Body)
+		if err != nil {
+			s.ParseFailure(u, err)
+			return
+		}
+		rows, problems := a.Rows(s.Prov(r, a.Title))
+		for _, p := range problems {
+			s.ParseFailure(u, p)
+		}
+		for _, row := range rows {
+			s.Emit(row)
+		}
+	})
+	for _, u := range c.urls {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := col.Visit(u); err != nil {
+			s.Error(fmt.Errorf("visit %s: %w", u, err))
+		}
+	}
+	col.Wait()
+	return ctx.Err()
+}
+
+// Article is the part of a news page the collector reads.
+type Article struct {
+	Title string
+	// Published is the article's date (KST calendar day, as a UTC
+	// midnight); zero when the page gives none.
+	Published time.Time
+	Sentences []string
+}
+
+// bodySelectors are where Korean news sites keep the article text, the
+// ndsoft CMS (articleView.html) first.
+var bodySelectors = []string{
+	"#article-view-content-div", "[itemprop=articleBody]", "#articleBody", "#article_body",
+	".article_body", ".article_content", "#news_body_area", "article",
+}
+
+// ErrNoBody means none of the known article-body containers has text.
+var ErrNoBody = errors.New("no article body found")
+
+var inputDateRE = regexp.MustCompile(`입력\s*:?\s*(\d{4})[.-](\d{1,2})[.-](\d{1,2})`)
+
+// ParseArticle reads the title, date and sentences of a news article.
+func ParseArticle(body []byte) (Article, error) {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		return Article{}, fmt.Errorf("read html: %w", err)
+	}
+	var a Article
+	a.Title = clean(doc.Find(`meta[property="og:title"]`).AttrOr("content", ""))
+	if a.Title == "" {
+		a.Title = clean(doc.Find("title").First().Text())
+	}
+	a.Published = published(doc)
+	for _, sel := range bodySelectors {
+		b := doc.Find(sel).First()
+		if b.Length() == 0 {
+			continue
+		}
+		b.Find("script, style, figure, figcaption").Remove()
+		paras := b.Find("p")
+		if paras.Length() == 0 {
+			paras = b
+		}
+		paras.Each(func(_ int, p *goquery.Selection) {
+			a.Sentences = append(a.Sentences, sentences(p.Text())...)
+		})
+		if len(a.Sentences) > 0 {
+			return a, nil
+		}
+	}
+	return a, ErrNoBody
+}
+
+// published reads article:published_time (RFC 3339 or a date), then the
+// "입력 2022.10.17" line Korean sites print under the headline.
+func published(doc *goquery.Document) time.Time {
+	kst := time.FixedZone("KST", 9*3600)
+	if v := strings.TrimSpace(doc.Find(`meta[property="article:published_time"]`).AttrOr("content", "")); v != "" {
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			t = t.In(kst)
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		}
+		if t, err := time.Parse("2006-01-02", v); err == nil {
+			return t
+		}
+	}
+	if m := inputDateRE.FindStringSubmatch(doc.Text()); m != nil {
+		if t, err := time.Parse("2006-1-2", m[1]+"-"+m[2]+"-"+m[3]); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// sentences splits text after '.', '!' or '?' followed by a space, which
+// keeps "SSG.COM" whole.
+func sentences(text string) []string {
+	var out []string
+	rs := []rune(text)
+	start := 0
+	for i, r := range rs {
+		end := i == len(rs)-1
+		if !end && (r == '.' || r == '!' || r == '?') && unicode.IsSpace(rs[i+1]) {
+			end = true
+		}
+		if end {
+			if s := clean(string(rs[start : i+1])); s != "" {
+				out = append(out, s)
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// Edge is one dependency a sentence evidences.
+type Edge struct {
+	Party    party
+	Target   target
+	Sentence string
+}
+
+// Edges finds the dependencies the article evidences, first sentence
+// first; each (party, target) pair once.
+func (a Article) Edges() []Edge {
+	var out []Edge
+	seen := map[string]bool{}
+	for _, s := range a.Sentences {
+		squeezed := squeeze(s)
+		if denial.MatchString(squeezed) {
+			continue
+		}
+		var ts []target
+		for _, t := range targets {
+			if mentions(squeezed, t) {
+				ts = append(ts, t)
+			}
+		}
+		if len(ts) == 0 {
+			continue
+		}
+		for _, p := range parties {
+			if !namesParty(s, p) {
+				continue
+			}
+			for _, t := range ts {
+				k := p.id + "|" + t.id
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, Edge{Party: p, Target: t, Sentence: s})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// denial marks a sentence that says someone does not use a building
+// block ("쿠팡은 카카오 로그인을 지원하지 않는다"). Such a sentence yields no
+// edge at all, for any party in it: telling which party the denial is
+// about needs a parser, and a lost edge is better than a false one. Outage
+// wording ("로그인이 되지 않아", "결제할 수 없었다") is not a denial.
+var denial = regexp.MustCompile(`(지원|사용|도입|연동|채택|제공|이용)하지않|쓰지않`)
+
+// mentions reports whether the squeezed sentence names t.
+func mentions(squeezed string, t target) bool {
+	for _, n := range t.not {
+		squeezed = strings.ReplaceAll(squeezed, n, "\x00")
+	}
+	for _, ph := range t.phrases {
+		if strings.Contains(squeezed, ph) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesParty reports whether s names p as a word: an alias not glued to a
+// letter on its left ("컬리" in "브로컬리" is not Kurly).
+func namesParty(s string, p party) bool {
+	for _, al := range p.aliases {
+		rest := s
+		off := 0
+		for {
+			i := strings.Index(rest, al)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			if at == 0 || !isLetterBefore(s[:at]) {
+				return true
+			}
+			off = at + len(al)
+			rest = s[off:]
+		}
+	}
+	return false
+}
+
+func isLetterBefore(s string) bool {
+	rs := []rune(s)
+	r := rs[len(rs)-1]
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// Rows turns the article's edges into dependencies rows and one services
+// row per third party and gateway. The services rows are observed on the
+// article's date (the fetch date when it has none).
+func (a Article) Rows(prov schema.Provenance) ([]schema.Row, []error) {
+	edges := a.Edges()
+	observed := a.Published
+	if observed.IsZero() {
+		observed = prov.FetchedAt.UTC().Truncate(24 * time.Hour)
+	}
+	var rows []schema.Row
+	var problems []error
+	type key struct{ party, gateway string }
+	uses := map[key][]target{}
+	var order []key
+	for _, e := range edges {
+		rows = append(rows, &schema.Dependency{
+			FromID: e.Party.id, ToID: e.Target.id, Kind: e.Target.kind, Note: e.Sentence, Provenance: prov,
+		})
+		k := key{e.Party.id, e.Target.gateway}
+		if _, ok := uses[k]; !ok {
+			order = append(order, k)
+		}
+		uses[k] = append(uses[k], e.Target)
+	}
+	for _, k := range order {
+		p := partyByID(k.party)
+		cat, ok := taxonomy.Map(p.seedCategory)
+		if !ok {
+			problems = append(problems, fmt.Errorf("third party %s: category %q is not in the taxonomy", p.id, p.seedCategory))
+			continue
+		}
+		ts := uses[k]
+		ids := make([]string, len(ts))
+		linked := false
+		for i, t := range ts {
+			ids[i] = t.id
+			linked = linked || t.kind == "login"
+		}
+		sort.Strings(ids)
+		rows = append(rows, &schema.Service{
+			GatewayID: k.gateway, ServiceID: p.id, ObservedAt: observed, NameKo: p.ko, NameEn: p.en,
+			Category: cat, CategoryRaw: p.seedCategory, Provider: p.provider, ThirdParty: true,
+			EntryPoint: "api", AccountLinked: linked, AccountRaw: "uses " + strings.Join(ids, ", "),
+			Provenance: prov,
+		})
+	}
+	return rows, problems
+}
+
+func partyByID(id string) party {
+	for _, p := range parties {
+		if p.id == id {
+			return p
+		}
+	}
+	return party{id: id}
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,291 @@
+// Package navernews collects outage news from the Naver News Search API
+// (openapi.naver.com/v1/search/news.json) into the news dataset, paging
+// through each query's results newest first.
+package navernews
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/gocolly/colly/v2"
+
+	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
+)
+
+// Version changes when the rows change for the same input.
+const Version = "1.0.0"
+
+// Name is the collector's source name.
+const Name = "navernews"
+
+// Endpoint is the API's address; a config url overrides it (a mirror).
+const Endpoint = "https://openapi.naver.com/v1/search/news.json"
+
+// The environment variables holding the API credentials. They are never
+// read from the sources file and never logged.
+const (
+	EnvClientID     = "NAVER_CLIENT_ID"
+	EnvClientSecret = "NAVER_CLIENT_SECRET"
+)
+
+// ErrNoCredentials is returned by a live or record run without credentials.
+var ErrNoCredentials = errors.New("navernews: set " + EnvClientID + " and " + EnvClientSecret +
+	" (a Naver Developers application with the Search API) for live and record runs; replay needs none")
+
+// API limits: display 1..100, start 1..1000.
+const (
+	maxDisplay = 100
+	maxStart   = 1000
+)
+
+// DefaultQueries are the bundled recording's: the Korean press's words for
+// the October 2022 Kakao outage.
+var DefaultQueries = []string{"카카오 먹통", "데이터센터 화재"}
+
+// Config is the [sources.navernews] table.
+type Config struct {
+	Queries []string `toml:"queries"`
+	// Display is the page size, 1..100 (default 100).
+	Display int `toml:"display"`
+	// Sort is "date" (newest first, default) or "sim" (relevance).
+	Sort string `toml:"sort"`
+	// MaxStart caps paging (the API refuses start > 1000).
+	MaxStart int `toml:"max_start"`
+	// From and To bound publication times, [from, to): a day (KST) or an
+	// RFC 3339 time. With sort=date, paging stops once a page reaches
+	// items older than from. Default: the October 2022 outage's week.
+	From string `toml:"from"`
+	To   string `toml:"to"`
+}
+
+// Collector queries the API.
+type Collector struct {
+	endpoint string
+	queries  []string
+	display  int
+	sort     string
+	maxStart int
+	window   newsmatch.Window
+}
+
+//go:embed testdata/recording.warc.gz
+var recording embed.FS
+
+// Entry registers the collector with its bundled recording.
+func Entry() ingest.Entry {
+	sub, err := fs.Sub(recording, "testdata")
+	if err != nil {
+		panic(err)
+	}
+	return ingest.Entry{Name: Name, New: New, Recording: sub}
+}
+
+// New validates the config; it does no I/O and does not look at the
+// credentials (a replay needs none; Collect checks them).
+func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
+	c := Config{Display: maxDisplay, Sort: "date", MaxStart: maxStart, From: "2022-10-15", To: "2022-10-22"}
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	col := &Collector{endpoint: Endpoint, queries: c.Queries, display: c.Display, sort: c.Sort, maxStart: c.MaxStart}
+	if len(cfg.URLs) > 1 {
+		return nil, errors.New("navernews: one url (the API endpoint) at most")
+	}
+	if len(cfg.URLs) == 1 {
+		col.endpoint = cfg.URLs[0]
+	}
+	if u, err := url.Parse(col.endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("navernews: endpoint %q is not an http(s) URL", col.endpoint)
+	}
+	if len(col.queries) == 0 {
+		col.queries = DefaultQueries
+	}
+	for _, q := range col.queries {
+		if strings.TrimSpace(q) == "" {
+			return nil, errors.New("navernews: empty query")
+		}
+	}
+	if col.display < 1 || col.display > maxDisplay {
+		return nil, fmt.Errorf("navernews: display %d: want 1..%d", col.display, maxDisplay)
+	}
+	if col.maxStart < 1 || col.maxStart > maxStart {
+		return nil, fmt.Errorf("navernews: max_start %d: want 1..%d", col.maxStart, maxStart)
+	}
+	if col.sort != "date" && col.sort != "sim" {
+		return nil, fmt.Errorf("navernews: sort %q: want date or sim", col.sort)
+	}
+	w, err := newsmatch.ParseWindow(c.From, c.To, newsmatch.KST)
+	if err != nil {
+		return nil, fmt.Errorf("navernews: %w", err)
+	}
+	col.window = w
+	return col, nil
+}
+
+// Info implements ingest.Collector.
+func (c *Collector) Info() ingest.Info {
+	return ingest.Info{
+		Name: Name, Version: Version, Kind: "web", URL: c.endpoint,
+		Datasets:    []string{"news"},
+		Description: "Naver News Search API: " + strings.Join(c.queries, ", "),
+	}
+}
+
+// PageURL is the request for one page of a query.
+func (c *Collector) PageURL(query string, start int) string {
+	return c.endpoint + "?query=" + url.QueryEscape(query) + "&display=" + strconv.Itoa(c.display) +
+		"&start=" + strconv.Itoa(start) + "&sort=" + c.sort
+}
+
+// Collect implements ingest.Collector.
+func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
+	id, secret := os.Getenv(EnvClientID), os.Getenv(EnvClientSecret)
+	if s.Mode != ingest.Replay && (id == "" || secret == "") {
+		return ErrNoCredentials
+	}
+	col := s.Colly(colly.StdlibContext(ctx))
+	if id != "" && secret != "" {
+		col.OnRequest(func(r *colly.Request) {
+			r.Headers.Set("X-Naver-Client-Id", id)
+			r.Headers.Set("X-Naver-Client-Secret", secret)
+		})
+	}
+	set := newsmatch.NewSet(nil)
+	ok := 0
+	col.OnResponse(func(r *colly.Response) {
+		u := r.Request.URL.String()
+		query, start := r.Ctx.Get("query"), r.Ctx.GetAny("start").(int)
+		if r.StatusCode >= 400 {
+			// The API explains itself: {"errorMessage": ..., "errorCode": "SE01"}.
+			s.Error(fmt.Errorf("fetch %s: status %d: %s", u, r.StatusCode, apiError(r.Body)))
+			return
+		}
+		ok++
+		page, err := Parse(r.Body)
+		if err != nil {
+			s.ParseFailure(u, err)
+			return
+		}
+		prov := s.Prov(r, "Naver News Search: "+query)
+		older := false
+		for _, a := range page.Articles {
+			a.Query, a.Prov = query, prov
+			n, err := newsmatch.DefaultMatcher.News(a)
+			if err != nil {
+				s.ParseFailure(u, fmt.Errorf("item %q: %w", a.Title, err))
+				continue
+			}
+			if n.PublishedAt != nil && !c.window.From.IsZero() && n.PublishedAt.Before(c.window.From) {
+				older = true
+			}
+			if c.window.Contains(n.PublishedAt) {
+				set.Add(n)
+			}
+		}
+		next := start + c.display
+		switch {
+		case len(page.Articles) < c.display, next > page.Total, next > c.maxStart:
+		case older && c.sort == "date": // the rest is older still
+		default:
+			c.visit(col, query, next)
+		}
+	})
+	for _, q := range c.queries {
+		c.visit(col, q, 1)
+	}
+	col.Wait()
+	for _, n := range set.Rows() {
+		s.Emit(n)
+	}
+	if ok == 0 {
+		return errors.New("no page of results could be read")
+	}
+	return ctx.Err()
+}
+
+func (c *Collector) visit(col *colly.Collector, query string, start int) {
+	ctx := colly.NewContext()
+	ctx.Put("query", query)
+	ctx.Put("start", start)
+	// A failed fetch is already recorded by the session's OnError.
+	_ = col.Request("GET", c.PageURL(query, start), nil, ctx, nil)
+}
+
+// Page is one parsed response.
+type Page struct {
+	Total    int
+	Start    int
+	Display  int
+	Articles []newsmatch.Article
+}
+
+type response struct {
+	LastBuildDate string `json:"lastBuildDate"`
+	Total         int    `json:"total"`
+	Start         int    `json:"start"`
+	Display       int    `json:"display"`
+	Items         []struct {
+		Title        string `json:"title"`
+		OriginalLink string `json:"originallink"`
+		Link         string `json:"link"`
+		Description  string `json:"description"`
+		PubDate      string `json:"pubDate"`
+	} `json:"items"`
+}
+
+// Parse reads one page of results. The article URL is the outlet's own
+// (originallink); Naver's copy (link, n.news.naver.com) is used only when
+// there is no original. Titles lose Naver's <b> highlighting.
+func Parse(body []byte) (Page, error) {
+	var r response
+	if err := json.Unmarshal(body, &r); err != nil {
+		return Page{}, fmt.Errorf("naver news JSON: %w", err)
+	}
+	if r.Items == nil {
+		return Page{}, errors.New("naver news JSON: no items array")
+	}
+	p := Page{Total: r.Total, Start: r.Start, Display: r.Display}
+	for _, it := range r.Items {
+		link := strings.TrimSpace(it.OriginalLink)
+		if link == "" {
+			link = strings.TrimSpace(it.Link)
+		}
+		a := newsmatch.Article{
+			URL: link, Title: it.Title, Lead: it.Description,
+			SourceType: newsmatch.SourceNaver, Feed: newsmatch.SourceNaver,
+		}
+		if raw := strings.TrimSpace(it.PubDate); raw == "" {
+			a.MissingWhy = "Naver item has no pubDate"
+		} else if d, err := newsmatch.ParseDate(raw, newsmatch.FromNaverAPI, newsmatch.KST); err != nil {
+			a.Published = newsmatch.Date{Raw: raw, From: newsmatch.FromNaverAPI}
+			a.MissingWhy = "unparseable Naver pubDate: " + err.Error()
+		} else {
+			a.Published = d
+		}
+		p.Articles = append(p.Articles, a)
+	}
+	return p, nil
+}
+
+func apiError(body []byte) string {
+	var e struct {
+		Message string `json:"errorMessage"`
+		Code    string `json:"errorCode"`
+	}
+	if json.Unmarshal(body, &e) == nil && (e.Message != "" || e.Code != "") {
+		return fmt.Sprintf("%s (%s)", e.Message, e.Code)
+	}
+	if len(body) > 200 {
+		body = body[:200]
+	}
+	return strings.TrimSpace(string(body))
+}

@@ -1,0 +1,317 @@
+// Package servicedir collects the services a company lists on its own
+// service directory page (Kakao's "서비스" page, Naver's "전체 서비스"
+// page): one services row per listed service, its category mapped onto
+// the fixed taxonomy.
+package servicedir
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gocolly/colly/v2"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/parse/taxonomy"
+)
+
+// Name is the collector's name in the registry and the sources file.
+const Name = "servicedir"
+
+// Version changes when the rows parsed from the same page change.
+const Version = "1.0.0"
+
+// recording is the archive `make demo` replays: the hand-made pages of
+// testdata/pages recorded under their real URLs (see testdata/README.md).
+//
+//go:embed testdata/recording.warc.gz
+var recording embed.FS
+
+// Entry registers the collector with its bundled recording.
+func Entry() ingest.Entry {
+	sub, err := fs.Sub(recording, "testdata")
+	if err != nil {
+		panic(err) // the embed pattern above guarantees the folder
+	}
+	return ingest.Entry{Name: Name, New: New, Recording: sub}
+}
+
+// DefaultURLs are the real directory pages.
+var DefaultURLs = []string{
+	"https://www.kakaocorp.com/page/service/service",
+	"https://www.naver.com/more.html",
+}
+
+// Config is the [sources.servicedir] table.
+type Config struct {
+	// KakaoGateway and NaverGateway are the gateway ids given to services
+	// found on each directory layout (defaults "kakao" and "naver", the company-level gateways the seed uses).
+	KakaoGateway string `toml:"kakao_gateway"`
+	NaverGateway string `toml:"naver_gateway"`
+}
+
+// Collector reads service directory pages.
+type Collector struct {
+	urls     []string
+	gateways map[string]string // layout → gateway id
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+
+// New validates the config; it does no I/O.
+func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	col := &Collector{
+		urls: DefaultURLs,
+		gateways: map[string]string{
+			layoutKakao: orDefault(c.KakaoGateway, "kakao"),
+			layoutNaver: orDefault(c.NaverGateway, "naver"),
+		},
+	}
+	for layout, g := range col.gateways {
+		if !slugRE.MatchString(g) {
+			return nil, fmt.Errorf("source %s: %s gateway %q: want a lowercase slug like kakaotalk", cfg.Name, layout, g)
+		}
+	}
+	urls, err := cfg.URLsOr(col.urls)
+	if err != nil {
+		return nil, err
+	}
+	col.urls = urls
+	return col, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// Info implements ingest.Collector.
+func (c *Collector) Info() ingest.Info {
+	return ingest.Info{
+		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
+		URL:         strings.Join(c.urls, " "),
+		Description: "services listed on company service directories (Kakao, Naver)",
+	}
+}
+
+// Collect fetches every directory page and emits its services.
+func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
+	col := s.Colly(colly.StdlibContext(ctx))
+	col.OnResponse(func(r *colly.Response) {
+		u := r.Request.URL.String()
+		if r.StatusCode >= 400 {
+			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
+			return
+		}
+		page, err := ParsePage(r.Body)
+		if err != nil {
+			s.ParseFailure(u, err)
+			return
+		}
+		rows, problems := page.Rows(c.gateways[page.Layout], s.Prov(r, page.Title))
+		for _, p := range problems {
+			s.ParseFailure(u, p)
+		}
+		for _, row := range rows {
+			s.Emit(row)
+		}
+	})
+	for _, u := range c.urls {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := col.Visit(u); err != nil {
+			s.Error(fmt.Errorf("visit %s: %w", u, err))
+		}
+	}
+	col.Wait()
+	return ctx.Err()
+}
+
+// Directory layouts the parser knows.
+const (
+	layoutKakao = "kakao"
+	layoutNaver = "naver"
+)
+
+// Card is one service as a directory lists it.
+type Card struct {
+	Name     string
+	Link     string
+	Category string // the page's own label, e.g. a tab or group heading
+}
+
+// Page is what a directory page lists.
+type Page struct {
+	Layout string
+	Title  string
+	Cards  []Card
+}
+
+// ErrNoList means the page has none of the known directory layouts.
+var ErrNoList = errors.New("no service list found (neither Kakao's ul.list_service nor Naver's div.service_group)")
+
+// ParsePage finds the service list of a directory page.
+func ParsePage(body []byte) (Page, error) {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		return Page{}, fmt.Errorf("read html: %w", err)
+	}
+	p := Page{Title: clean(doc.Find("title").First().Text())}
+	switch {
+	case doc.Find("ul.list_service li.item_service").Length() > 0:
+		p.Layout = layoutKakao
+		p.Cards = kakaoCards(doc)
+	case doc.Find("div.service_group ul.service_list").Length() > 0:
+		p.Layout = layoutNaver
+		p.Cards = naverCards(doc)
+	default:
+		return p, ErrNoList
+	}
+	if len(p.Cards) == 0 {
+		return p, ErrNoList
+	}
+	return p, nil
+}
+
+// kakaoCards reads Kakao's layout: category tabs (button.btn_tab with
+// data-category) above one list of cards, each card naming its tab.
+func kakaoCards(doc *goquery.Document) []Card {
+	tabs := map[string]string{}
+	doc.Find(".list_tab [data-category]").Each(func(_ int, t *goquery.Selection) {
+		key, _ := t.Attr("data-category")
+		tabs[key] = clean(t.Text())
+	})
+	var cards []Card
+	doc.Find("ul.list_service li.item_service").Each(func(_ int, li *goquery.Selection) {
+		card := Card{
+			Name:     clean(li.Find(".tit_item").First().Text()),
+			Link:     attr(li.Find("a.link_service").First(), "href"),
+			Category: clean(li.Find(".txt_category").First().Text()),
+		}
+		if card.Category == "" {
+			key, _ := li.Attr("data-category")
+			card.Category = tabs[key]
+		}
+		cards = append(cards, card)
+	})
+	return cards
+}
+
+// naverCards reads Naver's layout: groups, each a heading over a list.
+func naverCards(doc *goquery.Document) []Card {
+	var cards []Card
+	doc.Find("div.service_group").Each(func(_ int, g *goquery.Selection) {
+		label := clean(g.Find(".service_group_title").First().Text())
+		g.Find("ul.service_list li").Each(func(_ int, li *goquery.Selection) {
+			a := li.Find("a").First()
+			name := clean(li.Find(".service_name").First().Text())
+			if name == "" {
+				name = clean(a.Text())
+			}
+			cards = append(cards, Card{Name: name, Link: attr(a, "href"), Category: label})
+		})
+	})
+	return cards
+}
+
+// Rows turns the cards into services rows. A card whose category cannot
+// be placed in the taxonomy is left out and returned as a problem.
+func (p Page) Rows(gateway string, prov schema.Provenance) ([]*schema.Service, []error) {
+	observed := prov.FetchedAt.UTC().Truncate(24 * time.Hour)
+	owner := owners[p.Layout]
+	var rows []*schema.Service
+	var problems []error
+	seen := map[string]bool{}
+	for i, card := range p.Cards {
+		if card.Name == "" {
+			problems = append(problems, fmt.Errorf("card %d has no service name", i+1))
+			continue
+		}
+		k, isKnown := lookup(p.Layout, card.Name, card.Link)
+		cat, ok := taxonomy.Map(card.Category)
+		if !ok && isKnown {
+			cat, ok = taxonomy.Map(k.seedCategory)
+		}
+		if !ok {
+			problems = append(problems, fmt.Errorf("service %q: category %q is not in the taxonomy", card.Name, card.Category))
+			continue
+		}
+		row := &schema.Service{
+			GatewayID: gateway, ObservedAt: observed, Category: cat, CategoryRaw: card.Category,
+			Provider: owner, EntryPoint: "web", Provenance: prov,
+		}
+		row.NameKo, row.NameEn = splitName(card.Name)
+		if isKnown {
+			row.ServiceID, row.Provider, row.EntryPoint = k.id, k.provider, k.entry
+			row.NameKo, row.NameEn = k.ko, k.en
+			row.AccountLinked = strings.HasPrefix(k.account, "yes")
+			row.AccountRaw = "seed: " + k.account
+			row.PlatformID = k.platform
+		} else {
+			row.ServiceID = slug(card.Name)
+		}
+		if row.ServiceID == "" {
+			problems = append(problems, fmt.Errorf("service %q: its name gives no service id", card.Name))
+			continue
+		}
+		if seen[row.ServiceID] {
+			continue
+		}
+		seen[row.ServiceID] = true
+		rows = append(rows, row)
+	}
+	return rows, problems
+}
+
+// owners is the company behind each directory, the provider of services
+// the service table does not know.
+var owners = map[string]string{layoutKakao: "Kakao", layoutNaver: "Naver"}
+
+func splitName(name string) (ko, en string) {
+	for _, r := range name {
+		if unicode.Is(unicode.Hangul, r) {
+			return name, ""
+		}
+	}
+	return "", name
+}
+
+// slug is the seed loader's rule for names the table does not know:
+// lowercase letters and digits joined by "_".
+func slug(name string) string {
+	var b strings.Builder
+	under := true
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			under = false
+		} else if !under {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	return strings.Trim(b.String(), "_")
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func attr(s *goquery.Selection, name string) string {
+	v, _ := s.Attr(name)
+	return strings.TrimSpace(v)
+}

@@ -1,0 +1,348 @@
+// Package wikitable collects platform user counts from a Wikipedia
+// `table.wikitable`, such as the English Wikipedia's "List of social
+// platforms with at least 100 million active users": one MAU row per
+// platform, worldwide, at the date the table gives.
+package wikitable
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/parse/krnum"
+)
+
+// Name is the collector's name in the registry and the sources file.
+const Name = "wikitable"
+
+// Version changes when the parser's output changes.
+const Version = "1.0.0"
+
+// DefaultURL is the page read when the config names none.
+const DefaultURL = "https://en.wikipedia.org/wiki/List_of_social_platforms_with_at_least_100_million_active_users"
+
+// Source names who compiled the figures when the table's caption does not.
+const defaultSource = "Wikipedia table"
+
+//go:embed testdata/recording.warc.gz
+var recording embed.FS
+
+// Entry registers the collector with its bundled recording.
+func Entry() ingest.Entry {
+	sub, err := fs.Sub(recording, "testdata")
+	if err != nil {
+		panic(err) // the embed pattern above guarantees the folder
+	}
+	return ingest.Entry{Name: Name, New: New, Recording: sub}
+}
+
+// Config is the [sources.wikitable] table; url/urls are read by ingest.
+type Config struct{}
+
+// Collector reads one or more Wikipedia list pages.
+type Collector struct {
+	urls []string
+}
+
+// New validates the config; it does no I/O.
+func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	urls := cfg.URLs
+	if len(urls) == 0 {
+		urls = []string{DefaultURL}
+	}
+	for _, u := range urls {
+		if err := checkURL(u); err != nil {
+			return nil, fmt.Errorf("source %s: %w", cfg.Name, err)
+		}
+	}
+	return &Collector{urls: urls}, nil
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("url %q: %w", raw, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("url %q: want an absolute http(s) URL", raw)
+	}
+	return nil
+}
+
+// Info implements ingest.Collector.
+func (c *Collector) Info() ingest.Info {
+	u := ingest.URLLabel(c.urls)
+	return ingest.Info{
+		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau"},
+		Estimator:   "company-reported",
+		Description: "platform user counts from a Wikipedia table.wikitable",
+	}
+}
+
+// Collect implements ingest.Collector.
+func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
+	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
+		pg, err := parse(body)
+		rows := make([]schema.Row, len(pg.rows))
+		for i, r := range pg.rows {
+			rows[i] = r
+		}
+		return ingest.Page{Title: pg.title, Rows: rows, Problems: pg.problems}, err
+	})
+}
+
+// page is what one page yields: its title, the rows (without provenance)
+// and the rows it could not read, each with its reason.
+type page struct {
+	title    string
+	rows     []*schema.MAU
+	problems []error
+}
+
+// parse reads every table.wikitable that has a name and a users column.
+// It fails only when the page has no such table; a bad row is a problem
+// and the other rows are still returned.
+func parse(body []byte) (page, error) {
+	var pg page
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		return pg, fmt.Errorf("read HTML: %w", err)
+	}
+	pg.title = pageTitle(doc)
+	tables := doc.Find("table.wikitable")
+	if tables.Length() == 0 {
+		return pg, errors.New("no table.wikitable on the page")
+	}
+	used := 0
+	tables.Each(func(ti int, table *goquery.Selection) {
+		cols, ok := readHeader(table)
+		if !ok {
+			return
+		}
+		used++
+		source := captionSource(table)
+		table.Find("tr").Each(func(ri int, tr *goquery.Selection) {
+			if ri <= cols.headerRow {
+				return
+			}
+			row, err := readRow(tr, cols, source)
+			if err != nil {
+				pg.problems = append(pg.problems, fmt.Errorf("table %d row %d: %w", ti+1, ri, err))
+				return
+			}
+			if row != nil {
+				pg.rows = append(pg.rows, row)
+			}
+		})
+	})
+	if used == 0 {
+		return pg, fmt.Errorf("none of the %d wikitables has a name and a users column", tables.Length())
+	}
+	return pg, nil
+}
+
+func pageTitle(doc *goquery.Document) string {
+	if t := cellText(doc.Find("h1#firstHeading").First()); t != "" {
+		return t
+	}
+	return strings.TrimSuffix(strings.TrimSpace(doc.Find("title").First().Text()), " - Wikipedia")
+}
+
+// columns says where a table keeps what, and the scale of its users column.
+type columns struct {
+	headerRow              int
+	name, users, date      int
+	usersHeader, nameLabel string
+	exp                    int
+}
+
+func readHeader(table *goquery.Selection) (columns, bool) {
+	cols := columns{headerRow: -1, name: -1, users: -1, date: -1}
+	table.Find("tr").EachWithBreak(func(ri int, tr *goquery.Selection) bool {
+		ths := tr.Children().Filter("th")
+		if ths.Length() == 0 || ths.Length() != tr.Children().Length() {
+			return ri < 2 // the header is the first all-<th> row
+		}
+		cols.headerRow = ri
+		ths.Each(func(i int, th *goquery.Selection) {
+			h := strings.ToLower(cellText(th))
+			switch {
+			case cols.date < 0 && (strings.Contains(h, "date") || strings.Contains(h, "as of") || h == "year"):
+				cols.date = i
+			case cols.users < 0 && (strings.Contains(h, "users") || strings.Contains(h, "mau")):
+				cols.users, cols.usersHeader = i, cellText(th)
+				switch {
+				case strings.Contains(h, "billion"):
+					cols.exp = 9
+				case strings.Contains(h, "million"):
+					cols.exp = 6
+				case strings.Contains(h, "thousand"):
+					cols.exp = 3
+				}
+			case cols.name < 0 && (strings.Contains(h, "name") || strings.Contains(h, "platform") || strings.Contains(h, "service")):
+				cols.name = i
+			}
+		})
+		return false
+	})
+	return cols, cols.headerRow >= 0 && cols.name >= 0 && cols.users >= 0
+}
+
+var captionRe = regexp.MustCompile(`(?i)^(?:sources?|data)\s*:\s*(.+)$`)
+
+// captionSource reads "Source: Statista/TNW" from a table caption, so the
+// rows say who compiled the figures; tables without one are "Wikipedia".
+func captionSource(table *goquery.Selection) string {
+	if m := captionRe.FindStringSubmatch(cellText(table.Find("caption").First())); m != nil {
+		return strings.TrimSpace(m[1]) + " via Wikipedia table"
+	}
+	return defaultSource
+}
+
+func readRow(tr *goquery.Selection, cols columns, source string) (*schema.MAU, error) {
+	cells := tr.Children().Filter("td, th")
+	if cells.Filter("td").Length() == 0 {
+		return nil, nil // a spacer or repeated header row
+	}
+	need := max(cols.name, cols.users, cols.date)
+	if cells.Length() <= need {
+		return nil, fmt.Errorf("%d cells, need %d (merged cells are not supported)", cells.Length(), need+1)
+	}
+	name := cellText(cells.Eq(cols.name))
+	id, err := platformID(name)
+	if err != nil {
+		return nil, err
+	}
+	raw := cellText(cells.Eq(cols.users))
+	n, err := krnum.ParseIn(raw, cols.exp)
+	if err != nil {
+		return nil, fmt.Errorf("%s: users %q: %w", name, raw, err)
+	}
+	if n.Unit != "" && n.Unit != krnum.Persons {
+		return nil, fmt.Errorf("%s: users %q are in %s, not persons", name, raw, n.Unit)
+	}
+	if cols.date < 0 {
+		return nil, fmt.Errorf("%s: the table has no date column", name)
+	}
+	dateText := cellText(cells.Eq(cols.date))
+	start, grain, err := parseDate(dateText)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	flags := []string{"compiled"}
+	if n.Approx {
+		flags = append(flags, "approximate")
+	}
+	if n.AtLeast {
+		flags = append(flags, "lower_bound")
+	}
+	return &schema.MAU{
+		PlatformID: id, Country: "WORLD", Metric: "mau",
+		PeriodStart: start, PeriodGrain: grain, PeriodLabel: dateText,
+		Value: n.Value, Unit: krnum.Persons, Estimator: "company-reported", Source: source,
+		Flags: flags, Note: fmt.Sprintf("%s: %q in column %q", name, raw, cols.usersHeader),
+	}, nil
+}
+
+// cellText is a cell's visible text without footnote markers.
+func cellText(sel *goquery.Selection) string {
+	c := sel.Clone()
+	c.Find("sup.reference, .sortkey, .mw-ref, style, .reference").Remove()
+	c.Find("br").ReplaceWithHtml(" ")
+	return strings.Join(strings.Fields(c.Text()), " ")
+}
+
+var (
+	reYear    = regexp.MustCompile(`^(\d{4})$`)
+	reQuarter = regexp.MustCompile(`^Q([1-4])\s+(\d{4})$`)
+	reMonth   = regexp.MustCompile(`^(?:(\d{1,2})\s+)?([A-Za-z]+)\.?\s+(?:(\d{1,2}),\s+)?(\d{4})$`)
+)
+
+// parseDate reads the "date of latest user count": "2019", "Q4 2023",
+// "April 2024", "31 December 2018" or "December 31, 2018". A user count
+// is a monthly figure, so a full date gives its month.
+func parseDate(s string) (time.Time, string, error) {
+	s = strings.TrimSpace(s)
+	if m := reYear.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), "year", nil
+	}
+	if m := reQuarter.FindStringSubmatch(s); m != nil {
+		q, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[2])
+		return time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC), "quarter", nil
+	}
+	if m := reMonth.FindStringSubmatch(s); m != nil {
+		mon, ok := months[strings.ToLower(m[2])[:min(3, len(m[2]))]]
+		y, _ := strconv.Atoi(m[4])
+		if ok {
+			return time.Date(y, mon, 1, 0, 0, 0, 0, time.UTC), "month", nil
+		}
+	}
+	if s == "" {
+		return time.Time{}, "", errors.New("no date of the user count")
+	}
+	return time.Time{}, "", fmt.Errorf("date %q: want 2019, Q4 2023, April 2024 or 31 December 2018", s)
+}
+
+var months = map[string]time.Month{
+	"jan": time.January, "feb": time.February, "mar": time.March, "apr": time.April,
+	"may": time.May, "jun": time.June, "jul": time.July, "aug": time.August,
+	"sep": time.September, "oct": time.October, "nov": time.November, "dec": time.December,
+}
+
+// Names whose slug is not the project's platform id.
+var idOverrides = map[string]string{
+	"sina weibo": "weibo", "x": "twitter", "x (twitter)": "twitter", "twitter (x)": "twitter",
+	"messenger": "facebook_messenger", "google+": "google_plus", "wechat (weixin)": "wechat",
+	"qzone": "qzone", "line": "line",
+}
+
+// platformID turns a platform's name into the lake's platform id:
+// "Facebook Messenger" → "facebook_messenger", "Sina Weibo" → "weibo".
+func platformID(name string) (string, error) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	if id, ok := idOverrides[key]; ok {
+		return id, nil
+	}
+	var b strings.Builder
+	sep := false
+	for _, r := range key {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if sep && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r)
+			sep = false
+		case r == '+':
+			sep = true
+			if b.Len() > 0 {
+				b.WriteString("_plus")
+			}
+		default:
+			sep = true
+		}
+	}
+	if b.Len() == 0 {
+		return "", fmt.Errorf("platform name %q gives no id", name)
+	}
+	return b.String(), nil
+}
