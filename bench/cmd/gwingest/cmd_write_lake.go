@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/bench/synth"
-	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/schema"
 )
 
 // runWriteLake times data/lakestore writing rows already in memory: the
