@@ -1,22 +1,28 @@
 package report
 
 import (
-	"embed"
+	_ "embed"
 	"errors"
 )
 
-//go:embed assets
-var assets embed.FS
+// EChartsVersion is the Apache ECharts release committed in assets/ (the
+// npm package's dist/echarts.min.js, with its LICENSE and NOTICE).
+const EChartsVersion = "5.6.0"
 
-// ErrNoECharts is returned when the binary was built without the ECharts
-// asset; reports inline it rather than load it from a CDN.
-var ErrNoECharts = errors.New("the ECharts library is not embedded in this build: run `make assets` (fetches the pinned npm package echarts@5) and rebuild")
+// echartsJS is committed, not fetched at build time, so `go build` and
+// `go install …@version` give a binary that renders reports offline.
+//
+//go:embed assets/echarts.min.js
+var echartsJS string
+
+// ErrNoECharts is returned when the embedded ECharts file is empty, which
+// only a damaged checkout can cause; reports never load it from a CDN.
+var ErrNoECharts = errors.New("the embedded ECharts library is empty: restore analysis/report/assets/echarts.min.js (scripts/update-echarts.sh) and rebuild")
 
 // EChartsJS returns the embedded echarts.min.js.
 func EChartsJS() (string, error) {
-	b, err := assets.ReadFile("assets/echarts.min.js")
-	if err != nil || len(b) == 0 {
+	if echartsJS == "" {
 		return "", ErrNoECharts
 	}
-	return string(b), nil
+	return echartsJS, nil
 }
