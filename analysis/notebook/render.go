@@ -30,7 +30,7 @@ func (n *Notebook) Render(ctx context.Context, db *analysis.DB, o report.Options
 	// Each notebook sees only its own views, as it will in the DuckDB CLI.
 	defer func() {
 		for _, q := range n.Queries() {
-			db.ExecContext(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+q.Name)
+			_, _ = db.ExecContext(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+q.Name)
 		}
 	}()
 	src := report.NewSources()

@@ -11,7 +11,6 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/gwanmun/gwanmun/analysis"
-	"github.com/gwanmun/gwanmun/data/schema"
 )
 
 // Sections over analyses that other parts of the catalog provide. Each
@@ -404,15 +403,6 @@ func lawCurve(law string, a, b float64) func(float64) float64 {
 		return func(n float64) float64 { return a * math.Pow(n, b) }
 	}
 	return nil
-}
-
-func isProvenance(c string) bool {
-	for _, p := range append([]string{"sources"}, schema.ProvenanceColumns...) {
-		if c == p {
-			return true
-		}
-	}
-	return false
 }
 
 // feedCoverageSection lists every news feed with its last item, so a feed

@@ -90,7 +90,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", s.types[r.URL.Path])
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Write(b)
+	_, _ = w.Write(b)
 }
 
 // Serve renders n pages and serves them on addr, which must be a
@@ -110,7 +110,7 @@ func Serve(n int, addr string) (*Site, func(), error) {
 	}
 	s := New(n, "http://"+ln.Addr().String())
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // returns ErrServerClosed on stop
 	return s, func() { srv.Close() }, nil
 }
 

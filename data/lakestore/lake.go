@@ -92,12 +92,12 @@ func OpenContext(ctx context.Context, dir, runID string, o Options) (*Lake, erro
 	}
 	l := &Lake{Dir: dir, log: log, lock: lk}
 	if err := l.recover(); err != nil {
-		lk.Release()
+		_ = lk.Release()
 		return nil, err
 	}
 	ms, err := ReadManifests(dir)
 	if err != nil {
-		lk.Release()
+		_ = lk.Release()
 		return nil, err
 	}
 	// Superseded files' hashes stay: their rows live on in the compacted
@@ -410,7 +410,7 @@ type multiWriter struct {
 
 func (m multiWriter) Write(p []byte) (int, error) {
 	n, err := m.f.Write(p)
-	m.h.Write(p[:n])
+	_, _ = m.h.Write(p[:n]) // a hash never fails
 	return n, err
 }
 

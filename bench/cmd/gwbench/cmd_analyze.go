@@ -142,10 +142,14 @@ func runAnalyzeChild(ctx context.Context, args []string) error {
 		defer db.Close()
 		db.SetMaxOpenConns(1)
 		if *threads > 0 {
-			db.ExecContext(ctx, fmt.Sprintf("SET threads = %d", *threads))
+			if _, err := db.ExecContext(ctx, fmt.Sprintf("SET threads = %d", *threads)); err != nil {
+				return err
+			}
 		}
 		if *mem != "" {
-			db.ExecContext(ctx, fmt.Sprintf("SET memory_limit = %s", quote(*mem)))
+			if _, err := db.ExecContext(ctx, fmt.Sprintf("SET memory_limit = %s", quote(*mem))); err != nil {
+				return err
+			}
 		}
 		files, err := lakestore.VisibleFiles(*lakeDir)
 		if err != nil {

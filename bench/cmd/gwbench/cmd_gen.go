@@ -91,7 +91,7 @@ func runGenNews(ctx context.Context, args []string) error {
 		return fmt.Errorf("generate: %w", err)
 	}
 	var files []string
-	filepath.Walk(stage, func(p string, fi os.FileInfo, err error) error {
+	_ = filepath.Walk(stage, func(p string, fi os.FileInfo, err error) error {
 		if err == nil && !fi.IsDir() && strings.HasSuffix(p, ".parquet") {
 			files = append(files, p)
 		}
@@ -131,7 +131,9 @@ func runGenNews(ctx context.Context, args []string) error {
 		return err
 	}
 	dir := filepath.Join(*lakeDir, lakestore.ManifestDir)
-	os.MkdirAll(dir, 0o755)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	tmp := filepath.Join(dir, "."+runID+".json.tmp")
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return err

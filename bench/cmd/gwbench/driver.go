@@ -20,31 +20,30 @@ import (
 
 // driver holds the flags of `gwbench all` and what it measured.
 type driver struct {
-	out        string
-	self       string
-	ingestBin  string
-	sections   map[string]bool
-	writeRows  int64
-	scale      []int64
-	mauRatio   float64
-	pandasMax  int64
-	pages      int
-	conc       int
-	threads    int
-	memLimit   string
-	python     string
-	keepLakes  bool
-	repeat     int
-	ingestMax  int64
-	repo       string
-	results    map[string]measured
-	ratios     []ratio
-	scaleRows  []scalePoint
-	skipped    []string
-	log        io.Writer
-	started    time.Time
-	machine    string
-	nodeReport string
+	out       string
+	self      string
+	ingestBin string
+	sections  map[string]bool
+	writeRows int64
+	scale     []int64
+	mauRatio  float64
+	pandasMax int64
+	pages     int
+	conc      int
+	threads   int
+	memLimit  string
+	python    string
+	keepLakes bool
+	repeat    int
+	ingestMax int64
+	repo      string
+	results   map[string]measured
+	ratios    []ratio
+	scaleRows []scalePoint
+	skipped   []string
+	log       io.Writer
+	started   time.Time
+	machine   string
 }
 
 type ratio struct {
@@ -396,7 +395,9 @@ func (d *driver) benchCrawl(ctx context.Context) error {
 	defer stop()
 	dir := filepath.Join(d.out, "crawl")
 	os.RemoveAll(dir)
-	os.MkdirAll(dir, 0o755)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	defer os.RemoveAll(dir)
 	feeds := filepath.Join(dir, "feeds.txt")
 	if err := os.WriteFile(feeds, []byte(strings.Join(s.Feeds(), "\n")+"\n"), 0o644); err != nil {
@@ -474,7 +475,9 @@ func (d *driver) benchRun(context.Context) error {
 		return err
 	}
 	os.RemoveAll(dir)
-	os.MkdirAll(dir, 0o755)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "gwanmun")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/gwanmun")
@@ -519,7 +522,7 @@ func mib(b float64) string { return fmt.Sprintf("%.0f MiB", b/(1<<20)) }
 
 func dirSize(dir string) int64 {
 	var n int64
-	filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+	_ = filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
 		if err == nil && !fi.IsDir() {
 			n += fi.Size()
 		}

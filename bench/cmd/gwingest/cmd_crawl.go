@@ -92,7 +92,7 @@ func crawlBareColly(feeds []string, conc int, outPath string) (int64, error) {
 		}
 		pages.Add(1)
 		mu.Lock()
-		enc.Encode(it)
+		_ = enc.Encode(it) // a failed write shows as a short output file
 		mu.Unlock()
 	})
 	c.OnError(func(_ *colly.Response, _ error) { failed.Add(1) })

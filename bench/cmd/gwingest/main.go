@@ -37,8 +37,7 @@ func main() {
 	}
 	// GWBENCH_CPUPROFILE=file profiles a contender, to see where time goes.
 	if path := os.Getenv("GWBENCH_CPUPROFILE"); path != "" {
-		if f, err := os.Create(path); err == nil {
-			pprof.StartCPUProfile(f)
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
 			defer pprof.StopCPUProfile()
 		}
 	}

@@ -167,10 +167,10 @@ func pageTitle(doc *goquery.Document) string {
 
 // columns says where a table keeps what, and the scale of its users column.
 type columns struct {
-	headerRow              int
-	name, users, date      int
-	usersHeader, nameLabel string
-	exp                    int
+	headerRow         int
+	name, users, date int
+	usersHeader       string
+	exp               int
 }
 
 func readHeader(table *goquery.Selection) (columns, bool) {

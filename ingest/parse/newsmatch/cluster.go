@@ -91,8 +91,7 @@ func Cluster(rows []*schema.News) {
 		parent[i] = i
 		norm[i] = NormalizeTitle(r.Title)
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

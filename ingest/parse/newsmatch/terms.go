@@ -112,10 +112,9 @@ type Matcher struct {
 }
 
 type term struct {
-	text      string   // as written in the list, the matched_terms value
-	tokens    []string // folded words, all of which must occur close together
-	incidents []string
-	service   string
+	text    string   // as written in the list, the matched_terms value
+	tokens  []string // folded words, all of which must occur close together
+	service string
 }
 
 type alias struct {
