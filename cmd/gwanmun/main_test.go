@@ -13,16 +13,6 @@ import (
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
-// TestMain lets the test binary stand in for gwanmun: with
-// GWANMUN_TEST_CLI=1 it is the CLI, so the process-level tests (kill -9,
-// concurrent runs, SIGTERM) need no separate go build.
-func TestMain(m *testing.M) {
-	if os.Getenv("GWANMUN_TEST_CLI") == "1" {
-		main()
-	}
-	os.Exit(m.Run())
-}
-
 // gwanmun returns a command running the CLI in a child process.
 func gwanmun(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
