@@ -87,13 +87,7 @@ func (d *DB) registerViews(ctx context.Context) error {
 		if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s_all AS %s", ds.Name, all)); err != nil {
 			return fmt.Errorf("view %s_all: %w", ds.Name, err)
 		}
-		keys := make([]string, len(ds.Key))
-		for i, k := range ds.Key {
-			keys[i] = ident(k)
-		}
-		latest := fmt.Sprintf(`SELECT * FROM %s_all
-QUALIFY row_number() OVER (PARTITION BY %s ORDER BY fetched_at DESC, run_id DESC) = 1`,
-			ds.Name, strings.Join(keys, ", "))
+		latest := fmt.Sprintf("SELECT * FROM %s_all %s", ds.Name, lakestore.LatestSQL(ds))
 		if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", ds.Name, latest)); err != nil {
 			return fmt.Errorf("view %s: %w", ds.Name, err)
 		}

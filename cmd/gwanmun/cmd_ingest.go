@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/transport"
 )
@@ -94,7 +94,7 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 	}
 	var cursors map[string]time.Time
 	if o.incremental {
-		if cursors, err = newsCursors(ctx, a, a.lakeFor(cfg)); err != nil {
+		if cursors, err = lakestore.NewsCursors(a.lakeFor(cfg)); err != nil {
 			return ingest.Summary{}, err
 		}
 	}
@@ -335,26 +335,4 @@ func reportSummary(a *app, sum ingest.Summary) error {
 		return errPartial
 	}
 	return nil
-}
-
-// newsCursors returns, per collector, the newest publication time in the
-// committed lake. Uncommitted (crashed) runs are invisible to the views, so
-// a cursor never runs ahead of data that is durably there.
-func newsCursors(ctx context.Context, a *app, lakeDir string) (map[string]time.Time, error) {
-	db, err := analysis.Open(ctx, lakeDir, analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	t, err := db.Query(ctx, `SELECT collector, max(published_at) AS cursor FROM news_all WHERE published_at IS NOT NULL GROUP BY collector`)
-	if err != nil {
-		return nil, fmt.Errorf("news cursors: %w", err)
-	}
-	out := map[string]time.Time{}
-	for _, r := range t.Records() {
-		if c, ok := r["cursor"].(time.Time); ok {
-			out[fmt.Sprint(r["collector"])] = c
-		}
-	}
-	return out, nil
 }

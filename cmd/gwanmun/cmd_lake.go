@@ -2,21 +2,14 @@ package main
 
 import (
 	"context"
-	"database/sql"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
@@ -329,6 +322,7 @@ type lakeExportOptions struct {
 	out      string
 	datasets []string
 	all      bool
+	bom      bool
 }
 
 func newLakeExportCmd(a *app) *cobra.Command {
@@ -346,7 +340,9 @@ latest row per natural key, for tools that do not read Parquet:
           dataset; opens in DBeaver, the DuckDB CLI, R (duckdb package) and Python.
 
 --all exports every committed row instead (older versions of each key too).
-Files are written under a temporary name and renamed into place.`,
+--bom starts each CSV file with a UTF-8 byte-order mark, so Excel reads Hangul
+right. Files are written under a temporary name, renamed into place, and
+readable by everyone (0644).`,
 		Example: `  gwanmun lake export --format csv -o export/
   gwanmun lake export --format duckdb -o gwanmun.duckdb
   gwanmun lake export --format csv --dataset mau --dataset platforms`,
@@ -357,222 +353,51 @@ Files are written under a temporary name and renamed into place.`,
 	c.Flags().StringVarP(&o.out, "out", "o", "", "output directory (csv) or file (duckdb)")
 	c.Flags().StringArrayVar(&o.datasets, "dataset", nil, "dataset to export (repeatable; default all)")
 	c.Flags().BoolVar(&o.all, "all", false, "every committed row, not only the latest per key")
+	c.Flags().BoolVar(&o.bom, "bom", false, "start each CSV file with a UTF-8 byte-order mark (for Excel)")
 	return c
 }
 
 func runLakeExport(ctx context.Context, a *app, o *lakeExportOptions) error {
-	var datasets []schema.Dataset
+	eo := lakestore.ExportOptions{All: o.all, BOM: o.bom}
 	for _, name := range o.datasets {
 		ds, err := schema.Lookup(name)
 		if err != nil {
 			return usageError{err}
 		}
-		datasets = append(datasets, ds)
+		eo.Datasets = append(eo.Datasets, ds)
 	}
-	if len(datasets) == 0 {
-		datasets = schema.Datasets()
+	if o.bom && o.format != "csv" {
+		return usageError{errors.New("--bom applies to --format csv only")}
 	}
 	dir, err := a.lakeDirFromConfig()
 	if err != nil {
 		return err
 	}
-	files, err := lakestore.VisibleFiles(dir)
-	if err != nil {
-		return err
-	}
+	var done []lakestore.Exported
 	switch o.format {
 	case "csv":
 		if o.out == "" {
 			o.out = filepath.Join("out", "export")
 		}
-		return exportCSV(ctx, o, datasets, files, a.stdout)
+		if done, err = lakestore.ExportCSV(ctx, dir, o.out, eo); err != nil {
+			return err
+		}
+		for _, d := range done {
+			fmt.Fprintf(a.stdout, "%s\t%d rows\n", d.Path, d.Rows)
+		}
+		return nil
 	case "duckdb":
 		if o.out == "" {
 			o.out = filepath.Join("out", "gwanmun.duckdb")
 		}
-		return exportDuckDB(ctx, o, datasets, files, a.stdout)
+		if done, err = lakestore.ExportDuckDB(ctx, dir, o.out, eo); err != nil {
+			return err
+		}
+		for _, d := range done {
+			fmt.Fprintf(a.stdout, "%s\t%d rows\n", d.Dataset, d.Rows)
+		}
+		fmt.Fprintf(a.stdout, "wrote %s\n", o.out)
+		return nil
 	}
 	return usageError{fmt.Errorf("--format %q: want csv or duckdb", o.format)}
-}
-
-// exportQuery selects a dataset's rows from the Parquet files bound as the
-// query's one parameter: the latest per natural key unless all. Only
-// identifiers from the schema are spliced in.
-func exportQuery(ds schema.Dataset, all bool) string {
-	cols := ds.Columns()
-	sel := make([]string, len(cols))
-	for i, c := range cols {
-		sel[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", quoteIdent(c.Name), c.SQLType(), quoteIdent(c.Name))
-	}
-	keys := make([]string, len(ds.Key))
-	for i, k := range ds.Key {
-		keys[i] = quoteIdent(k)
-	}
-	q := fmt.Sprintf("SELECT %s FROM read_parquet(?::VARCHAR[], union_by_name = true, hive_partitioning = false)", strings.Join(sel, ", "))
-	if !all {
-		q += fmt.Sprintf(" QUALIFY row_number() OVER (PARTITION BY %s ORDER BY fetched_at DESC, run_id DESC) = 1", strings.Join(keys, ", "))
-	}
-	return q + " ORDER BY " + strings.Join(keys, ", ")
-}
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// openDuckDB opens a DuckDB database; "" is in memory. The path is the
-// connector's DSN, never part of a statement.
-func openDuckDB(path string) (*sql.DB, error) {
-	conn, err := duckdb.NewConnector(path, nil)
-	if err != nil {
-		return nil, fmt.Errorf("open duckdb %s: %w", path, err)
-	}
-	db := sql.OpenDB(conn)
-	db.SetMaxOpenConns(1)
-	return db, nil
-}
-
-func exportDuckDB(ctx context.Context, o *lakeExportOptions, datasets []schema.Dataset, files map[string][]string, stdout io.Writer) error {
-	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
-		return err
-	}
-	tmp := filepath.Join(filepath.Dir(o.out), "."+filepath.Base(o.out)+".tmp")
-	os.Remove(tmp)
-	db, err := openDuckDB(tmp)
-	if err != nil {
-		return err
-	}
-	fail := func(err error) error {
-		db.Close()
-		os.Remove(tmp)
-		os.Remove(tmp + ".wal")
-		return err
-	}
-	for _, ds := range datasets {
-		cols := ds.Columns()
-		defs := make([]string, len(cols))
-		for i, c := range cols {
-			defs[i] = quoteIdent(c.Name) + " " + c.SQLType()
-		}
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE TABLE %s (%s)", quoteIdent(ds.Name), strings.Join(defs, ", "))); err != nil {
-			return fail(fmt.Errorf("export %s: %w", ds.Name, err))
-		}
-		var n int64
-		if fs := files[ds.Name]; len(fs) > 0 {
-			res, err := db.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s %s", quoteIdent(ds.Name), exportQuery(ds, o.all)), fs)
-			if err != nil {
-				return fail(fmt.Errorf("export %s: %w", ds.Name, err))
-			}
-			n, _ = res.RowsAffected()
-		}
-		fmt.Fprintf(stdout, "%s\t%d rows\n", ds.Name, n)
-	}
-	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
-		return fail(err)
-	}
-	if err := db.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp, o.out); err != nil {
-		return fail(err)
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", o.out)
-	return nil
-}
-
-func exportCSV(ctx context.Context, o *lakeExportOptions, datasets []schema.Dataset, files map[string][]string, stdout io.Writer) error {
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		return err
-	}
-	db, err := openDuckDB("")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	for _, ds := range datasets {
-		dst := filepath.Join(o.out, ds.Name+".csv")
-		n, err := writeCSV(ctx, db, ds, files[ds.Name], o.all, dst)
-		if err != nil {
-			return fmt.Errorf("export %s: %w", ds.Name, err)
-		}
-		fmt.Fprintf(stdout, "%s\t%d rows\n", dst, n)
-	}
-	return nil
-}
-
-// writeCSV streams one dataset to dst through a temporary file.
-func writeCSV(ctx context.Context, db *sql.DB, ds schema.Dataset, files []string, all bool, dst string) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name())
-	cols := ds.Columns()
-	w := csv.NewWriter(tmp)
-	header := make([]string, len(cols))
-	for i, c := range cols {
-		header[i] = c.Name
-	}
-	if err := w.Write(header); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	var n int64
-	if len(files) > 0 {
-		rows, err := db.QueryContext(ctx, exportQuery(ds, all), files)
-		if err != nil {
-			tmp.Close()
-			return 0, err
-		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		rec := make([]string, len(cols))
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				tmp.Close()
-				return n, err
-			}
-			for i, c := range cols {
-				rec[i] = csvCell(c, vals[i])
-			}
-			if err := w.Write(rec); err != nil {
-				rows.Close()
-				tmp.Close()
-				return n, err
-			}
-			n++
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			tmp.Close()
-			return n, err
-		}
-	}
-	w.Flush()
-	if err := errors.Join(w.Error(), tmp.Close()); err != nil {
-		return n, err
-	}
-	return n, os.Rename(tmp.Name(), dst)
-}
-
-// csvCell formats a value the way R's read.csv and Stata's import
-// delimited read it back: ISO dates, RFC 3339 UTC times, JSON lists.
-func csvCell(c schema.Column, v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case time.Time:
-		if c.Kind == schema.Date {
-			return x.UTC().Format(time.DateOnly)
-		}
-		return x.UTC().Format(time.RFC3339Nano)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case []any:
-		b, _ := json.Marshal(x)
-		return string(b)
-	case []byte:
-		return string(x)
-	}
-	return fmt.Sprint(v)
 }

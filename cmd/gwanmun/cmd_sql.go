@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 type sqlOptions struct {
@@ -49,11 +50,20 @@ func runSQL(ctx context.Context, a *app, o *sqlOptions, query string) error {
 	return printer{w: a.stdout, format: o.format}.table(t)
 }
 
+// openDB opens the lake for a read command. The read side finds the lake
+// where ingest put it, sources.toml included, and a folder that is not a
+// lake is a usage error: a typo must not read as an empty result.
 func (a *app) openDB(ctx context.Context) (*analysis.DB, error) {
-	// The read side finds the lake where ingest put it, sources.toml included.
 	dir, err := a.lakeDirFromConfig()
 	if err != nil {
 		return nil, err
 	}
-	return analysis.Open(ctx, dir, analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads})
+	if err := lakestore.CheckLake(dir); err != nil {
+		return nil, usageError{err}
+	}
+	return analysis.Open(ctx, dir, a.dbOptions())
+}
+
+func (a *app) dbOptions() analysis.Options {
+	return analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads}
 }
