@@ -79,7 +79,29 @@ sources failed), 4 skipped (another run holds the lake), 130 interrupted.`,
 	return c
 }
 
+// validate checks the flags ingest and schedule share.
+func (o *ingestOptions) validate() error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--wait", o.lockWait}, {"--if-older-than", o.ifOlderThan}, {"--lag", o.lag}} {
+		if d.v < 0 {
+			return usageError{fmt.Errorf("%s %v: want a duration of 0 or more", d.name, d.v)}
+		}
+	}
+	if o.runID != "" {
+		if err := lakestore.ValidRunID(o.runID); err != nil {
+			return usageError{fmt.Errorf("--run-id: %w", err)}
+		}
+	}
+	_, err := o.resolveMode()
+	return err
+}
+
 func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, error) {
+	if err := o.validate(); err != nil {
+		return ingest.Summary{}, err
+	}
 	cfg, err := a.config()
 	if err != nil {
 		return ingest.Summary{}, usageError{err}
@@ -87,6 +109,15 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 	mode, err := o.resolveMode()
 	if err != nil {
 		return ingest.Summary{}, err
+	}
+	if o.runID != "" {
+		// Reusing an id would replace its committed manifest.
+		if err := lakestore.CheckNewRunID(a.lakeFor(cfg), o.runID); err != nil {
+			if errors.Is(err, lakestore.ErrRunIDUsed) {
+				return ingest.Summary{}, usageError{fmt.Errorf("--run-id: %w", err)}
+			}
+			return ingest.Summary{}, err
+		}
 	}
 	names := o.sources
 	if len(names) == 0 {

@@ -7,11 +7,11 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -28,7 +28,7 @@ tools that do not read Parquet (R, Stata, DBeaver).`,
   gwanmun lake verify --json
   gwanmun lake compact mau
   gwanmun lake export --format duckdb -o gwanmun.duckdb`,
-		Args: cobra.NoArgs,
+		Args: unknownSubcommand,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	c.AddCommand(newLakeLsCmd(a), newLakeVerifyCmd(a), newLakeCompactCmd(a), newLakeExportCmd(a))
@@ -38,7 +38,7 @@ tools that do not read Parquet (R, Stata, DBeaver).`,
 // ---- ls
 
 type lakeLsOptions struct {
-	json  bool
+	out   outputFlags
 	files bool
 }
 
@@ -85,8 +85,8 @@ dataset's view shows the latest per natural key (see 'lake verify').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runLakeLs(a, o) },
 	}
-	c.Flags().BoolVar(&o.json, "json", false, "print JSON")
-	c.Flags().BoolVar(&o.files, "files", false, "also list every visible file")
+	o.out.add(c)
+	c.Flags().BoolVar(&o.files, "files", false, "list every visible file instead of the per-dataset summary (table and csv)")
 	return c
 }
 
@@ -101,6 +101,10 @@ func (a *app) lakeDirFromConfig() (string, error) {
 }
 
 func runLakeLs(a *app, o *lakeLsOptions) error {
+	format, err := o.out.resolve()
+	if err != nil {
+		return err
+	}
 	dir, err := a.lakeDirFromConfig()
 	if err != nil {
 		return err
@@ -144,32 +148,37 @@ func runLakeLs(a *app, o *lakeLsOptions) error {
 	if li, running := lakestore.Holder(dir); running {
 		out.Writer = &li
 	}
-	if o.json {
-		return printer{w: a.stdout}.json(out)
-	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "dataset\tfiles\tpartitions\trows\tbytes\truns\tlast commit\t")
-	for _, d := range out.Datasets {
-		last := "-"
-		if d.LastCommit != nil {
-			last = d.LastCommit.UTC().Format(time.RFC3339)
+	p := printer{w: a.stdout, format: format}
+	switch {
+	case format == "json":
+		return p.json(out)
+	case o.files:
+		t := &analysis.Table{Columns: []string{"path", "dataset", "rows", "bytes", "run_id", "committed_at"}}
+		for _, f := range out.Files {
+			t.Rows = append(t.Rows, []any{f.Path, f.Dataset, f.Rows, f.Bytes, f.RunID, f.CommittedAt})
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%d\t%s\t\n", d.Dataset, d.Files, d.Partitions, d.Rows, humanBytes(d.Bytes), d.Runs, last)
+		return p.table(t)
 	}
-	if err := tw.Flush(); err != nil {
+	t := &analysis.Table{Columns: []string{"dataset", "files", "partitions", "rows", "bytes", "runs", "last_commit"}}
+	for _, d := range out.Datasets {
+		var last, size any
+		if d.LastCommit != nil {
+			last = *d.LastCommit
+		}
+		size = d.Bytes
+		if format == "table" {
+			size = humanBytes(d.Bytes)
+		}
+		t.Rows = append(t.Rows, []any{d.Dataset, d.Files, d.Partitions, d.Rows, size, d.Runs, last})
+	}
+	if err := p.table(t); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s: %d manifests\n", out.Lake, out.Manifests)
-	if out.Writer != nil {
-		fmt.Fprintf(a.stdout, "a writer holds the lake: %s\n", out.Writer)
-	}
-	if o.files {
-		tw = tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "\npath\trows\tbytes\trun")
-		for _, f := range out.Files {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", f.Path, f.Rows, humanBytes(f.Bytes), f.RunID)
+	if format == "table" {
+		fmt.Fprintf(a.stdout, "%s: %d manifests\n", out.Lake, out.Manifests)
+		if out.Writer != nil {
+			fmt.Fprintf(a.stdout, "a writer holds the lake: %s\n", out.Writer)
 		}
-		return tw.Flush()
 	}
 	return nil
 }
@@ -190,7 +199,7 @@ func humanBytes(n int64) string {
 // ---- verify
 
 func newLakeVerifyCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var out outputFlags
 	c := &cobra.Command{
 		Use:   "verify",
 		Short: "Check every file against its manifest and look for ambiguous keys",
@@ -206,13 +215,17 @@ just after its commit). Exit code 1 if there are problems.`,
 		Example: `  gwanmun lake verify
   gwanmun lake verify --json | jq .problems`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runLakeVerify(a, asJSON) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runLakeVerify(a, &out) },
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	out.add(c)
 	return c
 }
 
-func runLakeVerify(a *app, asJSON bool) error {
+func runLakeVerify(a *app, o *outputFlags) error {
+	format, err := o.resolve()
+	if err != nil {
+		return err
+	}
 	dir, err := a.lakeDirFromConfig()
 	if err != nil {
 		return err
@@ -221,27 +234,35 @@ func runLakeVerify(a *app, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		if err := (printer{w: a.stdout}).json(rep); err != nil {
+	p := printer{w: a.stdout, format: format}
+	if format == "json" {
+		if err := p.json(rep); err != nil {
 			return err
 		}
 	} else {
-		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "dataset\tfiles\trows\tkeys\tshadowed\tconflicts\tduplicates\t")
+		t := &analysis.Table{Columns: []string{"dataset", "files", "rows", "keys", "shadowed", "conflicts", "duplicates"}}
 		for _, d := range rep.Datasets {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", d.Dataset, d.Files, d.Rows, d.Keys, d.Shadowed, d.Conflicts, d.Duplicates)
+			t.Rows = append(t.Rows, []any{d.Dataset, d.Files, d.Rows, d.Keys, d.Shadowed, d.Conflicts, d.Duplicates})
 		}
-		if err := tw.Flush(); err != nil {
+		if err := p.table(t); err != nil {
 			return err
 		}
+	}
+	// Notes and problems go to stdout in a table, to stderr with csv so the
+	// file stays one table.
+	if format != "json" {
+		w := a.stdout
+		if format == "csv" {
+			w = a.stderr
+		}
 		for _, n := range rep.Notes {
-			fmt.Fprintf(a.stdout, "note: %s\n", n)
+			fmt.Fprintf(w, "note: %s\n", n)
 		}
 		for _, p := range rep.Problems {
-			fmt.Fprintf(a.stdout, "PROBLEM: %s\n", p)
+			fmt.Fprintf(w, "PROBLEM: %s\n", p)
 		}
 		if rep.OK() {
-			fmt.Fprintf(a.stdout, "%s: %d manifests, ok\n", rep.Lake, rep.Manifests)
+			fmt.Fprintf(w, "%s: %d manifests, ok\n", rep.Lake, rep.Manifests)
 		}
 	}
 	if !rep.OK() {
@@ -253,7 +274,7 @@ func runLakeVerify(a *app, asJSON bool) error {
 // ---- compact
 
 type lakeCompactOptions struct {
-	json bool
+	out  outputFlags
 	wait time.Duration
 }
 
@@ -272,12 +293,19 @@ it never runs alongside an ingest (exit 4 if one is running, unless --wait).`,
   gwanmun lake compact news mau --json`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runLakeCompact(cmd.Context(), a, o, args) },
 	}
-	c.Flags().BoolVar(&o.json, "json", false, "print JSON")
+	o.out.add(c)
 	c.Flags().DurationVar(&o.wait, "wait", 0, "wait this long for a running ingest instead of exiting 4")
 	return c
 }
 
 func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets []string) error {
+	format, err := o.out.resolve()
+	if err != nil {
+		return err
+	}
+	if o.wait < 0 {
+		return usageError{fmt.Errorf("--wait %v: want a duration of 0 or more", o.wait)}
+	}
 	for _, d := range datasets {
 		if _, err := schema.Lookup(d); err != nil {
 			return usageError{err}
@@ -297,22 +325,22 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 	if err != nil {
 		return err
 	}
-	if o.json {
+	p := printer{w: a.stdout, format: format}
+	if format == "json" {
 		if done == nil {
 			done = []lakestore.Compaction{}
 		}
-		return printer{w: a.stdout}.json(done)
+		return p.json(done)
 	}
-	if len(done) == 0 {
+	if len(done) == 0 && format == "table" {
 		fmt.Fprintln(a.stdout, "nothing to compact")
 		return nil
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "dataset\tpartition\tfiles\trows before\trows after")
+	t := &analysis.Table{Columns: []string{"dataset", "partition", "files", "rows_before", "rows_after"}}
 	for _, c := range done {
-		fmt.Fprintf(tw, "%s\t%s\t%d → 1\t%d\t%d\n", c.Dataset, c.Partition, c.Files, c.RowsIn, c.RowsOut)
+		t.Rows = append(t.Rows, []any{c.Dataset, c.Partition, c.Files, c.RowsIn, c.RowsOut})
 	}
-	return tw.Flush()
+	return p.table(t)
 }
 
 // ---- export

@@ -12,7 +12,7 @@ import (
 	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
-type sourcesOptions struct{ json bool }
+type sourcesOptions struct{ out outputFlags }
 
 // sourceStatus is one row of `gwanmun sources`.
 type sourceStatus struct {
@@ -60,11 +60,15 @@ run partial), "quiet" (last run emitted no rows where an earlier one did) or
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSources(cmd.Context(), a, o) },
 	}
-	c.Flags().BoolVar(&o.json, "json", false, "output a JSON array")
+	o.out.add(c)
 	return c
 }
 
 func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
+	format, err := o.out.resolve()
+	if err != nil {
+		return err
+	}
 	cfg, err := a.config()
 	if err != nil {
 		return usageError{err}
@@ -126,8 +130,8 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 		}
 		out = append(out, st)
 	}
-	p := printer{w: a.stdout}
-	if o.json {
+	p := printer{w: a.stdout, format: format}
+	if format == "json" {
 		return p.json(out)
 	}
 	t := &analysis.Table{Columns: []string{"name", "kind", "dataset", "mode", "last_run", "status", "rows", "health", "url"}}
