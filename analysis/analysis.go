@@ -204,8 +204,19 @@ func namedArgs(params map[string]string) []any {
 	return args
 }
 
+// observe tells OnRun of an outermost execution and tracks nesting; the
+// caller defers the returned func.
+func (d *DB) observe(name string) func() {
+	if d.depth == 0 && d.OnRun != nil {
+		d.OnRun(name)
+	}
+	d.depth++
+	return func() { d.depth-- }
+}
+
 // Run executes the analysis with its parameters bound.
 func (d *DB) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
+	defer d.observe(a.Name)()
 	p, err := a.resolve(params)
 	if err != nil {
 		return nil, err
@@ -261,6 +272,7 @@ func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, 
 		}
 		return t, d.saveTable(ctx, a.Name, t, dst)
 	}
+	defer d.observe(a.Name)()
 	q, err := a.SQL()
 	if err != nil {
 		return nil, err
@@ -299,9 +311,6 @@ func (d *DB) saveTable(ctx context.Context, name string, t *Table, dst string) e
 type Results struct {
 	db     *DB
 	tables map[string]*Table
-	// OnRun, when set, is called each time an analysis really executes
-	// (not when a result is reused); tests count executions with it.
-	OnRun func(name string)
 }
 
 // NewResults starts an empty set of results over db.
@@ -326,9 +335,6 @@ func (r *Results) Save(ctx context.Context, a Analysis, params map[string]string
 			return t, r.db.saveTable(ctx, a.Name, t, dst)
 		}
 		return t, nil
-	}
-	if r.OnRun != nil {
-		r.OnRun(a.Name)
 	}
 	t, err := r.db.RunSave(ctx, a, p, dst)
 	if err != nil {

@@ -28,6 +28,10 @@ type Options struct {
 type DB struct {
 	*sql.DB
 	LakeDir string
+	// OnRun, when set, hears of every analysis executed on this DB from
+	// outside (not those a Compute step runs inside); tests count with it.
+	OnRun func(name string)
+	depth int // nesting of Run calls, so OnRun sees only the outer ones
 }
 
 var reMemory = regexp.MustCompile(`^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)

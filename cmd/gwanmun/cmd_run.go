@@ -93,8 +93,8 @@ func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error
 		return "", err
 	}
 	defer db.Close()
+	db.OnRun = a.onAnalysis
 	res := analysis.NewResults(db)
-	res.OnRun = a.onAnalysis
 	if _, err := computeAnalyses(ctx, res, plan, o.analyze.resultsDir); err != nil {
 		return "", fmt.Errorf("analyze: %w", err)
 	}
