@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -40,34 +39,6 @@ tools that do not read Parquet (R, Stata, DBeaver).`,
 type lakeLsOptions struct {
 	out   outputFlags
 	files bool
-}
-
-// datasetListing is one row of `lake ls`.
-type datasetListing struct {
-	Dataset    string     `json:"dataset"`
-	Files      int        `json:"files"`
-	Partitions int        `json:"partitions"`
-	Rows       int64      `json:"rows"`
-	Bytes      int64      `json:"bytes"`
-	Runs       int        `json:"runs"`
-	LastCommit *time.Time `json:"last_commit"`
-}
-
-type fileListing struct {
-	Path        string    `json:"path"`
-	Dataset     string    `json:"dataset"`
-	Rows        int64     `json:"rows"`
-	Bytes       int64     `json:"bytes"`
-	RunID       string    `json:"run_id"`
-	CommittedAt time.Time `json:"committed_at"`
-}
-
-type lakeListing struct {
-	Lake      string              `json:"lake"`
-	Manifests int                 `json:"manifests"`
-	Datasets  []datasetListing    `json:"datasets"`
-	Files     []fileListing       `json:"files,omitempty"`
-	Writer    *lakestore.LockInfo `json:"writer,omitempty"`
 }
 
 func newLakeLsCmd(a *app) *cobra.Command {
@@ -109,44 +80,9 @@ func runLakeLs(a *app, o *lakeLsOptions) error {
 	if err != nil {
 		return err
 	}
-	ms, err := lakestore.ReadManifests(dir)
+	out, err := lakestore.List(dir, o.files)
 	if err != nil {
 		return err
-	}
-	gone := lakestore.Superseded(ms)
-	out := lakeListing{Lake: dir, Manifests: len(ms)}
-	byName := map[string]*datasetListing{}
-	parts := map[string]map[string]bool{}
-	runs := map[string]map[string]bool{}
-	for _, ds := range schema.Datasets() {
-		byName[ds.Name] = &datasetListing{Dataset: ds.Name}
-		parts[ds.Name], runs[ds.Name] = map[string]bool{}, map[string]bool{}
-	}
-	for _, m := range ms {
-		for _, f := range m.Files {
-			d, ok := byName[f.Dataset]
-			if !ok || gone[f.Path] {
-				continue
-			}
-			d.Files++
-			d.Rows += f.Rows
-			d.Bytes += f.Size
-			parts[f.Dataset][path.Dir(f.Path)] = true
-			runs[f.Dataset][m.RunID] = true
-			at := m.CommittedAt
-			d.LastCommit = &at
-			if o.files {
-				out.Files = append(out.Files, fileListing{Path: f.Path, Dataset: f.Dataset, Rows: f.Rows, Bytes: f.Size, RunID: m.RunID, CommittedAt: m.CommittedAt})
-			}
-		}
-	}
-	for _, ds := range schema.Datasets() {
-		d := byName[ds.Name]
-		d.Partitions, d.Runs = len(parts[ds.Name]), len(runs[ds.Name])
-		out.Datasets = append(out.Datasets, *d)
-	}
-	if li, running := lakestore.Holder(dir); running {
-		out.Writer = &li
 	}
 	p := printer{w: a.stdout, format: format}
 	switch {

@@ -60,11 +60,11 @@ func TestLakeLsVerifyCompactExport(t *testing.T) {
 	restate(t, dir)
 
 	code, out, _ := runCLI(t, dir, "lake", "ls", "--json")
-	var ls lakeListing
+	var ls lakestore.Listing
 	if code != exitOK || json.Unmarshal([]byte(out), &ls) != nil {
 		t.Fatalf("ls exit %d: %s", code, out)
 	}
-	byName := map[string]datasetListing{}
+	byName := map[string]lakestore.DatasetListing{}
 	for _, d := range ls.Datasets {
 		byName[d.Dataset] = d
 	}
