@@ -61,8 +61,22 @@ dataset's view shows the latest per natural key (see 'lake verify').`,
 	return c
 }
 
-// lakeDirFromConfig is the lake the lake subcommands work on, found as
-// ingest finds it.
+// existingLake is the lake a command that reads (or compacts) works on:
+// found as ingest finds it, and a folder that is not a lake is a usage
+// error, so a typo is not read as an empty lake (nor created as one).
+func (a *app) existingLake() (string, error) {
+	dir, err := a.lakeDirFromConfig()
+	if err != nil {
+		return "", err
+	}
+	if err := lakestore.CheckLake(dir); err != nil {
+		return "", usageError{err}
+	}
+	return dir, nil
+}
+
+// lakeDirFromConfig is the lake a command works on, found as ingest finds
+// it.
 func (a *app) lakeDirFromConfig() (string, error) {
 	cfg, err := a.config()
 	if err != nil {
@@ -76,7 +90,7 @@ func runLakeLs(a *app, o *lakeLsOptions) error {
 	if err != nil {
 		return err
 	}
-	dir, err := a.lakeDirFromConfig()
+	dir, err := a.existingLake()
 	if err != nil {
 		return err
 	}
@@ -162,7 +176,7 @@ func runLakeVerify(a *app, o *outputFlags) error {
 	if err != nil {
 		return err
 	}
-	dir, err := a.lakeDirFromConfig()
+	dir, err := a.existingLake()
 	if err != nil {
 		return err
 	}
@@ -247,7 +261,7 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 			return usageError{err}
 		}
 	}
-	dir, err := a.lakeDirFromConfig()
+	dir, err := a.existingLake()
 	if err != nil {
 		return err
 	}
@@ -333,7 +347,7 @@ func runLakeExport(ctx context.Context, a *app, o *lakeExportOptions) error {
 	if o.bom && o.format != "csv" {
 		return usageError{errors.New("--bom applies to --format csv only")}
 	}
-	dir, err := a.lakeDirFromConfig()
+	dir, err := a.existingLake()
 	if err != nil {
 		return err
 	}

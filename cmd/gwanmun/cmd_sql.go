@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
-	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 type sqlOptions struct {
@@ -100,12 +99,9 @@ func runSQL(ctx context.Context, a *app, o *sqlOptions, query string) error {
 // where ingest put it, sources.toml included, and a folder that is not a
 // lake is a usage error: a typo must not read as an empty result.
 func (a *app) openDB(ctx context.Context) (*analysis.DB, error) {
-	dir, err := a.lakeDirFromConfig()
+	dir, err := a.existingLake()
 	if err != nil {
 		return nil, err
-	}
-	if err := lakestore.CheckLake(dir); err != nil {
-		return nil, usageError{err}
 	}
 	return analysis.Open(ctx, dir, a.dbOptions())
 }

@@ -100,6 +100,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"analyze on a mistyped lake", missing, []string{"analyze", "concentration"}, "not a gwanmun lake"},
 		{"report on a mistyped lake", missing, []string{"report", "-o", filepath.Join(tmp, "out")}, "not a gwanmun lake"},
 		{"report check on a mistyped lake", missing, []string{"report", "--check"}, "not a gwanmun lake"},
+		{"lake ls on a mistyped lake", missing, []string{"lake", "ls"}, "not a gwanmun lake"},
+		{"lake verify on a mistyped lake", missing, []string{"lake", "verify"}, "not a gwanmun lake"},
+		{"lake compact on a mistyped lake", missing, []string{"lake", "compact"}, "not a gwanmun lake"},
+		{"lake export on a mistyped lake", missing, []string{"lake", "export", "--format", "csv", "-o", filepath.Join(tmp, "x")}, "not a gwanmun lake"},
+		{"notebook sql on a mistyped lake", missing, []string{"notebook", "sql"}, "not a gwanmun lake"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, tc.lake, tc.args...)

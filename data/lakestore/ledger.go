@@ -17,21 +17,24 @@ import (
 var ErrNotALake = errors.New("not a gwanmun lake")
 
 // CheckLake reports whether dir is a lake a reader can open: a directory
-// with a manifest folder, which the first ingest creates.
+// holding a lake's bookkeeping (manifests, or the lock and staging area of
+// a first run that has not committed yet).
 func CheckLake(dir string) error {
-	st, err := os.Stat(filepath.Join(dir, ManifestDir))
+	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
-		if _, derr := os.Stat(dir); derr != nil {
-			return fmt.Errorf("lake %s: %w (the directory does not exist; check --lake / GWANMUN_LAKE, or run 'gwanmun ingest' first)", dir, ErrNotALake)
-		}
-		return fmt.Errorf("lake %s: %w (no %s folder; check --lake / GWANMUN_LAKE, or run 'gwanmun ingest' first)", dir, ErrNotALake, ManifestDir)
+		return fmt.Errorf("lake %s: %w (the directory does not exist; check --lake / GWANMUN_LAKE, or run 'gwanmun ingest' first)", dir, ErrNotALake)
 	case err != nil:
 		return fmt.Errorf("lake %s: %w", dir, err)
 	case !st.IsDir():
-		return fmt.Errorf("lake %s: %w (%s is not a folder)", dir, ErrNotALake, ManifestDir)
+		return fmt.Errorf("lake %s: %w (it is a file)", dir, ErrNotALake)
 	}
-	return nil
+	for _, name := range []string{ManifestDir, StagingDir, LockFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("lake %s: %w (no %s folder; check --lake / GWANMUN_LAKE, or run 'gwanmun ingest' first)", dir, ErrNotALake, ManifestDir)
 }
 
 // CollectorHistory is what the runs ledger says about one collector.

@@ -88,11 +88,14 @@ func TestCheckLake(t *testing.T) {
 	commitRunID(t, lake, "r")
 	file := filepath.Join(tmp, "file")
 	os.WriteFile(file, nil, 0o644)
+	uncommitted := filepath.Join(tmp, "uncommitted") // a first run killed before its commit
+	os.MkdirAll(filepath.Join(uncommitted, StagingDir, "r1"), 0o755)
 	for _, tc := range []struct {
 		dir string
 		ok  bool
 	}{
 		{lake, true},
+		{uncommitted, true},
 		{tmp, false},                        // a folder, but no lake
 		{filepath.Join(tmp, "lkae"), false}, // a typo
 		{file, false},
