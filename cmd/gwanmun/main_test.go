@@ -8,7 +8,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/gwanmun/gwanmun/cmd/gwanmun/internal/earlysignal"
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
@@ -18,9 +20,25 @@ import (
 // concurrent runs, SIGTERM) need no separate go build.
 func TestMain(m *testing.M) {
 	if os.Getenv("GWANMUN_TEST_CLI") == "1" {
+		if os.Getenv("GWANMUN_TEST_SIGTERM_BEFORE_MAIN") == "1" {
+			sigtermBeforeMain()
+		}
 		main()
 	}
+	earlysignal.Stop() // the test binary itself ends on Ctrl-C as usual
 	os.Exit(m.Run())
+}
+
+// sigtermBeforeMain delivers a SIGTERM after package initialisation and
+// before main, the window in which a busy machine used to kill gwanmun
+// with no summary line, and waits until the signal has been received.
+func sigtermBeforeMain() {
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case <-earlysignal.Context().Done():
+	case <-time.After(time.Minute):
+		panic("SIGTERM not received within a minute")
+	}
 }
 
 // gwanmun returns a command running the CLI in a child process.

@@ -282,3 +282,24 @@ func TestInterruptBeforeIngestStartsPrintsSummary(t *testing.T) {
 		t.Fatalf("an interrupted run committed %d manifests", len(ms))
 	}
 }
+
+// A SIGTERM that lands before main runs (package initialisation takes a
+// good part of a second on a busy machine) is caught, not fatal: the run
+// ends as interrupted, with its summary line and exit 130.
+func TestSIGTERMBeforeMainPrintsSummary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a process")
+	}
+	dir := filepath.Join(t.TempDir(), "lake")
+	cmd := gwanmun("--lake", dir, "ingest", "--source", "seed")
+	cmd.Env = append(cmd.Env, "GWANMUN_TEST_SIGTERM_BEFORE_MAIN=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if code := exitCodeOf(err); code != exitInterrupted {
+		t.Fatalf("exit %d (-1: killed by the signal), want %d\n%s%s", code, exitInterrupted, stdout.String(), stderr.String())
+	}
+	if m := summaryLine(t, stdout.String()); m["status"] != "interrupted" {
+		t.Fatalf("summary %v", m)
+	}
+}
