@@ -303,3 +303,31 @@ func TestSIGTERMBeforeMainPrintsSummary(t *testing.T) {
 		t.Fatalf("summary %v", m)
 	}
 }
+
+// Exported CSV files are readable by others, and --bom adds the UTF-8
+// byte-order mark spreadsheet programs need for Hangul.
+func TestLakeExportCSVForSpreadsheets(t *testing.T) {
+	lake := seedLake(t)
+	for _, bom := range []bool{false, true} {
+		out := filepath.Join(t.TempDir(), "csv")
+		args := []string{"lake", "export", "--format", "csv", "--dataset", "platforms", "-o", out}
+		if bom {
+			args = append(args, "--bom")
+		}
+		if code, stdout, errs := runCLI(t, lake, args...); code != exitOK {
+			t.Fatalf("%q: exit %d %s%s", args, code, stdout, errs)
+		}
+		p := filepath.Join(out, "platforms.csv")
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o644 {
+			t.Fatalf("%s: mode %v; want 0644", p, st.Mode().Perm())
+		}
+		b, _ := os.ReadFile(p)
+		if strings.HasPrefix(string(b), "\uFEFF") != bom || !strings.Contains(string(b), "카카오") {
+			t.Fatalf("bom=%v: file starts %q", bom, b[:min(len(b), 40)])
+		}
+	}
+}
