@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -73,6 +74,27 @@ func TestOptionsValidate(t *testing.T) {
 	} {
 		if err := tc.o.Validate(); (err == nil) != tc.ok {
 			t.Errorf("%+v: %v, want ok=%v", tc.o, err, tc.ok)
+		}
+	}
+}
+
+// RunSave's single execution (materialised once, then scanned and copied)
+// gives exactly what Run gives, row order included, for every analysis.
+func TestRunSaveEqualsRun(t *testing.T) {
+	ctx := context.Background()
+	db := openSeed(t)
+	dir := t.TempDir()
+	for _, a := range Catalog {
+		want, err := db.Run(ctx, a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.RunSave(ctx, a, nil, filepath.Join(dir, a.Name+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: RunSave and Run differ (%d vs %d rows)", a.Name, len(got.Rows), len(want.Rows))
 		}
 	}
 }

@@ -92,7 +92,7 @@ The default run works offline on the embedded, cited snapshot.`,
 	root.SetVersionTemplate("gwanmun {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.lakeDir, "lake", envOr("GWANMUN_LAKE", "data/lake"), "lake directory (env GWANMUN_LAKE)")
+	pf.StringVar(&a.lakeDir, "lake", envOr("GWANMUN_LAKE", defaultLake), "lake directory (env GWANMUN_LAKE)")
 	pf.StringVar(&a.configPath, "config", "", "sources config file (default ./sources.toml if present)")
 	pf.StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	pf.StringVar(&a.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 4GB")
@@ -181,6 +181,10 @@ func version() string {
 	}
 	return v + " " + bi.GoVersion
 }
+
+// defaultLake is the lake when neither --lake, GWANMUN_LAKE nor the
+// config file names one.
+const defaultLake = "data/lake"
 
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {

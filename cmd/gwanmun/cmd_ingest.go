@@ -172,7 +172,7 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 // data/lake.
 func (a *app) lakeFor(cfg ingest.Config) string {
 	switch {
-	case a.lakeDir != "data/lake" || cfg.Lake == "":
+	case a.lakeDir != defaultLake || cfg.Lake == "":
 		return a.lakeDir
 	case filepath.IsAbs(cfg.Lake):
 		return cfg.Lake

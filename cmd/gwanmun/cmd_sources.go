@@ -73,9 +73,13 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	// Sources is how a new user looks around, so a lake not yet created
-	// reads as "never run" rather than as an error.
+	// Sources is how a new user looks around, so the default lake not yet
+	// created reads as "never run"; a lake named with --lake or
+	// GWANMUN_LAKE must exist, so a typo is not read as "never run".
 	dir, err := a.lakeDirFromConfig()
+	if a.lakeDir != defaultLake {
+		dir, err = a.existingLake()
+	}
 	if err != nil {
 		return err
 	}

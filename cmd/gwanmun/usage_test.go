@@ -105,6 +105,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"lake compact on a mistyped lake", missing, []string{"lake", "compact"}, "not a gwanmun lake"},
 		{"lake export on a mistyped lake", missing, []string{"lake", "export", "--format", "csv", "-o", filepath.Join(tmp, "x")}, "not a gwanmun lake"},
 		{"notebook sql on a mistyped lake", missing, []string{"notebook", "sql"}, "not a gwanmun lake"},
+		{"sources on a mistyped lake", missing, []string{"sources"}, "not a gwanmun lake"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, tc.lake, tc.args...)
