@@ -102,6 +102,18 @@ var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a faile
 		{Name: "as_of", Default: "2022-10-15", Doc: "date of the user figures (latest within the 12 months before)"},
 	}}
 
+// Validate checks the options as Open would, so a command can reject a
+// bad --memory-limit before doing any work.
+func (o Options) Validate() error {
+	if o.MemoryLimit != "" && !reMemory.MatchString(o.MemoryLimit) {
+		return fmt.Errorf("memory limit %q: want a size such as 512MB or 4GB", o.MemoryLimit)
+	}
+	if o.Threads < 0 {
+		return fmt.Errorf("threads %d: want 0 (all cores) or more", o.Threads)
+	}
+	return nil
+}
+
 // Lookup finds an analysis by name.
 func Lookup(name string) (Analysis, error) {
 	for _, a := range Catalog {
@@ -192,8 +204,19 @@ func namedArgs(params map[string]string) []any {
 	return args
 }
 
+// observe tells OnRun of an outermost execution and tracks nesting; the
+// caller defers the returned func.
+func (d *DB) observe(name string) func() {
+	if d.depth == 0 && d.OnRun != nil {
+		d.OnRun(name)
+	}
+	d.depth++
+	return func() { d.depth-- }
+}
+
 // Run executes the analysis with its parameters bound.
 func (d *DB) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
+	defer d.observe(a.Name)()
 	p, err := a.resolve(params)
 	if err != nil {
 		return nil, err
@@ -229,37 +252,111 @@ func (d *DB) runSQL(ctx context.Context, a Analysis, params map[string]string) (
 	return d.Query(ctx, q, namedArgs(params)...)
 }
 
-// Export writes an analysis's result to a Parquet file, atomically: DuckDB
-// writes a temporary file that is renamed into place.
-func (d *DB) Export(ctx context.Context, a Analysis, params map[string]string, dst string) error {
+// resultTable is the temporary table an SQL analysis's result is
+// materialised in, so one execution feeds both the scan and the Parquet
+// copy; the DB has one connection, so one name suffices.
+const resultTable = "gwanmun_result"
+
+// RunSave executes the analysis once and, when dst is not empty, also
+// writes that same result to a Parquet file, atomically (a temporary file
+// renamed into place). SQL results keep DuckDB's own column types.
+func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, dst string) (*Table, error) {
 	p, err := a.resolve(params)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	tmp := dst + ".tmp"
-	if a.Compute != nil {
+	if a.Compute != nil || dst == "" {
 		t, err := d.Run(ctx, a, p)
-		if err != nil {
-			return err
+		if err != nil || dst == "" {
+			return t, err
 		}
-		if err := d.writeParquet(ctx, t, tmp); err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("export %s: %w", a.Name, err)
-		}
-		return os.Rename(tmp, dst)
+		return t, d.saveTable(ctx, a.Name, t, dst)
 	}
+	defer d.observe(a.Name)()
 	q, err := a.SQL()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	body := strings.TrimRight(strings.TrimSpace(stripComments(q)), ";")
+	if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS %s", resultTable, body), namedArgs(p)...); err != nil {
+		return nil, fmt.Errorf("analysis %s: %w", a.Name, err)
+	}
+	defer d.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+resultTable)
+	t, err := d.Query(ctx, "SELECT * FROM "+resultTable)
+	if err != nil {
+		return nil, fmt.Errorf("analysis %s: %w", a.Name, err)
+	}
+	tmp := dst + ".tmp"
 	// COPY's target cannot be a bound parameter; dst is ours, quoted.
-	stmt := fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", body, sqlString(tmp))
-	if _, err := d.ExecContext(ctx, stmt, namedArgs(p)...); err != nil {
+	if _, err := d.ExecContext(ctx, fmt.Sprintf("COPY %s TO %s (FORMAT parquet, COMPRESSION zstd)", resultTable, sqlString(tmp))); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("export %s: %w", a.Name, err)
+		return nil, fmt.Errorf("save %s: %w", a.Name, err)
+	}
+	return t, os.Rename(tmp, dst)
+}
+
+// saveTable writes a result already in hand to Parquet, atomically.
+func (d *DB) saveTable(ctx context.Context, name string, t *Table, dst string) error {
+	tmp := dst + ".tmp"
+	if err := d.writeParquet(ctx, t, tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", name, err)
 	}
 	return os.Rename(tmp, dst)
+}
+
+// Results runs each analysis at most once per set of parameter values and
+// hands every consumer the same table: `gwanmun run` saves, and then
+// reports, what it computed once. Tables are shared: do not modify them.
+type Results struct {
+	db     *DB
+	tables map[string]*Table
+}
+
+// NewResults starts an empty set of results over db.
+func NewResults(db *DB) *Results {
+	return &Results{db: db, tables: map[string]*Table{}}
+}
+
+// Run returns the analysis's result, executing it on first use.
+func (r *Results) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
+	return r.Save(ctx, a, params, "")
+}
+
+// Save is Run that also writes the result to Parquet at dst (if not "").
+func (r *Results) Save(ctx context.Context, a Analysis, params map[string]string, dst string) (*Table, error) {
+	p, err := a.resolve(params)
+	if err != nil {
+		return nil, err
+	}
+	key := resultKey(a.Name, p)
+	if t, ok := r.tables[key]; ok {
+		if dst != "" {
+			return t, r.db.saveTable(ctx, a.Name, t, dst)
+		}
+		return t, nil
+	}
+	t, err := r.db.RunSave(ctx, a, p, dst)
+	if err != nil {
+		return nil, err
+	}
+	r.tables[key] = t
+	return t, nil
+}
+
+// resultKey names an analysis with its resolved parameter values.
+func resultKey(name string, params map[string]string) string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(name)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\x00%s=%s", k, params[k])
+	}
+	return b.String()
 }
 
 // stripComments drops full-line SQL comments so a query can be wrapped.

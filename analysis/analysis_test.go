@@ -57,8 +57,12 @@ func TestExportWritesComputedAndSQLResults(t *testing.T) {
 			t.Fatal(err)
 		}
 		dst := filepath.Join(dir, name+".parquet")
-		if err := db.Export(ctx, a, nil, dst); err != nil {
+		saved, err := db.RunSave(ctx, a, nil, dst)
+		if err != nil {
 			t.Fatalf("export %s: %v", name, err)
+		}
+		if len(saved.Rows) != len(want.Rows) {
+			t.Errorf("%s: RunSave returned %d rows, Run %d", name, len(saved.Rows), len(want.Rows))
 		}
 		got, err := db.Query(ctx, "SELECT * FROM read_parquet(?)", dst)
 		if err != nil {

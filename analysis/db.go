@@ -28,6 +28,10 @@ type Options struct {
 type DB struct {
 	*sql.DB
 	LakeDir string
+	// OnRun, when set, hears of every analysis executed on this DB from
+	// outside (not those a Compute step runs inside); tests count with it.
+	OnRun func(name string)
+	depth int // nesting of Run calls, so OnRun sees only the outer ones
 }
 
 var reMemory = regexp.MustCompile(`^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
@@ -87,13 +91,7 @@ func (d *DB) registerViews(ctx context.Context) error {
 		if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s_all AS %s", ds.Name, all)); err != nil {
 			return fmt.Errorf("view %s_all: %w", ds.Name, err)
 		}
-		keys := make([]string, len(ds.Key))
-		for i, k := range ds.Key {
-			keys[i] = ident(k)
-		}
-		latest := fmt.Sprintf(`SELECT * FROM %s_all
-QUALIFY row_number() OVER (PARTITION BY %s ORDER BY fetched_at DESC, run_id DESC) = 1`,
-			ds.Name, strings.Join(keys, ", "))
+		latest := fmt.Sprintf("SELECT * FROM %s_all %s", ds.Name, lakestore.LatestSQL(ds))
 		if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", ds.Name, latest)); err != nil {
 			return fmt.Errorf("view %s: %w", ds.Name, err)
 		}

@@ -150,6 +150,10 @@ type Options struct {
 	Now  time.Time
 	// Log receives warnings about sections shown without data; nil discards.
 	Log *slog.Logger
+	// Results, when set, supplies analysis results already computed (by
+	// `gwanmun run`'s analyze step), so no analysis runs twice; nil
+	// computes each one the report needs, once.
+	Results *analysis.Results
 }
 
 func (o *Options) defaults() {
@@ -188,7 +192,11 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{db: db, src: NewSources(), lang: o.Lang}
+	res := o.Results
+	if res == nil {
+		res = analysis.NewResults(db)
+	}
+	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang}
 	for _, st := range reportSections {
 		s, err := st.build(ctx, b)
 		if err != nil {

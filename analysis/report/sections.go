@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/big"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ var queries embed.FS
 // builder carries what every section needs.
 type builder struct {
 	db   *analysis.DB
+	res  *analysis.Results
 	src  *Sources
 	lang string
 	// koNames maps platform ids to Korean names, loaded on first use.
@@ -156,7 +158,7 @@ func (b *builder) analysisTable(ctx context.Context, name string, params map[str
 			p[d.Name] = v
 		}
 	}
-	t, err := b.db.Run(ctx, a, p)
+	t, err := b.res.Run(ctx, a, p)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +166,25 @@ func (b *builder) analysisTable(ctx context.Context, name string, params map[str
 		return nil, errNoData
 	}
 	return t, nil
+}
+
+// whereEq keeps the rows whose column col equals v, in order: a section
+// narrows a saved result instead of running its analysis again.
+func whereEq(t *analysis.Table, col string, v any) (*analysis.Table, error) {
+	i := slices.Index(t.Columns, col)
+	if i < 0 {
+		return nil, fmt.Errorf("%w: no column %s", errNoData, col)
+	}
+	out := &analysis.Table{Columns: t.Columns}
+	for _, r := range t.Rows {
+		if r[i] == v {
+			out.Rows = append(out.Rows, r)
+		}
+	}
+	if len(out.Rows) == 0 {
+		return nil, errNoData
+	}
+	return out, nil
 }
 
 // query runs one of the report's own queries (queries/<name>.sql).
@@ -193,8 +214,11 @@ func (b *builder) section(id string, t *analysis.Table, c *Chart) *Section {
 }
 
 func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "mau_trend", map[string]string{"country": "KR"})
+	t, err := b.analysisTable(ctx, "mau_trend", nil)
 	if err != nil {
+		return nil, err
+	}
+	if t, err = whereEq(t, "country", "KR"); err != nil {
 		return nil, err
 	}
 	type key struct{ platform, estimator, source string }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 // streams and the global flags.
 type app struct {
 	registry *ingest.Registry
+	stdin    io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
 
@@ -25,10 +27,14 @@ type app struct {
 	logLevel    string
 	memoryLimit string
 	threads     int
+
+	// onAnalysis, when set, hears of every analysis `run` executes; tests
+	// count with it.
+	onAnalysis func(name string)
 }
 
 func newApp(r *ingest.Registry, stdout, stderr io.Writer) *app {
-	return &app{registry: r, stdout: stdout, stderr: stderr}
+	return &app{registry: r, stdin: os.Stdin, stdout: stdout, stderr: stderr}
 }
 
 // isTerminal reports whether w is an interactive terminal.
@@ -40,9 +46,9 @@ func isTerminal(w io.Writer) bool {
 // logger writes diagnostics to stderr: text on a terminal, JSON for cron
 // and log collectors. Quiet by default: warnings and errors only.
 func (a *app) logger() *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
-		level = slog.LevelWarn
+	level := slog.LevelWarn
+	if a.logLevel != "" {
+		_ = level.UnmarshalText([]byte(a.logLevel)) // checked by validate
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	if isTerminal(a.stderr) {
@@ -75,12 +81,18 @@ The default run works offline on the embedded, cited snapshot.`,
 		Example: `  gwanmun run                       # seed + bundled recordings -> lake -> analyses -> out/report/index.html
   gwanmun analyze concentration --json
   gwanmun sql "SELECT platform_id, value FROM mau WHERE period_label = '2022Q3'"`,
+		Version:       version(),
+		Args:          unknownSubcommand,
+		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Global flags are checked before any command does work.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return a.validate() },
 	}
+	root.SetVersionTemplate("gwanmun {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.lakeDir, "lake", envOr("GWANMUN_LAKE", "data/lake"), "lake directory (env GWANMUN_LAKE)")
+	pf.StringVar(&a.lakeDir, "lake", envOr("GWANMUN_LAKE", defaultLake), "lake directory (env GWANMUN_LAKE)")
 	pf.StringVar(&a.configPath, "config", "", "sources config file (default ./sources.toml if present)")
 	pf.StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	pf.StringVar(&a.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 4GB")
@@ -89,8 +101,90 @@ The default run works offline on the embedded, cited snapshot.`,
 		newRunCmd(a), newIngestCmd(a), newAnalyzeCmd(a), newReportCmd(a), newSQLCmd(a),
 		newSourcesCmd(a), newNotebookCmd(a), newLakeCmd(a), newScheduleCmd(a),
 	)
+	argsAreUsage(root)
 	return root
 }
+
+// validate checks the global flags.
+func (a *app) validate() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
+		return usageError{fmt.Errorf("--log-level %q: want debug, info, warn or error", a.logLevel)}
+	}
+	if a.threads < 0 {
+		return usageError{fmt.Errorf("--threads %d: want 0 (all cores) or more", a.threads)}
+	}
+	if err := a.dbOptions().Validate(); err != nil {
+		return usageError{fmt.Errorf("--memory-limit: %w", err)}
+	}
+	return nil
+}
+
+// unknownSubcommand is the Args rule of a command that only groups
+// others: any argument is a subcommand that does not exist.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return fmt.Errorf("unknown command %q for %q (commands: %s)", args[0], cmd.CommandPath(), strings.Join(names, ", "))
+}
+
+// argsAreUsage makes every wrong number or kind of arguments, in every
+// command, a usage error (exit 2).
+func argsAreUsage(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		argsAreUsage(sub)
+	}
+}
+
+// version is the module version the binary was built as (a tag with `go
+// install ...@v1.2.3`, "(devel)" from a checkout) with its VCS revision.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " (" + rev + dirty + ")"
+	}
+	return v + " " + bi.GoVersion
+}
+
+// defaultLake is the lake when neither --lake, GWANMUN_LAKE nor the
+// config file names one.
+const defaultLake = "data/lake"
 
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/transport"
 )
@@ -79,7 +79,29 @@ sources failed), 4 skipped (another run holds the lake), 130 interrupted.`,
 	return c
 }
 
+// validate checks the flags ingest and schedule share.
+func (o *ingestOptions) validate() error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--wait", o.lockWait}, {"--if-older-than", o.ifOlderThan}, {"--lag", o.lag}} {
+		if d.v < 0 {
+			return usageError{fmt.Errorf("%s %v: want a duration of 0 or more", d.name, d.v)}
+		}
+	}
+	if o.runID != "" {
+		if err := lakestore.ValidRunID(o.runID); err != nil {
+			return usageError{fmt.Errorf("--run-id: %w", err)}
+		}
+	}
+	_, err := o.resolveMode()
+	return err
+}
+
 func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, error) {
+	if err := o.validate(); err != nil {
+		return ingest.Summary{}, err
+	}
 	cfg, err := a.config()
 	if err != nil {
 		return ingest.Summary{}, usageError{err}
@@ -88,13 +110,22 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 	if err != nil {
 		return ingest.Summary{}, err
 	}
+	if o.runID != "" {
+		// Reusing an id would replace its committed manifest.
+		if err := lakestore.CheckNewRunID(a.lakeFor(cfg), o.runID); err != nil {
+			if errors.Is(err, lakestore.ErrRunIDUsed) {
+				return ingest.Summary{}, usageError{fmt.Errorf("--run-id: %w", err)}
+			}
+			return ingest.Summary{}, err
+		}
+	}
 	names := o.sources
 	if len(names) == 0 {
 		names = a.registry.Names()
 	}
 	var cursors map[string]time.Time
 	if o.incremental {
-		if cursors, err = newsCursors(ctx, a, a.lakeFor(cfg)); err != nil {
+		if cursors, err = lakestore.NewsCursors(a.lakeFor(cfg)); err != nil {
 			return ingest.Summary{}, err
 		}
 	}
@@ -141,7 +172,7 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 // data/lake.
 func (a *app) lakeFor(cfg ingest.Config) string {
 	switch {
-	case a.lakeDir != "data/lake" || cfg.Lake == "":
+	case a.lakeDir != defaultLake || cfg.Lake == "":
 		return a.lakeDir
 	case filepath.IsAbs(cfg.Lake):
 		return cfg.Lake
@@ -335,26 +366,4 @@ func reportSummary(a *app, sum ingest.Summary) error {
 		return errPartial
 	}
 	return nil
-}
-
-// newsCursors returns, per collector, the newest publication time in the
-// committed lake. Uncommitted (crashed) runs are invisible to the views, so
-// a cursor never runs ahead of data that is durably there.
-func newsCursors(ctx context.Context, a *app, lakeDir string) (map[string]time.Time, error) {
-	db, err := analysis.Open(ctx, lakeDir, analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	t, err := db.Query(ctx, `SELECT collector, max(published_at) AS cursor FROM news_all WHERE published_at IS NOT NULL GROUP BY collector`)
-	if err != nil {
-		return nil, fmt.Errorf("news cursors: %w", err)
-	}
-	out := map[string]time.Time{}
-	for _, r := range t.Records() {
-		if c, ok := r["cursor"].(time.Time); ok {
-			out[fmt.Sprint(r["collector"])] = c
-		}
-	}
-	return out, nil
 }

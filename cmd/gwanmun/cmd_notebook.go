@@ -31,6 +31,8 @@ HTML as the report, and its SQL runs unchanged in the DuckDB CLI.`,
 		Example: `  gwanmun notebook render notebooks/kakao_outage_2022.md
   gwanmun notebook render notebooks/concentration.md notebooks/lockin_kakao_naver.md --lang ko
   gwanmun notebook sql notebooks/kakao_outage_2022.md | duckdb`,
+		Args: unknownSubcommand,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	render := &cobra.Command{
 		Use:   "render FILE...",

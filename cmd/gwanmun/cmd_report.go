@@ -22,7 +22,7 @@ type reportOptions struct {
 	browser      string
 	check        bool
 	expectations string
-	format       string
+	out2         outputFlags // --check output
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -64,13 +64,7 @@ naming each number that moved beyond its tolerance.`,
 	addFigureFlags(c, o)
 	c.Flags().BoolVar(&o.check, "check", false, "compare headline numbers with the expectations file instead of rendering")
 	c.Flags().StringVar(&o.expectations, "expectations", "", "expectations file for --check (default: the built-in analysis/report/expectations.toml)")
-	c.Flags().StringVar(&o.format, "format", "table", "--check output: table, json or csv")
-	c.Flags().Bool("json", false, "shorthand for --format json")
-	c.PreRun = func(cmd *cobra.Command, _ []string) {
-		if j, _ := cmd.Flags().GetBool("json"); j {
-			o.format = "json"
-		}
-	}
+	o.out2.add(c)
 	return c
 }
 
@@ -91,24 +85,50 @@ func (o *reportOptions) validate() error {
 	return nil
 }
 
-func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
+// checkOut fails before any work when the output directory cannot be
+// one: an existing file in its place.
+func (o *reportOptions) checkOut() error {
+	if st, err := os.Stat(o.out); err == nil && !st.IsDir() {
+		return usageError{fmt.Errorf("-o %s: is a file, want a directory", o.out)}
+	}
+	return nil
+}
+
+// preflight checks everything a render needs before any work is done.
+func (o *reportOptions) preflight() error {
 	if err := o.validate(); err != nil {
-		return "", err
+		return err
+	}
+	if err := o.checkOut(); err != nil {
+		return err
 	}
 	if _, err := report.EChartsJS(); err != nil {
-		return "", err // before any work: the fix is a build step
+		return err // before any work: the fix is a build step
 	}
 	if len(o.figures) > 0 {
 		if _, err := report.FindBrowser(o.browser); err != nil {
-			return "", err
+			return err
 		}
+	}
+	return nil
+}
+
+func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
+	if err := o.preflight(); err != nil {
+		return "", err
 	}
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return "", err
 	}
 	defer db.Close()
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger()})
+	return renderReport(ctx, a, o, db, nil)
+}
+
+// renderReport writes the report from db, reusing the results in res
+// (nil: the report computes what it needs).
+func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB, res *analysis.Results) (string, error) {
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger(), Results: res})
 	if err != nil {
 		return "", err
 	}
@@ -128,6 +148,10 @@ func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
 }
 
 func runReportCheck(ctx context.Context, a *app, o *reportOptions) error {
+	format, err := o.out2.resolve()
+	if err != nil {
+		return err
+	}
 	var raw []byte
 	if o.expectations != "" {
 		var err error
@@ -139,6 +163,10 @@ func runReportCheck(ctx context.Context, a *app, o *reportOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if len(es) == 0 {
+		// Checking nothing would pass: a wrong or empty file is a mistake.
+		return usageError{fmt.Errorf("--expectations %s: no [[number]] entries to check", o.expectations)}
+	}
 	db, err := a.openDB(ctx)
 	if err != nil {
 		return err
@@ -148,8 +176,8 @@ func runReportCheck(ctx context.Context, a *app, o *reportOptions) error {
 	if checkErr != nil && !errors.Is(checkErr, report.ErrMoved) {
 		return checkErr
 	}
-	p := printer{w: a.stdout, format: o.format}
-	if o.format == "json" {
+	p := printer{w: a.stdout, format: format}
+	if format == "json" {
 		if err := p.json(results); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/spf13/cobra"
 )
 
@@ -48,22 +49,20 @@ out/notebooks/<name>-figures). --live fetches from the real sources instead.`,
 }
 
 func runAll(ctx context.Context, a *app, o *runOptions) error {
+	// Everything that can be wrong with the flags is found before ingest.
+	if err := o.report.preflight(); err != nil {
+		return err
+	}
 	o.ingest.demo = !o.live
 	sum, err := runIngest(ctx, a, &o.ingest)
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	ingestErr := reportSummary(a, sum)
+	// The summary line is printed whatever happened, an early SIGTERM too.
+	ingestErr := reportIngest(a, sum, err)
 	if ingestErr != nil && !errors.Is(ingestErr, errPartial) {
 		return ingestErr
 	}
-	o.analyze.format = "none"
-	if err := runAnalyze(ctx, a, &o.analyze, nil); err != nil {
-		return fmt.Errorf("analyze: %w", err)
-	}
-	path, err := runReport(ctx, a, &o.report)
+	path, err := analyzeAndReport(ctx, a, o)
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return err
 	}
 	fmt.Fprintf(a.stdout, "report: %s\n", path)
 	if o.notebooks != "" {
@@ -80,4 +79,28 @@ func runAll(ctx context.Context, a *app, o *runOptions) error {
 		}
 	}
 	return ingestErr
+}
+
+// analyzeAndReport computes every analysis once, saves the results and
+// renders the report from those same results.
+func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error) {
+	plan, err := planAnalyses(nil, nil)
+	if err != nil {
+		return "", err
+	}
+	db, err := a.openDB(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	db.OnRun = a.onAnalysis
+	res := analysis.NewResults(db)
+	if _, err := computeAnalyses(ctx, res, plan, o.analyze.resultsDir); err != nil {
+		return "", fmt.Errorf("analyze: %w", err)
+	}
+	path, err := renderReport(ctx, a, &o.report, db, res)
+	if err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	return path, nil
 }

@@ -45,7 +45,7 @@ For a systemd service or a container, see docs/operations.md.`,
 			if _, err := a.config(); err != nil {
 				return usageError{err}
 			}
-			if _, err := o.ingest.resolveMode(); err != nil {
+			if err := o.ingest.validate(); err != nil {
 				return err
 			}
 			for _, n := range o.ingest.sources {

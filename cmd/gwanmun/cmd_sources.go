@@ -3,14 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
-type sourcesOptions struct{ json bool }
+type sourcesOptions struct{ out outputFlags }
 
 // sourceStatus is one row of `gwanmun sources`.
 type sourceStatus struct {
@@ -19,7 +21,7 @@ type sourceStatus struct {
 	Version     string       `json:"version"`
 	Dataset     string       `json:"dataset"`
 	Datasets    []string     `json:"datasets"`
-	URL         string       `json:"url"`
+	URLs        []string     `json:"urls"`
 	Mode        string       `json:"mode"`
 	Enabled     bool         `json:"enabled"`
 	Recording   bool         `json:"bundled_recording"`
@@ -58,21 +60,35 @@ run partial), "quiet" (last run emitted no rows where an earlier one did) or
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSources(cmd.Context(), a, o) },
 	}
-	c.Flags().BoolVar(&o.json, "json", false, "output a JSON array")
+	o.out.add(c)
 	return c
 }
 
 func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
+	format, err := o.out.resolve()
+	if err != nil {
+		return err
+	}
 	cfg, err := a.config()
 	if err != nil {
 		return usageError{err}
 	}
-	db, err := a.openDB(ctx)
+	// Sources is how a new user looks around, so the default lake not yet
+	// created reads as "never run"; a lake named with --lake or
+	// GWANMUN_LAKE must exist, so a typo is not read as "never run".
+	dir, err := a.lakeDirFromConfig()
+	if a.lakeDir != defaultLake {
+		dir, err = a.existingLake()
+	}
+	if err != nil {
+		return err
+	}
+	db, err := analysis.Open(ctx, dir, a.dbOptions())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	hist, err := runHistory(ctx, db)
+	hist, err := lakestore.RunHistory(dir)
 	if err != nil {
 		return err
 	}
@@ -93,7 +109,7 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 		}
 		info := col.Info()
 		st := sourceStatus{
-			Name: n, Kind: info.Kind, Version: info.Version, Datasets: info.Datasets, URL: info.URL,
+			Name: n, Kind: info.Kind, Version: info.Version, Datasets: info.Datasets, URLs: strings.Fields(info.URL),
 			Enabled: sc.Enabled, Recording: e.Recording != nil, Health: "never run", Estimator: info.Estimator,
 			Mode: "live",
 		}
@@ -104,11 +120,11 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 			st.Dataset = info.Datasets[0]
 		}
 		if h, ok := hist[n]; ok {
-			st.LastRun, st.LastStatus, st.LastRows, st.Mode = &h.last, h.status, h.rows, h.mode
-			if !h.lastSuccess.IsZero() {
-				st.LastSuccess = &h.lastSuccess
+			st.LastRun, st.LastStatus, st.LastRows, st.Mode = &h.Last, h.Status, h.Rows, h.Mode
+			if !h.LastSuccess.IsZero() {
+				st.LastSuccess = &h.LastSuccess
 			}
-			st.Health = h.health()
+			st.Health = h.Health()
 		}
 		st.Feeds = feeds[n]
 		for _, f := range st.Feeds {
@@ -118,8 +134,8 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 		}
 		out = append(out, st)
 	}
-	p := printer{w: a.stdout}
-	if o.json {
+	p := printer{w: a.stdout, format: format}
+	if format == "json" {
 		return p.json(out)
 	}
 	t := &analysis.Table{Columns: []string{"name", "kind", "dataset", "mode", "last_run", "status", "rows", "health", "url"}}
@@ -128,52 +144,9 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 		if s.LastRun != nil {
 			last = s.LastRun.Format("2006-01-02 15:04Z")
 		}
-		t.Rows = append(t.Rows, []any{s.Name, s.Kind, s.Dataset, s.Mode, last, s.LastStatus, s.LastRows, s.Health, s.URL})
+		t.Rows = append(t.Rows, []any{s.Name, s.Kind, s.Dataset, s.Mode, last, s.LastStatus, s.LastRows, s.Health, strings.Join(s.URLs, " ")})
 	}
 	return p.table(t)
-}
-
-type history struct {
-	last, lastSuccess time.Time
-	status, mode      string
-	rows, everRows    int64
-}
-
-func (h history) health() string {
-	switch {
-	case h.status == "failed":
-		return "failing"
-	case h.rows == 0 && h.everRows > 0:
-		return "quiet"
-	case h.status == "partial":
-		return "degraded"
-	}
-	return "ok"
-}
-
-func runHistory(ctx context.Context, db *analysis.DB) (map[string]history, error) {
-	t, err := db.Query(ctx, `
-SELECT collector,
-       arg_max(started_at, started_at) AS last,
-       arg_max(status, started_at) AS status,
-       arg_max(mode, started_at) AS mode,
-       arg_max(rows_emitted, started_at) AS rows,
-       max(started_at) FILTER (WHERE status <> 'failed') AS last_success,
-       max(rows_emitted) FILTER (WHERE started_at < (SELECT max(started_at) FROM runs r2 WHERE r2.collector = runs.collector)) AS ever_rows
-FROM runs GROUP BY collector`)
-	if err != nil {
-		return nil, fmt.Errorf("read run ledger: %w", err)
-	}
-	out := map[string]history{}
-	for _, r := range t.Records() {
-		h := history{status: fmt.Sprint(r["status"]), mode: fmt.Sprint(r["mode"])}
-		h.last, _ = r["last"].(time.Time)
-		h.lastSuccess, _ = r["last_success"].(time.Time)
-		h.rows, _ = r["rows"].(int64)
-		h.everRows, _ = r["ever_rows"].(int64)
-		out[fmt.Sprint(r["collector"])] = h
-	}
-	return out, nil
 }
 
 // feedCoverage reads the feed_coverage analysis, per collector.

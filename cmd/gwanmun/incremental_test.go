@@ -1,10 +1,11 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 func TestNewsCursorsComeFromCommittedRunsIntegration(t *testing.T) {
@@ -15,9 +16,7 @@ func TestNewsCursorsComeFromCommittedRunsIntegration(t *testing.T) {
 	if code, out, errs := runCLI(t, lakeDir, "ingest", "--source", "rss", "--source", "navernews", "--demo"); code != exitOK {
 		t.Fatalf("ingest exit %d\n%s\n%s", code, out, errs)
 	}
-	var out, errb testWriter
-	a := newApp(nil, &out, &errb)
-	cur, err := newsCursors(context.Background(), a, lakeDir)
+	cur, err := lakestore.NewsCursors(lakeDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +41,3 @@ func TestNewsCursorsComeFromCommittedRunsIntegration(t *testing.T) {
 		t.Fatalf("incremental ingest exit %d: %s", code, out)
 	}
 }
-
-type testWriter struct{ b []byte }
-
-func (w *testWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }

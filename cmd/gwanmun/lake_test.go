@@ -60,11 +60,11 @@ func TestLakeLsVerifyCompactExport(t *testing.T) {
 	restate(t, dir)
 
 	code, out, _ := runCLI(t, dir, "lake", "ls", "--json")
-	var ls lakeListing
+	var ls lakestore.Listing
 	if code != exitOK || json.Unmarshal([]byte(out), &ls) != nil {
 		t.Fatalf("ls exit %d: %s", code, out)
 	}
-	byName := map[string]datasetListing{}
+	byName := map[string]lakestore.DatasetListing{}
 	for _, d := range ls.Datasets {
 		byName[d.Dataset] = d
 	}
@@ -118,14 +118,14 @@ func TestLakeLsVerifyCompactExport(t *testing.T) {
 	if code, out, errs := runCLI(t, dir, "lake", "export", "--format", "duckdb", "-o", db); code != exitOK {
 		t.Fatalf("export duckdb exit %d: %s%s", code, out, errs)
 	}
-	conn, err := openDuckDB(db)
+	conn, err := lakestore.OpenDuckDB(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	for table, want := range map[string]int{"mau": 283 + 2, "platforms": 51, "news": 0, "runs": 2} {
 		var n int
-		if err := conn.QueryRow("SELECT count(*) FROM " + quoteIdent(table)).Scan(&n); err != nil || n != want {
+		if err := conn.QueryRow("SELECT count(*) FROM " + lakestore.QuoteIdent(table)).Scan(&n); err != nil || n != want {
 			t.Errorf("exported table %s: %d rows, %v; want %d", table, n, err, want)
 		}
 	}

@@ -9,9 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/gwanmun/gwanmun/cmd/gwanmun/internal/earlysignal"
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/ingest/all"
 )
@@ -27,8 +26,9 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// Signals are caught from package initialisation on, not from here.
+	ctx := earlysignal.Context()
+	defer earlysignal.Stop()
 	os.Exit(execute(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 

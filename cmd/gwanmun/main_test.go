@@ -8,10 +8,24 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/gwanmun/gwanmun/cmd/gwanmun/internal/earlysignal"
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
+
+// sigtermBeforeMain delivers a SIGTERM after package initialisation and
+// before main, the window in which a busy machine used to kill gwanmun
+// with no summary line, and waits until the signal has been received.
+func sigtermBeforeMain() {
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case <-earlysignal.Context().Done():
+	case <-time.After(time.Minute):
+		panic("SIGTERM not received within a minute")
+	}
+}
 
 // gwanmun returns a command running the CLI in a child process.
 func gwanmun(args ...string) *exec.Cmd {

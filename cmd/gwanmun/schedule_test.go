@@ -15,23 +15,54 @@ import (
 	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
+// scheduleUntil runs the schedule in the background; stop cancels it and
+// waits for runSchedule to return. Nothing here depends on how fast the
+// machine is: waits are for events, bounded only by a generous deadline.
+func scheduleUntil(t *testing.T, o *scheduleOptions, job func(ctx context.Context, age time.Duration)) (stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runSchedule(ctx, newApp(nil, io.Discard, io.Discard), o, job) }()
+	return func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(time.Minute):
+			t.Fatal("the schedule did not stop within a minute of cancelling")
+			return nil
+		}
+	}
+}
+
+// waitFor waits for an event, failing after a generous deadline.
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(time.Minute):
+		t.Fatalf("no %s within a minute", what)
+	}
+}
+
 func TestScheduleCatchesUpThenRunsOnTime(t *testing.T) {
-	a := newApp(nil, io.Discard, io.Discard)
-	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
-	defer cancel()
 	var mu sync.Mutex
 	var ages []time.Duration
-	err := runSchedule(ctx, a, &scheduleOptions{cron: "* * * * * *", catchUp: true}, func(_ context.Context, age time.Duration) {
+	ran := make(chan struct{}, 100)
+	stop := scheduleUntil(t, &scheduleOptions{cron: "* * * * * *", catchUp: true}, func(_ context.Context, age time.Duration) {
 		mu.Lock()
 		ages = append(ages, age)
 		mu.Unlock()
+		ran <- struct{}{}
 	})
-	if err != nil {
+	waitFor(t, ran, "catch-up run")
+	waitFor(t, ran, "scheduled run")
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(ages) < 2 || ages[0] != time.Second {
+	if ages[0] != time.Second {
 		t.Fatalf("job ages %v: want a catch-up run with one interval (1s) first, then scheduled runs", ages)
 	}
 	for _, age := range ages[1:] {
@@ -41,13 +72,15 @@ func TestScheduleCatchesUpThenRunsOnTime(t *testing.T) {
 	}
 }
 
+// A run that outlasts several slots is never joined by another: the job
+// blocks until the test has seen slots go by, so overlap, if the scheduler
+// allowed it, would show however loaded the machine is.
 func TestScheduleNeverOverlapsRuns(t *testing.T) {
-	a := newApp(nil, io.Discard, io.Discard)
-	ctx, cancel := context.WithTimeout(context.Background(), 3500*time.Millisecond)
-	defer cancel()
 	var running, most, runs atomic.Int32
-	start := time.Now()
-	err := runSchedule(ctx, a, &scheduleOptions{cron: "* * * * * *"}, func(ctx context.Context, _ time.Duration) {
+	started := make(chan struct{}, 100)
+	release := make(chan struct{})
+	var cancelled atomic.Bool
+	stop := scheduleUntil(t, &scheduleOptions{cron: "* * * * * *"}, func(ctx context.Context, _ time.Duration) {
 		n := running.Add(1)
 		defer running.Add(-1)
 		runs.Add(1)
@@ -56,20 +89,30 @@ func TestScheduleNeverOverlapsRuns(t *testing.T) {
 				break
 			}
 		}
-		select { // a run three times longer than the interval
-		case <-time.After(2500 * time.Millisecond):
+		started <- struct{}{}
+		select {
+		case <-release:
 		case <-ctx.Done():
+			cancelled.Store(true)
 		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if most.Load() != 1 || runs.Load() < 1 {
-		t.Fatalf("%d runs, at most %d at once; want runs that never overlap", runs.Load(), most.Load())
+	waitFor(t, started, "first run")
+	// While the first run holds on, let at least two one-second slots pass
+	// (a slow machine makes them pass later, never sooner).
+	time.Sleep(2500 * time.Millisecond)
+	if most.Load() != 1 || runs.Load() != 1 {
+		t.Fatalf("%d runs, at most %d at once, while the first was still going; want no overlap", runs.Load(), most.Load())
 	}
 	// Cancelling stops the run in flight instead of waiting it out.
-	if late := time.Since(start) - 3500*time.Millisecond; late > time.Second {
-		t.Fatalf("stopping took %v", late)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	if !cancelled.Load() {
+		t.Fatal("the run in flight was not cancelled when the schedule stopped")
+	}
+	if most.Load() != 1 {
+		t.Fatalf("at most %d runs at once, want 1", most.Load())
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/gwanmun/gwanmun/cmd/gwanmun/internal/earlysignal"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -16,8 +17,12 @@ import (
 // scenarios' PATH as `gwanmun`.
 func TestMain(m *testing.M) {
 	if os.Getenv("GWANMUN_TEST_CLI") == "1" {
+		if os.Getenv("GWANMUN_TEST_SIGTERM_BEFORE_MAIN") == "1" {
+			sigtermBeforeMain()
+		}
 		main()
 	}
+	earlysignal.Stop() // the test binary itself ends on Ctrl-C as usual
 	testscript.Main(m, map[string]func(){"gwanmun": main})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gwanmun/gwanmun/analysis"
@@ -27,9 +28,19 @@ func TestDemoIngestFillsLakeFromWebCollectorsIntegration(t *testing.T) {
 	}
 	perDataset := map[string]int{}
 	for _, s := range srcs {
-		for _, k := range []string{"name", "dataset", "url", "mode", "last_run", "health"} {
+		for _, k := range []string{"name", "dataset", "urls", "mode", "last_run", "health"} {
 			if _, ok := s[k]; !ok {
 				t.Fatalf("source %v has no %q", s["name"], k)
+			}
+		}
+		// URLs are an array, one element per URL, never a joined string.
+		if urls, ok := s["urls"].([]any); !ok || len(urls) == 0 {
+			t.Errorf("source %v: urls = %#v, want a non-empty array", s["name"], s["urls"])
+		} else {
+			for _, u := range urls {
+				if us, _ := u.(string); us == "" || strings.ContainsAny(us, " ,") {
+					t.Errorf("source %v: url element %q", s["name"], u)
+				}
 			}
 		}
 		if s["kind"] == "web" {

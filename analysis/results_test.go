@@ -1,0 +1,100 @@
+package analysis
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// Results executes an analysis once per set of parameter values; a value
+// equal to the default is the same set. Analyses a Compute step runs
+// inside are not outer executions.
+func TestResultsRunEachAnalysisOnce(t *testing.T) {
+	ctx := context.Background()
+	db := openSeed(t)
+	runs := map[string]int{}
+	db.OnRun = func(name string) { runs[name]++ }
+	res := NewResults(db)
+	dir := t.TempDir()
+	for _, step := range []struct {
+		name   string
+		params map[string]string
+		save   bool
+	}{
+		{"concentration", nil, true},
+		{"concentration", map[string]string{"category": "messenger", "country": "KR"}, false}, // the defaults
+		{"concentration", map[string]string{"category": "portal"}, false},                     // a different result
+		{"concentration_sensitivity", nil, true},
+		{"concentration_sensitivity", nil, false},
+		{"outage_impact", nil, true},
+		{"outage_impact", map[string]string{"incident": "2022-10-15-pangyo-fire"}, false},
+	} {
+		a, _ := Lookup(step.name)
+		dst := ""
+		if step.save {
+			dst = filepath.Join(dir, step.name+".parquet")
+		}
+		t1, err := res.Save(ctx, a, step.params, dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(t1.Rows) == 0 {
+			t.Fatalf("%s %v: no rows", step.name, step.params)
+		}
+		if step.save {
+			got, err := db.Query(ctx, "SELECT count(*) AS n FROM read_parquet(?)", dst)
+			if err != nil || got.Rows[0][0] != int64(len(t1.Rows)) {
+				t.Fatalf("%s saved %v rows (%v), computed %d", step.name, got, err, len(t1.Rows))
+			}
+		}
+	}
+	want := map[string]int{"concentration": 2, "concentration_sensitivity": 1, "outage_impact": 1}
+	for name, n := range want {
+		if runs[name] != n {
+			t.Errorf("%s executed %d times, want %d (all: %v)", name, runs[name], n, runs)
+		}
+	}
+	if len(runs) != len(want) {
+		t.Errorf("executions %v, want %v", runs, want)
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	for _, tc := range []struct {
+		o  Options
+		ok bool
+	}{
+		{Options{}, true},
+		{Options{MemoryLimit: "4GB", Threads: 2}, true},
+		{Options{MemoryLimit: "512 MiB"}, true},
+		{Options{MemoryLimit: "abc"}, false},
+		{Options{MemoryLimit: "4GB'; SET x = '1"}, false},
+		{Options{Threads: -5}, false},
+	} {
+		if err := tc.o.Validate(); (err == nil) != tc.ok {
+			t.Errorf("%+v: %v, want ok=%v", tc.o, err, tc.ok)
+		}
+	}
+}
+
+// RunSave's single execution (materialised once, then scanned and copied)
+// gives exactly what Run gives, row order included, for every analysis.
+func TestRunSaveEqualsRun(t *testing.T) {
+	ctx := context.Background()
+	db := openSeed(t)
+	dir := t.TempDir()
+	for _, a := range Catalog {
+		want, err := db.Run(ctx, a, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.RunSave(ctx, a, nil, filepath.Join(dir, a.Name+".parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: RunSave and Run differ (%d vs %d rows)", a.Name, len(got.Rows), len(want.Rows))
+		}
+	}
+}
