@@ -429,7 +429,7 @@ func hostileCases() []hostileCase {
 		rss("rss-date-1900", xml(feed(goodItem, [3]string{"옛날 기사", "/news/2", "Mon, 15 Oct 1900 09:00:00 +0900"})), 2, 2).
 			lakeSays("year 1900 is out of range"),
 		rss("rss-unparseable-date", xml(feed(goodItem, [3]string{"날짜 없는 기사", "/news/2", "the day after tomorrow"})), 2, 2).
-			lakeSays(`unparseable feed date: date "the day after tomorrow"`),
+			lakeSays("unparseable feed date"),
 		rss("rss-script-in-title", xml(feed(goodItem, [3]string{"&lt;script&gt;alert(1)&lt;/script&gt; 카카오", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 2, 2),
 		rss("rss-missing-title", xml(feed(goodItem, [3]string{"", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 1, 1, "title is empty"),
 		rss("rss-malformed-xml", xml(`<?xml version="1.0"?><rss><channel><item><title>broken`), 0, 0, "feed"),
