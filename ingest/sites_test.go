@@ -159,6 +159,10 @@ func TestRepeatedLogLinesAreCapped(t *testing.T) {
 	if got := sum.Collectors[0].ParseFailures; got != bad {
 		t.Errorf("ledger counts %d parse failures, want %d", got, bad)
 	}
+	// The ledger keeps the first 50 messages and says the rest were left out.
+	if errs := sum.Collectors[0].Errors; len(errs) != 51 || errs[50] != "further errors omitted" {
+		t.Errorf("ledger holds %d errors, want 50 and the omission note", len(errs))
+	}
 	if got := strings.Count(logs.String(), `"msg":"parse failure"`); got != ingest.DefaultLogRepeats {
 		t.Errorf("%d parse-failure lines logged, want %d", got, ingest.DefaultLogRepeats)
 	}

@@ -43,6 +43,7 @@ type counts struct {
 	Duplicated     int `json:"duplicated"`
 	Unrecovered    int `json:"unrecovered"` // the next run could not finish what a killed one left
 	FailedReads    int `json:"failed_reads"`
+	WrongReads     int `json:"wrong_reads"` // a read that returned neither the before nor the after count
 	Panics         int `json:"panics"`
 	Hangs          int `json:"hangs"`
 	Unclear        int `json:"unclear_messages"`
@@ -54,7 +55,7 @@ type counts struct {
 }
 
 func (c counts) failures() int {
-	return c.VerifyFailures + c.Lost + c.Duplicated + c.Unrecovered + c.FailedReads + c.Panics + c.Hangs +
+	return c.VerifyFailures + c.Lost + c.Duplicated + c.Unrecovered + c.FailedReads + c.WrongReads + c.Panics + c.Hangs +
 		c.Unclear + c.WrongRows + c.LogFloods
 }
 

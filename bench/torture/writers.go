@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,7 +37,15 @@ func (t *torture) writers(n int) error {
 	if err != nil {
 		return err
 	}
+	seedOnly, err := t.verify(dir, base)
+	if err != nil {
+		return err
+	}
+	// A read sees the lake before the ingest commits or after: the views'
+	// keys, which compaction does not change.
 	const query = "SELECT (SELECT count(*) FROM mau) + (SELECT count(*) FROM news) + (SELECT count(*) FROM services) AS n"
+	sum := func(s lakeState) int64 { return s["mau"].Keys + s["news"].Keys + s["services"].Keys }
+	valid := map[int64]bool{sum(seedOnly): true, sum(want): true}
 	lake := filepath.Join(dir, "lake")
 	for i := 0; i < n; i++ {
 		t.c.WriterTrials++
@@ -87,9 +96,14 @@ func (t *torture) writers(n int) error {
 					r := t.gw(dir, time.Minute, "sql", "--json", "--lake", lake, query)
 					mu.Lock()
 					t.c.Reads++
-					if r.code != 0 {
+					var got []struct{ N int64 }
+					switch {
+					case r.code != 0:
 						t.c.FailedReads++
 						fmt.Printf("torture: writer trial %d: read failed (exit %d): %s\n", i+1, r.code, oneLine(r.stderr))
+					case json.Unmarshal(r.stdout, &got) != nil || len(got) != 1 || !valid[got[0].N]:
+						t.c.WrongReads++
+						fmt.Printf("torture: writer trial %d: read returned %s, want one of %v\n", i+1, oneLine(r.stdout), valid)
 					}
 					mu.Unlock()
 				}
