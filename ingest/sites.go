@@ -88,6 +88,9 @@ func siteOf(host string) string {
 // it refuses redirects off the source's sites and names loops as loops.
 func (s *Session) checkRedirect(req *http.Request, via []*http.Request) error {
 	from := via[len(via)-1].URL
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return fmt.Errorf("not following redirect from %s to %q: only http and https are fetched", from, req.URL)
+	}
 	s.mu.Lock()
 	ok := s.sites.allows(req.URL.Hostname())
 	hosts := strings.Join(s.sites.hosts, ", ")

@@ -373,7 +373,7 @@ func hostileCases() []hostileCase {
 		}, 0, 0, "domain not allowed"),
 		wiki("redirect-to-file-scheme", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
-		}, 0, 0, "unsupported", "domain not allowed"),
+		}, 0, 0, "only http and https", "unsupported"),
 		wiki("redirect-within-site", func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/case" {
 				http.Redirect(w, r, "/moved", http.StatusMovedPermanently)
