@@ -45,3 +45,10 @@ bench:
 
 clean:
 	rm -rf bin out data/lake data/results .cache
+
+# Crash, concurrency and hostile-input trials against the built binary; prints
+# its counts and fails on any lost row, failed read, panic or hang. Minutes,
+# not part of `make test` (docs/reliability.md has the last run).
+.PHONY: torture
+torture: assets
+	go run ./bench/torture $(TORTURE_FLAGS)

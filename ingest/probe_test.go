@@ -239,7 +239,8 @@ func runProbe(t *testing.T, bad http.Handler, tc transport.Config) probeRun {
 	t.Cleanup(badSrv.Close)
 	dir := t.TempDir()
 	tc.Mode, tc.RespectRobots, tc.AllowZeroDelay = transport.ModeLive, true, true
-	tc.AllowedDomains = []string{"127.0.0.1"}
+	// No AllowedDomains: the session must keep redirects on the source's
+	// sites by itself, as it does for the CLI.
 	if tc.MaxRetries == 0 {
 		tc.MaxRetries = 2
 	}

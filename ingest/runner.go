@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -52,6 +53,10 @@ type Runner struct {
 	// run (ok or partial, from the ledger) finished longer ago than this:
 	// the catch-up rule for a cron job or scheduler that missed its slot.
 	IfOlderThan time.Duration
+	// LogRepeats is how many lines with one message a collector logs per
+	// run before the rest are counted into one summary line (default
+	// DefaultLogRepeats); the ledger keeps every count.
+	LogRepeats int
 }
 
 // Result is one collector's outcome.
@@ -274,8 +279,10 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 			written += int64(len(rows))
 		}
 	}
+	capped := newRepeatCap(log.Handler(), cmp.Or(r.LogRepeats, DefaultLogRepeats))
+	defer capped.Flush(context.WithoutCancel(ctx), slog.String("collector", info.Name))
 	s := &Session{
-		RunID: runID, Mode: r.Mode, Log: log, UserAgent: r.UserAgent,
+		RunID: runID, Mode: r.Mode, Log: slog.New(capped), UserAgent: r.UserAgent,
 		info: info, now: r.Now, maxErrs: 50,
 	}
 	s.sink = func(row schema.Row) error {

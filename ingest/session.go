@@ -49,6 +49,8 @@ type Session struct {
 	// seen holds every natural key emitted in this run, to drop repeats.
 	seen   map[string]seenRow
 	keyers map[string]lakestore.Keyer
+	// sites bounds where redirects may go (see sites.go).
+	sites *sites
 }
 
 type seenRow struct {
@@ -137,7 +139,7 @@ func (s *Session) reject(r schema.Row, err error) {
 	s.rejected++
 	s.mu.Unlock()
 	s.Log.Warn("row rejected", "collector", s.info.Name, "dataset", r.Dataset(), "source_url", r.Prov().SourceURL, "err", err)
-	s.record(fmt.Sprintf("rejected %s row from %s: %v", r.Dataset(), r.Prov().SourceURL, err))
+	s.record(func() string { return fmt.Sprintf("rejected %s row from %s: %v", r.Dataset(), r.Prov().SourceURL, err) })
 }
 
 // ParseFailure records a page or record the collector could not parse; the
@@ -147,20 +149,23 @@ func (s *Session) ParseFailure(url string, err error) {
 	s.counts.parseFailures++
 	s.mu.Unlock()
 	s.Log.Warn("parse failure", "collector", s.info.Name, "url", url, "err", err)
-	s.record(fmt.Sprintf("parse %s: %v", url, err))
+	s.record(func() string { return fmt.Sprintf("parse %s: %v", url, err) })
 }
 
 // Error records a recoverable error (a page that failed after retries).
 func (s *Session) Error(err error) {
 	s.Log.Warn("collector error", "collector", s.info.Name, "err", err)
-	s.record(err.Error())
+	s.record(err.Error)
 }
 
-func (s *Session) record(msg string) {
+// record keeps the first maxErrs messages for the ledger; msg is only
+// formatted for those, so a page with 400,000 bad rows costs counters,
+// not memory.
+func (s *Session) record(msg func() string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.errs) < s.maxErrs {
-		s.errs = append(s.errs, msg)
+		s.errs = append(s.errs, msg())
 	} else if len(s.errs) == s.maxErrs {
 		s.errs = append(s.errs, "further errors omitted")
 	}
@@ -184,6 +189,19 @@ func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
 		c.WithTransport(s.transport)
 	}
 	c.SetRequestTimeout(2 * time.Minute)
+	s.mu.Lock()
+	if s.sites == nil {
+		s.sites = newSites(s.info.URL)
+	}
+	s.mu.Unlock()
+	// A request the collector makes names one of its own sites; a redirect
+	// never reaches OnRequest, so it is held to them in checkRedirect.
+	c.OnRequest(func(r *colly.Request) {
+		s.mu.Lock()
+		s.sites.add(r.URL.Hostname())
+		s.mu.Unlock()
+	})
+	c.SetRedirectHandler(s.checkRedirect)
 	c.OnResponse(func(r *colly.Response) { s.countStatus(r.StatusCode) })
 	c.OnError(func(r *colly.Response, err error) {
 		if r != nil && r.StatusCode != 0 {
@@ -200,6 +218,10 @@ func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
 		if r != nil && r.Request != nil {
 			url = r.Request.URL.String()
 		}
+		if kind := fetchProblem(err); kind != "" {
+			s.Error(fmt.Errorf("fetch %s: %s: %w", url, kind, err))
+			return
+		}
 		s.Error(fmt.Errorf("fetch %s: %w", url, err))
 	})
 	return c
@@ -208,8 +230,10 @@ func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
 // ErrRobots is matched by text too, since colly flattens transport errors.
 var ErrRobots = errors.New("disallowed by robots.txt")
 
+// isRobots matches a robots.txt refusal only, not an unreachable
+// robots.txt (a connection problem) whose message also names the file.
 func isRobots(err error) bool {
-	return err != nil && strings.Contains(strings.ToLower(err.Error()), "robots")
+	return err != nil && strings.Contains(strings.ToLower(err.Error()), "disallowed by robots.txt")
 }
 
 func (s *Session) countStatus(code int) {

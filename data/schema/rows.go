@@ -12,6 +12,9 @@ import (
 // no evidence predates the smartphone era this tool is about.
 const (
 	MaxUsers = 8_500_000_000
+	// MaxClockSkew is how far past its fetch time a period or publication
+	// date may lie: time zones and a wrong server clock, not the future.
+	MaxClockSkew = 48 * time.Hour
 )
 
 var (
@@ -27,6 +30,17 @@ func checkTime(name string, t time.Time) error {
 		return fmt.Errorf("%s %s is outside 1990..2100", name, t.Format(time.RFC3339))
 	}
 	return nil
+}
+
+// checkNotFuture rejects a date a source could not have known when it was
+// read: a period that starts after the fetch or an article published after
+// it. A row without a fetch time (built outside a session) is not checked.
+func checkNotFuture(name string, t, fetchedAt time.Time) error {
+	if fetchedAt.IsZero() || !t.After(fetchedAt.Add(MaxClockSkew)) {
+		return nil
+	}
+	return fmt.Errorf("%s %s is after the fetch time %s (more than %v of clock skew): a source cannot report the future",
+		name, t.UTC().Format(time.RFC3339), fetchedAt.UTC().Format(time.RFC3339), MaxClockSkew)
 }
 
 func required(pairs ...string) error {
@@ -103,6 +117,9 @@ func (r MAU) Validate() error {
 	if err := checkTime("period_start", r.PeriodStart); err != nil {
 		return err
 	}
+	if err := checkNotFuture("period_start", r.PeriodStart, r.FetchedAt); err != nil {
+		return err
+	}
 	if !oneOf(r.PeriodGrain, Grains...) {
 		return fmt.Errorf("period_grain %q is not one of %v", r.PeriodGrain, Grains)
 	}
@@ -152,6 +169,9 @@ func (r Financial) Validate() error {
 		return err
 	}
 	if err := checkTime("period_start", r.PeriodStart); err != nil {
+		return err
+	}
+	if err := checkNotFuture("period_start", r.PeriodStart, r.FetchedAt); err != nil {
 		return err
 	}
 	if r.Metric == "revenue" && r.Value < 0 {
@@ -294,7 +314,10 @@ func (r News) Validate() error {
 		return errors.New("published_at is missing and no reason is given")
 	}
 	if r.PublishedAt != nil {
-		return checkTime("published_at", *r.PublishedAt)
+		if err := checkTime("published_at", *r.PublishedAt); err != nil {
+			return err
+		}
+		return checkNotFuture("published_at", *r.PublishedAt, r.FetchedAt)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,49 +19,107 @@ import (
 	"github.com/temoto/robotstxt"
 )
 
-// host is the politeness state of one origin (scheme://host:port, the unit
-// robots.txt applies to). Its fields are guarded by sem.
+// host is the robots.txt state of one origin (scheme://host:port, the unit
+// robots.txt applies to). Its fields are guarded by slot.sem.
 type host struct {
-	sem    chan struct{} // one request in flight per host
-	last   time.Time     // when the last request was sent
-	delay  time.Duration // Config.Delay, raised by Crawl-delay
+	slot   *slot
 	robots *robotstxt.RobotsData
 	loaded bool // robots looked up; robots may still be nil in replay
+	// why robots is a disallow-all the server did not write (a 5xx answer).
+	robotsNote string
+	// robotsErr: robots.txt could not be reached, so the host is skipped
+	// for this run with that error rather than a made-up robots refusal.
+	robotsErr error
 }
 
-func (t *Transport) host(u *url.URL) *host {
+// slot is the pacing state of one server, keyed by resolved address, so
+// two names for one machine (localhost, 127.0.0.1) wait for each other.
+// Its fields are guarded by sem.
+type slot struct {
+	sem   chan struct{} // one request in flight per server
+	last  time.Time     // when the last request was sent
+	delay time.Duration // Config.Delay, raised by any origin's Crawl-delay
+}
+
+// host returns the origin's state, resolving its name once to find the
+// server's slot. Resolution happens outside t.mu: it may wait on DNS.
+func (t *Transport) host(ctx context.Context, u *url.URL) *host {
 	key := strings.ToLower(u.Scheme + "://" + u.Host)
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	h, ok := t.hosts[key]
-	if !ok {
-		h = &host{sem: make(chan struct{}, 1), delay: t.cfg.Delay}
-		t.hosts[key] = h
+	t.mu.Unlock()
+	if ok {
+		return h
 	}
+	addrs := t.addresses(ctx, u.Hostname())
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if h, ok := t.hosts[key]; ok {
+		return h
+	}
+	var s *slot
+	for _, a := range addrs {
+		if s = t.slots[a]; s != nil {
+			break
+		}
+	}
+	if s == nil {
+		s = &slot{sem: make(chan struct{}, 1), delay: t.cfg.Delay}
+	}
+	for _, a := range addrs {
+		if _, taken := t.slots[a]; !taken {
+			t.slots[a] = s
+		}
+	}
+	h = &host{slot: s}
+	t.hosts[key] = h
 	return h
+}
+
+// addresses are the slot keys of a host name: its IP addresses when they
+// can be known, else the name itself. Replay never resolves, and a custom
+// Base dials as it likes, so only literal IPs are trusted there.
+func (t *Transport) addresses(ctx context.Context, name string) []string {
+	name = strings.TrimSuffix(strings.ToLower(name), ".")
+	if ip, err := netip.ParseAddr(name); err == nil {
+		return []string{ip.Unmap().String()}
+	}
+	if t.archive == nil && t.cfg.LookupIP != nil {
+		ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+		defer cancel()
+		if ips, err := t.cfg.LookupIP(ctx, name); err == nil && len(ips) > 0 {
+			out := make([]string, len(ips))
+			for i, ip := range ips {
+				out[i] = ip.Unmap().String()
+			}
+			return out
+		}
+	}
+	return []string{"name:" + name}
 }
 
 func (h *host) acquire(ctx context.Context) error {
 	select {
-	case h.sem <- struct{}{}:
+	case h.slot.sem <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (h *host) release() { <-h.sem }
+func (h *host) release() { <-h.slot.sem }
 
-// pace waits until h.delay has passed since the last request to h.
+// pace waits until the slot's delay has passed since its last request.
 func (t *Transport) pace(ctx context.Context, h *host) error {
-	if !h.last.IsZero() {
-		if wait := h.last.Add(h.delay).Sub(t.cfg.Now()); wait > 0 {
+	s := h.slot
+	if !s.last.IsZero() {
+		if wait := s.last.Add(s.delay).Sub(t.cfg.Now()); wait > 0 {
 			if err := t.cfg.Sleep(ctx, wait); err != nil {
 				return err
 			}
 		}
 	}
-	h.last = t.cfg.Now()
+	s.last = t.cfg.Now()
 	return nil
 }
 

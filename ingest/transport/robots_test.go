@@ -1,8 +1,12 @@
 package transport
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,18 +94,61 @@ func TestRobotsStatus(t *testing.T) {
 	}
 }
 
-func TestRobotsUnreachableDisallows(t *testing.T) {
+// An unreachable robots.txt skips the host for the run, and the error says
+// what happened on the wire instead of blaming a robots.txt rule.
+func TestRobotsUnreachableSkipsHost(t *testing.T) {
 	cfg := testConfig(newFakeClock())
 	cfg.MaxRetries = 1
+	robotsCalls, pageCalls := 0, 0
 	cfg.Base = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.URL.Path == "/robots.txt" {
+			robotsCalls++
 			return nil, timeoutErr{}
 		}
+		pageCalls++
 		return okResponse(r)
 	})
 	tr := newTransport(t, cfg)
-	if _, _, err := get(t, tr, "https://example.kr/page"); !errors.Is(err, ErrRobotsDisallowed) {
-		t.Errorf("err = %v, want ErrRobotsDisallowed", err)
+	for _, page := range []string{"/page", "/other"} {
+		_, _, err := get(t, tr, "https://example.kr"+page)
+		if !errors.Is(err, ErrRobotsUnreachable) || errors.Is(err, ErrRobotsDisallowed) || !strings.Contains(err.Error(), "i/o timeout") {
+			t.Errorf("err = %v, want ErrRobotsUnreachable naming the timeout and not ErrRobotsDisallowed", err)
+		}
+	}
+	if robotsCalls != 2 || pageCalls != 0 { // one try and one retry, then remembered
+		t.Errorf("robots.txt fetched %d times (want 2), pages %d (want 0)", robotsCalls, pageCalls)
+	}
+}
+
+func TestRobotsConnectionRefusedIsAConnectionError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: connections are refused
+	cfg := testConfig(newFakeClock())
+	cfg.Base = nil
+	tr := newTransport(t, cfg)
+	_, _, err = get(t, tr, "http://"+addr+"/page")
+	if err == nil || errors.Is(err, ErrRobotsDisallowed) || strings.Contains(err.Error(), "disallowed") ||
+		!strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("err = %v, want a connection-refused error, not a robots.txt refusal", err)
+	}
+}
+
+func TestRobotsServerErrorSaysWhy(t *testing.T) {
+	s := newSite(t, map[string]http.HandlerFunc{"/robots.txt": status(http.StatusServiceUnavailable), "/page": text("page")})
+	cfg := testConfig(newFakeClock())
+	cfg.MaxRetries = 1
+	cfg.Base = nil
+	tr := newTransport(t, cfg)
+	_, _, err := get(t, tr, s.URL+"/page")
+	if !errors.Is(err, ErrRobotsDisallowed) || !strings.Contains(err.Error(), "robots.txt answered 503 Service Unavailable") {
+		t.Fatalf("err = %v, want ErrRobotsDisallowed saying robots.txt answered 503", err)
+	}
+	if s.Hits("/page") != 0 {
+		t.Fatal("the page was fetched")
 	}
 }
 
@@ -166,5 +213,55 @@ func TestDelaySpacing(t *testing.T) {
 	want := []time.Duration{3 * time.Second, 3 * time.Second}
 	if got := clk.Sleeps(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("sleeps = %v, want %v", got, want)
+	}
+}
+
+// Pacing is per server: two names for one address share one slot, and
+// names on different addresses do not wait for each other.
+func TestDelayIsPerResolvedAddress(t *testing.T) {
+	clk := newFakeClock()
+	cfg := testConfig(clk)
+	cfg.RespectRobots = false
+	cfg.Delay = 3 * time.Second
+	cfg.Base = roundTripFunc(okResponse)
+	cfg.LookupIP = func(_ context.Context, host string) ([]netip.Addr, error) {
+		switch host {
+		case "a.example", "b.example": // one server, two names
+			return []netip.Addr{netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("192.0.2.1")}, nil
+		case "c.example":
+			return []netip.Addr{netip.MustParseAddr("192.0.2.1")}, nil
+		}
+		return []netip.Addr{netip.MustParseAddr("192.0.2.9")}, nil
+	}
+	tr := newTransport(t, cfg)
+	for _, u := range []string{"https://a.example/1", "https://b.example/1", "https://192.0.2.1/1", "https://c.example/1", "https://d.example/1"} {
+		if _, _, err := get(t, tr, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// b, the literal IP and c wait for the slot a opened; d is another server.
+	want := []time.Duration{3 * time.Second, 3 * time.Second, 3 * time.Second}
+	if got := clk.Sleeps(); len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("sleeps = %v, want %v", got, want)
+	}
+}
+
+// localhost and 127.0.0.1 are one server through the system resolver.
+func TestLocalhostAndLoopbackShareASlot(t *testing.T) {
+	clk := newFakeClock()
+	s := newSite(t, map[string]http.HandlerFunc{"/a": text("a")})
+	cfg := testConfig(clk)
+	cfg.RespectRobots = false
+	cfg.Delay = 3 * time.Second
+	cfg.Base = nil // the default dialer and resolver
+	tr := newTransport(t, cfg)
+	_, port, _ := net.SplitHostPort(s.Listener.Addr().String())
+	for _, u := range []string{s.URL + "/a", "http://localhost:" + port + "/a"} {
+		if _, _, err := get(t, tr, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := clk.Sleeps(); len(got) != 1 || got[0] != 3*time.Second {
+		t.Errorf("sleeps = %v, want one 3s wait before the second name", got)
 	}
 }

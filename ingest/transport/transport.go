@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -43,6 +45,7 @@ const (
 
 var (
 	ErrRobotsDisallowed  = errors.New("disallowed by robots.txt")
+	ErrRobotsUnreachable = errors.New("robots.txt unreachable")
 	ErrDomainNotAllowed  = errors.New("domain not allowed")
 	ErrBodyTooLarge      = errors.New("body too large")
 	ErrRetriesExhausted  = errors.New("retries exhausted")
@@ -63,7 +66,7 @@ type Config struct {
 	// default to true, so callers set it explicitly.
 	RespectRobots bool
 
-	Delay          time.Duration // min spacing per host; default 1s, raised by Crawl-delay
+	Delay          time.Duration // min spacing per server (resolved address); default 1s, raised by Crawl-delay
 	AllowZeroDelay bool          // make Delay 0 mean "no spacing" (loopback tests, benchmarks)
 
 	MaxRetries   int           // default 4
@@ -72,10 +75,14 @@ type Config struct {
 	MaxBodyBytes int64         // default 32 MiB, after Content-Encoding decoding
 	Timeout      time.Duration // per attempt, default 30s
 
-	Logger *slog.Logger                                     // nil discards
-	Base   http.RoundTripper                                // default: a clone of http.DefaultTransport
-	Now    func() time.Time                                 // default time.Now; tests inject a fake clock
-	Sleep  func(ctx context.Context, d time.Duration) error // every wait goes through it; default a timer
+	Logger *slog.Logger      // nil discards
+	Base   http.RoundTripper // default: a clone of http.DefaultTransport
+	// LookupIP resolves host names to the servers pacing is keyed by.
+	// Default: the system resolver when Base is the default, else none
+	// (names are paced apart, since a custom Base may not dial them).
+	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
+	Now      func() time.Time                                 // default time.Now; tests inject a fake clock
+	Sleep    func(ctx context.Context, d time.Duration) error // every wait goes through it; default a timer
 }
 
 // DefaultUserAgent names the crawler and where to complain about it.
@@ -112,7 +119,8 @@ type Transport struct {
 	archive archive     // replay mode
 
 	mu     sync.Mutex
-	hosts  map[string]*host
+	hosts  map[string]*host // by origin
+	slots  map[string]*slot // by resolved address (or "name:" host name)
 	stats  Stats
 	closed bool
 }
@@ -130,6 +138,7 @@ func New(cfg Config) (*Transport, error) {
 		agent:   productToken(cfg.UserAgent),
 		domains: domains,
 		hosts:   map[string]*host{},
+		slots:   map[string]*slot{},
 		stats:   Stats{ByStatus: map[int]int64{}},
 	}
 	switch {
@@ -206,6 +215,11 @@ func validate(cfg Config) (Config, []string, error) {
 	}
 	if cfg.Base == nil {
 		cfg.Base = http.DefaultTransport.(*http.Transport).Clone()
+		if cfg.LookupIP == nil {
+			cfg.LookupIP = func(ctx context.Context, host string) ([]netip.Addr, error) {
+				return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+			}
+		}
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -281,7 +295,7 @@ func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	ctx := req.Context()
-	h := t.host(u)
+	h := t.host(ctx, u)
 	if err := h.acquire(ctx); err != nil {
 		return nil, fmt.Errorf("%s %q: %w", req.Method, u, err)
 	}
