@@ -71,6 +71,9 @@ func OpenContext(ctx context.Context, dir, runID string, o Options) (*Lake, erro
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if err := CheckRunID(runID); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create lake %s: %w", dir, explainFS(err))
 	}
@@ -150,11 +153,36 @@ type Txn struct {
 	// Skipped counts files not written because the lake already holds the
 	// same rows (a rerun on unchanged input).
 	Skipped int
+	// err refuses the whole transaction (a bad or reused run id).
+	err error
 }
 
-// Begin starts a transaction for runID.
+// Begin starts a transaction for runID. A run id that is malformed or
+// already committed makes every Write and the Commit fail: reusing one
+// would replace a committed manifest and the files it names.
 func (l *Lake) Begin(runID string) *Txn {
-	return &Txn{lake: l, runID: runID}
+	t := &Txn{lake: l, runID: runID}
+	if err := CheckRunID(runID); err != nil {
+		t.err = err
+	} else if err := l.checkNewRun(runID); err != nil {
+		t.err = err
+	}
+	return t
+}
+
+// ErrRunExists means a manifest with the run id is already committed.
+var ErrRunExists = errors.New("run id is already committed")
+
+// checkNewRun refuses a run id that a committed manifest already uses.
+func (l *Lake) checkNewRun(runID string) error {
+	_, err := os.Lstat(filepath.Join(l.Dir, ManifestDir, runID+".json"))
+	switch {
+	case err == nil:
+		return fmt.Errorf("run %s: %w in lake %s; choose another --run-id", runID, ErrRunExists, l.Dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	}
+	return fmt.Errorf("run %s: %w", runID, explainFS(err))
 }
 
 // Write stages rows of one dataset and partition as one Parquet file. Rows
@@ -170,6 +198,9 @@ func (t *Txn) Write(ds schema.Dataset, partition string, rows []schema.Row) erro
 func (t *Txn) write(ds schema.Dataset, partition string, rows []schema.Row, skipKnown bool) (*ManifestFile, error) {
 	if t.done {
 		return nil, errors.New("write after commit")
+	}
+	if t.err != nil {
+		return nil, t.err
 	}
 	if len(rows) == 0 {
 		return nil, nil
@@ -225,6 +256,9 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	if t.done {
 		return Manifest{}, errors.New("commit twice")
 	}
+	if t.err != nil {
+		return Manifest{}, errors.Join(t.err, t.Abort())
+	}
 	t.done = true
 	m := Manifest{
 		RunID: t.runID, LakeFormat: LakeFormat, CommittedAt: time.Now().UTC(),
@@ -233,13 +267,19 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	if len(t.files) == 0 {
 		return m, nil
 	}
+	if err := t.check(m); err != nil {
+		return m, errors.Join(err, t.Abort())
+	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return m, err
 	}
 	crashPoint("staged")
 	dir := filepath.Join(t.lake.Dir, ManifestDir)
-	if err := writeFileAtomic(filepath.Join(dir, t.runID+".json"), b); err != nil {
+	if err := writeFileExclusive(filepath.Join(dir, t.runID+".json"), b); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			err = fmt.Errorf("run %s: %w in lake %s; choose another --run-id", t.runID, ErrRunExists, t.lake.Dir)
+		}
 		return m, errors.Join(fmt.Errorf("commit manifest: %w", err), t.Abort())
 	}
 	crashPoint("committed")
@@ -250,15 +290,51 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 		return m, nil
 	}
 	crashPoint("published")
-	if err := t.lake.removeSuperseded([]Manifest{m}); err != nil {
+	if len(m.Supersedes) == 0 {
+		return m, nil
+	}
+	// Superseded is judged against every manifest: the ones m replaces
+	// name the files it may delete.
+	ms, err := ReadManifests(t.lake.Dir)
+	if err == nil {
+		err = t.lake.removeSuperseded(ms)
+	}
+	if err != nil {
 		t.lake.log.Warn("compaction committed but superseded files remain; the next writer deletes them", "run_id", t.runID, "err", err)
 	}
 	return m, nil
 }
 
+// check is the last look before the commit point: the lock is still ours,
+// and what the manifest supersedes is what its own files replace.
+func (t *Txn) check(m Manifest) error {
+	if err := t.lake.lock.Check(); err != nil {
+		return err
+	}
+	if err := m.check(); err != nil {
+		return err
+	}
+	if len(m.Supersedes) == 0 {
+		return nil
+	}
+	ms, err := ReadManifests(t.lake.Dir)
+	if err != nil {
+		return err
+	}
+	if bad := badSupersedes(append(ms, m))[m.RunID]; len(bad) > 0 {
+		return fmt.Errorf("run %s: %w", m.RunID, bad[sortedKeys(bad)[0]])
+	}
+	return nil
+}
+
 // Abort throws away everything the transaction staged.
 func (t *Txn) Abort() error {
 	t.done = true
+	if t.err != nil && len(t.files) == 0 {
+		// Nothing staged, and the staging directory of a refused run id
+		// may belong to a committed run (or lie outside the lake).
+		return nil
+	}
 	for _, f := range t.files {
 		delete(t.lake.hashes, f.Dataset+"/"+f.RowsSHA256)
 	}
@@ -414,7 +490,10 @@ func (m multiWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func writeFileAtomic(dst string, b []byte) error {
+// writeFileExclusive writes dst atomically and fails with fs.ErrExist when
+// it already exists: link(2), unlike rename(2), never replaces a file, so
+// two commits of one run id cannot both succeed.
+func writeFileExclusive(dst string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return explainFS(err)
 	}
@@ -423,26 +502,39 @@ func writeFileAtomic(dst string, b []byte) error {
 		return explainFS(err)
 	}
 	tmp := f.Name()
+	defer os.Remove(tmp)
 	if _, err := writeTo(f).Write(b); err != nil {
 		f.Close()
-		os.Remove(tmp)
 		return explainFS(err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		os.Remove(tmp)
 		return explainFS(err)
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(tmp)
 		return explainFS(err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		return explainFS(err)
+	if err := os.Link(tmp, dst); err != nil {
+		if !noHardLinks(err) {
+			return explainFS(err)
+		}
+		// A file system without hard links (exFAT, some network mounts):
+		// the writer lock already keeps other writers out between this
+		// check and the rename.
+		if _, err := os.Lstat(dst); err == nil {
+			return fs.ErrExist
+		}
+		if err := os.Rename(tmp, dst); err != nil {
+			return explainFS(err)
+		}
 	}
 	syncDir(filepath.Dir(dst))
 	return nil
+}
+
+func noHardLinks(err error) bool {
+	return errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) ||
+		errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.EMLINK)
 }
 
 // syncDir makes a rename durable; errors are ignored because some file

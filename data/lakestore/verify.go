@@ -3,7 +3,6 @@ package lakestore
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -72,6 +71,12 @@ func Verify(dir string) (Report, error) {
 		return rep, nil
 	}
 	rep.Manifests = len(ms)
+	bad := badSupersedes(ms)
+	for _, run := range sortedKeys(bad) {
+		for _, p := range sortedKeys(bad[run]) {
+			rep.problem("manifest %s: %v; the entry is ignored (the file stays visible)", run, bad[run][p])
+		}
+	}
 	gone := Superseded(ms)
 	named := map[string]string{} // path -> run id
 	byDataset := map[string]*DatasetReport{}
@@ -94,15 +99,13 @@ func Verify(dir string) (Report, error) {
 				rep.problem("%s: %v", f.Path, err)
 				continue
 			}
-			full := filepath.Join(dir, filepath.FromSlash(f.Path))
-			if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
-				staged := StagingPath(dir, m.RunID, f.Path)
-				if _, err := os.Stat(staged); err != nil {
-					rep.problem("%s is missing (run %s)", f.Path, m.RunID)
-					continue
-				}
+			full, ok := Resolve(dir, m.RunID, f.Path)
+			if !ok {
+				rep.problem("%s is missing (run %s)", f.Path, m.RunID)
+				continue
+			}
+			if full != filepath.Join(dir, filepath.FromSlash(f.Path)) {
 				rep.note("%s is committed but still in staging (the next writer moves it)", f.Path)
-				full = staged
 			}
 			got, err := checkFile(full, ds, f)
 			if err != nil {
