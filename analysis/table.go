@@ -14,8 +14,18 @@ type Table struct {
 	Rows    [][]any  `json:"rows"`
 }
 
-// Query runs SQL with bound arguments and collects the result.
+// Query runs SQL with bound arguments and collects the result. If it
+// fails because a lake file moved under it, it runs once more on the
+// files where they are now.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*Table, error) {
+	t, err := d.query(ctx, query, args...)
+	if err != nil && ctx.Err() == nil && d.reresolve(ctx) {
+		return d.query(ctx, query, args...)
+	}
+	return t, err
+}
+
+func (d *DB) query(ctx context.Context, query string, args ...any) (*Table, error) {
 	rows, err := d.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

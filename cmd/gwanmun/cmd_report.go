@@ -103,7 +103,7 @@ func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
 			return "", err
 		}
 	}
-	db, err := a.openDB(ctx)
+	db, err := a.openSandboxDB(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -139,7 +139,7 @@ func runReportCheck(ctx context.Context, a *app, o *reportOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	db, err := a.openDB(ctx)
+	db, err := a.openSandboxDB(ctx)
 	if err != nil {
 		return err
 	}

@@ -307,3 +307,48 @@ func TestLockTakenOnAReplacedFileIsRetaken(t *testing.T) {
 		t.Fatalf("a second writer got %v, want ErrLocked", err)
 	}
 }
+
+// A reader that looks the lake up between the manifest's rename and the
+// end of publishing gets the staged paths; once publishing is over the
+// same files resolve in place.
+func TestReaderDuringPublishingResolvesStagedThenPublished(t *testing.T) {
+	dir := t.TempDir()
+	var during map[string][]string
+	crashPoint = func(p string) {
+		if p == "committed" {
+			var err error
+			if during, err = VisibleFiles(dir); err != nil {
+				t.Errorf("VisibleFiles during publishing: %v", err)
+			}
+		}
+	}
+	defer func() { crashPoint = func(string) {} }()
+	commit(t, dir, "r1", versionedRows(4, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), 100))
+	if len(during["mau"]) != 2 {
+		t.Fatalf("files during publishing: %v, want 2", during)
+	}
+	ds, _ := schema.Lookup("mau")
+	for _, p := range during["mau"] {
+		if !strings.Contains(p, string(filepath.Separator)+StagingDir+string(filepath.Separator)) {
+			t.Fatalf("%s: want a staged path before publishing", p)
+		}
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Fatalf("%s still exists after publishing: %v", p, err)
+		}
+	}
+	after, err := VisibleFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	for _, p := range after["mau"] {
+		rs, err := ReadRows(p, ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows += len(rs)
+	}
+	if rows != 4 {
+		t.Fatalf("%d rows after re-resolving, want 4", rows)
+	}
+}
