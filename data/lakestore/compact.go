@@ -27,11 +27,14 @@ type Compaction struct {
 }
 
 // Compact rewrites every partition of the named datasets (all when none
-// are named) that has more than one visible file, or rows hidden by a
-// newer version of their key, into one file holding the latest row per
-// natural key, as the readers' views would. It is one transaction: the new
-// files and a manifest superseding the old ones are committed together,
-// and the old files are deleted only once that manifest is durable.
+// are named) that has more than one visible file, or a row stored twice,
+// into one file. It keeps every version of every key: `<dataset>_all`
+// (and the analyses that read history from it, such as feed coverage)
+// must read the same before and after, so only exact copies of a row,
+// which no correct write produces, are dropped. It is one transaction:
+// the new files and a manifest superseding the old ones are committed
+// together, and the old files are deleted only once that manifest is
+// durable.
 func (l *Lake) Compact(runID string, datasets ...string) ([]Compaction, error) {
 	ms, err := ReadManifests(l.Dir)
 	if err != nil {
@@ -71,13 +74,13 @@ func (l *Lake) Compact(runID string, datasets ...string) ([]Compaction, error) {
 		ds, _ := schema.Lookup(name)
 		for _, part := range sortedKeys(parts[name]) {
 			files := parts[name][part]
-			rows, in, err := l.latestRows(ds, files)
+			rows, in, err := l.partitionRows(ds, files)
 			if err != nil {
 				_ = txn.Abort()
 				return nil, err
 			}
 			if len(files) < 2 && int64(len(rows)) == in {
-				continue // already one file without shadowed rows
+				continue // already one file without copies
 			}
 			f, err := txn.write(ds, part, rows, false)
 			if err != nil {
@@ -105,11 +108,17 @@ func (l *Lake) Compact(runID string, datasets ...string) ([]Compaction, error) {
 	return out, nil
 }
 
-// latestRows reads a partition's files and keeps the newest row per key,
-// sorted by key so the compacted file does not depend on file order.
-func (l *Lake) latestRows(ds schema.Dataset, files []ManifestFile) ([]schema.Row, int64, error) {
+// partitionRows reads a partition's files and returns every distinct row,
+// sorted by key, then newest version first, then content, so the
+// compacted file depends neither on file order nor on commit order.
+func (l *Lake) partitionRows(ds schema.Dataset, files []ManifestFile) ([]schema.Row, int64, error) {
 	k := NewKeyer(ds)
-	latest := map[string]schema.Row{}
+	type entry struct {
+		key, json string
+		row       schema.Row
+	}
+	var out []entry
+	seen := map[string]bool{}
 	var in int64
 	for _, f := range files {
 		rows, err := ReadRows(filepath.Join(l.Dir, filepath.FromSlash(f.Path)), ds)
@@ -118,19 +127,29 @@ func (l *Lake) latestRows(ds schema.Dataset, files []ManifestFile) ([]schema.Row
 		}
 		in += int64(len(rows))
 		for _, r := range rows {
-			key := k.Key(r)
-			// Later files win ties, as later commits do for readers.
-			if old, ok := latest[key]; !ok || !newer(old, r) {
-				latest[key] = r
+			j := rowJSON(r)
+			if seen[j] {
+				continue
 			}
+			seen[j] = true
+			out = append(out, entry{key: k.Key(r), json: j, row: r})
 		}
 	}
-	keys := sortedKeys(latest)
-	out := make([]schema.Row, len(keys))
-	for i, key := range keys {
-		out[i] = latest[key]
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.key != b.key {
+			return a.key < b.key
+		}
+		if newer(a.row, b.row) != newer(b.row, a.row) {
+			return newer(a.row, b.row)
+		}
+		return a.json < b.json
+	})
+	rows := make([]schema.Row, len(out))
+	for i, e := range out {
+		rows[i] = e.row
 	}
-	return out, in, nil
+	return rows, in, nil
 }
 
 // removeSuperseded deletes files committed manifests supersede; it is the

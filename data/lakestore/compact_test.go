@@ -86,6 +86,29 @@ func logical(t testing.TB, dir string) []string {
 	return out
 }
 
+// allRows is what mau_all shows: every visible row as JSON, run id
+// included, sorted.
+func allRows(t testing.TB, dir string) []string {
+	t.Helper()
+	files, err := VisibleFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := schema.Lookup("mau")
+	var out []string
+	for _, f := range files["mau"] {
+		rows, err := ReadRows(f, ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			out = append(out, rowJSON(r))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // threeRuns leaves two partitions with three files each, the later runs
 // holding newer versions of the first run's keys plus new ones.
 func threeRuns(t testing.TB, dir string) {
@@ -97,7 +120,7 @@ func threeRuns(t testing.TB, dir string) {
 func TestCompactKeepsTheViewAndMergesFiles(t *testing.T) {
 	dir := t.TempDir()
 	threeRuns(t, dir)
-	before := logical(t, dir)
+	before, history := logical(t, dir), allRows(t, dir)
 	files, _ := VisibleFiles(dir)
 	if len(files["mau"]) != 6 {
 		t.Fatalf("%d files before compaction, want 6", len(files["mau"]))
@@ -111,8 +134,8 @@ func TestCompactKeepsTheViewAndMergesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(done) != 2 || done[0].Files != 3 || done[0].RowsOut != 3 {
-		t.Fatalf("compactions = %+v, want two partitions of 3 files each merged to 3 rows", done)
+	if len(done) != 2 || done[0].Files != 3 || done[0].RowsIn != 6 || done[0].RowsOut != 6 {
+		t.Fatalf("compactions = %+v, want two partitions of 3 files each merged, all 6 rows kept", done)
 	}
 	files, _ = VisibleFiles(dir)
 	if len(files["mau"]) != 2 {
@@ -120,6 +143,10 @@ func TestCompactKeepsTheViewAndMergesFiles(t *testing.T) {
 	}
 	if after := logical(t, dir); strings.Join(after, "\n") != strings.Join(before, "\n") {
 		t.Fatalf("compaction changed the view:\nbefore %v\nafter  %v", before, after)
+	}
+	// History too: analyses read every version through mau_all.
+	if after := allRows(t, dir); strings.Join(after, "\n") != strings.Join(history, "\n") {
+		t.Fatalf("compaction changed mau_all:\nbefore %v\nafter  %v", history, after)
 	}
 	// The superseded files are gone from disk, not just hidden.
 	parquet, _ := filepath.Glob(filepath.Join(dir, "mau", "*", "*.parquet"))
@@ -130,8 +157,8 @@ func TestCompactKeepsTheViewAndMergesFiles(t *testing.T) {
 	if err != nil || !rep.OK() {
 		t.Fatalf("verify after compaction: %v %+v", err, rep.Problems)
 	}
-	if rep.Datasets[0].Shadowed != 0 {
-		t.Fatalf("compacted dataset still shadows %d rows", rep.Datasets[0].Shadowed)
+	if d := rep.Datasets[0]; d.Rows != 12 || d.Shadowed != 6 {
+		t.Fatalf("after compaction %d rows, %d shadowed; want the 12 rows and 6 older versions kept", d.Rows, d.Shadowed)
 	}
 	// Nothing left to do: a second compaction commits nothing.
 	l, _ = Open(dir, "c2", nil)
