@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -38,7 +39,7 @@ type DB struct {
 	sandbox bool
 	// files is what the views name, per dataset; a query that fails after
 	// a file moved (published out of staging) re-resolves them once.
-	files map[string][]string
+	files lakeFiles
 }
 
 var reMemory = regexp.MustCompile(`^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
@@ -118,36 +119,66 @@ func (d *DB) lockDown(ctx context.Context) error {
 // and `<name>` (the latest row per natural key). Identifiers come from the
 // schema package and paths from our own manifests, never from users.
 func (d *DB) registerViews(ctx context.Context) error {
-	files, err := lakestore.VisibleFiles(d.LakeDir)
+	lf, err := lookupFiles(d.LakeDir)
 	if err != nil {
 		return err
 	}
-	d.files = files
+	d.files = lf
 	for _, ds := range schema.Datasets() {
-		if err := d.registerDataset(ctx, ds, files[ds.Name]); err != nil {
+		if err := d.registerDataset(ctx, ds); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// lakeFiles is where each dataset's visible files are, and which
+// committed files are missing altogether.
+type lakeFiles struct {
+	found, missing map[string][]string
+}
+
+func (lf lakeFiles) same(o lakeFiles, dataset string) bool {
+	return slices.Equal(lf.found[dataset], o.found[dataset]) && slices.Equal(lf.missing[dataset], o.missing[dataset])
+}
+
+func lookupFiles(dir string) (lakeFiles, error) {
+	found, err := lakestore.VisibleFiles(dir)
+	lf := lakeFiles{found: found, missing: map[string][]string{}}
+	var me *lakestore.MissingFilesError
+	if errors.As(err, &me) {
+		lf.missing, err = me.Files, nil
+	}
+	return lf, err
+}
+
 // registerDataset creates one dataset's two views. When DuckDB cannot
 // read its files (a damaged footer fails already here), the files are
 // looked up once more, in case one moved, and then the views are made to
-// fail with the damaged file's name: the other datasets stay readable.
-func (d *DB) registerDataset(ctx context.Context, ds schema.Dataset, files []string) error {
-	err := d.createViews(ctx, ds, viewSource(ds, files))
-	if err == nil || ctx.Err() != nil {
-		return err
-	}
-	if fresh, ferr := lakestore.VisibleFiles(d.LakeDir); ferr == nil && !slices.Equal(fresh[ds.Name], files) {
-		d.files[ds.Name] = fresh[ds.Name]
-		if err = d.createViews(ctx, ds, viewSource(ds, fresh[ds.Name])); err == nil {
-			return nil
+// fail with the damaged (or missing) file's name: the other datasets stay
+// readable.
+func (d *DB) registerDataset(ctx context.Context, ds schema.Dataset) error {
+	var why string
+	for attempt := 0; ; attempt++ {
+		if miss := d.files.missing[ds.Name]; len(miss) > 0 {
+			why = fmt.Sprintf("file %s named by a committed manifest is missing", path.Join(filepath.ToSlash(d.LakeDir), miss[0]))
+			break
 		}
-		files = fresh[ds.Name]
+		files := d.files.found[ds.Name]
+		err := d.createViews(ctx, ds, viewSource(ds, files))
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if attempt == 0 {
+			if fresh, ferr := lookupFiles(d.LakeDir); ferr == nil && !fresh.same(d.files, ds.Name) {
+				d.files.found[ds.Name], d.files.missing[ds.Name] = fresh.found[ds.Name], fresh.missing[ds.Name]
+				continue
+			}
+		}
+		why = d.badFile(ctx, files, err)
+		break
 	}
-	msg := fmt.Sprintf("dataset %s is unreadable: %s (run `gwanmun lake verify`)", ds.Name, d.badFile(ctx, files, err))
+	msg := fmt.Sprintf("dataset %s is unreadable: %s (run `gwanmun lake verify`)", ds.Name, why)
 	if err := d.createViews(ctx, ds, failingSelect(ds, msg)); err != nil {
 		return fmt.Errorf("view %s: %w", ds.Name, err)
 	}
@@ -201,22 +232,22 @@ QUALIFY row_number() OVER (PARTITION BY %s ORDER BY fetched_at DESC, run_id DESC
 }
 
 // reresolve looks the lake's files up again after a query failed; when
-// any moved (a run being published between Open and the query), the views
-// of the datasets concerned are recreated and it reports true, so the
-// caller retries once.
+// any moved (a run being published between Open and the query, or a
+// compaction), the views of the datasets concerned are recreated and it
+// reports true, so the caller retries once.
 func (d *DB) reresolve(ctx context.Context) bool {
-	fresh, err := lakestore.VisibleFiles(d.LakeDir)
+	fresh, err := lookupFiles(d.LakeDir)
 	if err != nil {
 		return false
 	}
 	moved := false
 	for _, ds := range schema.Datasets() {
-		if slices.Equal(fresh[ds.Name], d.files[ds.Name]) {
+		if fresh.same(d.files, ds.Name) {
 			continue
 		}
 		moved = true
-		d.files[ds.Name] = fresh[ds.Name]
-		if err := d.registerDataset(ctx, ds, fresh[ds.Name]); err != nil {
+		d.files.found[ds.Name], d.files.missing[ds.Name] = fresh.found[ds.Name], fresh.missing[ds.Name]
+		if err := d.registerDataset(ctx, ds); err != nil {
 			return false
 		}
 	}
@@ -274,13 +305,17 @@ func (d *DB) CreateTempView(ctx context.Context, name, q string) error {
 			return fmt.Errorf("view name %q would hide the lake view of that name", name)
 		}
 	}
-	if err := d.CheckQuery(ctx, q); err != nil {
+	err := d.CheckQuery(ctx, q)
+	if err != nil && !errors.Is(err, ErrNotOneQuery) && ctx.Err() == nil && d.reresolve(ctx) {
+		err = d.CheckQuery(ctx, q) // it binds q, so it reads the files too
+	}
+	if err != nil {
 		return explainSandbox(err)
 	}
 	// name is checked above and q is one query, so the statement is one
 	// CREATE of a temporary view.
 	stmt := "CREATE OR REPLACE TEMP VIEW " + name + " AS\n" + q
-	_, err := d.ExecContext(ctx, stmt)
+	_, err = d.ExecContext(ctx, stmt)
 	if err != nil && ctx.Err() == nil && d.reresolve(ctx) {
 		_, err = d.ExecContext(ctx, stmt)
 	}

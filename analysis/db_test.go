@@ -222,8 +222,8 @@ func TestReaderReresolvesFilesMovedOutOfStaging(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(strings.Join(db.files["mau"], " "), lakestore.StagingDir) {
-			t.Fatalf("the reader did not open the staged files: %v", db.files["mau"])
+		if !strings.Contains(strings.Join(db.files.found["mau"], " "), lakestore.StagingDir) {
+			t.Fatalf("the reader did not open the staged files: %v", db.files.found["mau"])
 		}
 		// Publishing finishes.
 		publish(t, dir, m, true)
@@ -251,5 +251,25 @@ func publish(t *testing.T, dir string, m lakestore.Manifest, forward bool) {
 		if err := os.Rename(from, to); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestMissingFileFailsOnlyItsDataset(t *testing.T) {
+	dir := t.TempDir()
+	m := commitRows(t, dir, "r1", testMAU(12))
+	commitRows(t, dir, "r2", testPlatforms())
+	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(m.Files[0].Path))); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), dir, Options{Threads: 1, Sandbox: true})
+	if err != nil {
+		t.Fatalf("one missing file made the whole lake unreadable: %v", err)
+	}
+	defer db.Close()
+	if n, err := count(t, db, "platforms"); err != nil || n != 1 {
+		t.Errorf("platforms = %d, %v; want 1 row", n, err)
+	}
+	if _, err := count(t, db, "mau"); err == nil || !strings.Contains(err.Error(), m.Files[0].Path) || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("mau: %v; want an error naming the missing %s", err, m.Files[0].Path)
 	}
 }

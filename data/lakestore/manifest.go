@@ -146,24 +146,43 @@ func checkDataPath(p string) error {
 // makes it read the manifests once more.
 func VisibleFiles(lakeDir string) (map[string][]string, error) {
 	var out map[string][]string
-	var missing []string
+	var missing *MissingFilesError
 	for attempt := 0; attempt < 2; attempt++ {
 		ms, err := ReadManifests(lakeDir)
 		if err != nil {
 			return nil, err
 		}
 		out, missing = visible(lakeDir, ms)
-		if len(missing) == 0 {
+		if missing == nil {
 			return out, nil
 		}
 	}
-	return out, fmt.Errorf("lake %s: %d file(s) named by manifests are missing, e.g. %s (run `gwanmun lake verify`)", lakeDir, len(missing), missing[0])
+	return out, missing
 }
 
-func visible(lakeDir string, ms []Manifest) (map[string][]string, []string) {
+// MissingFilesError lists committed files that are neither in place nor in
+// staging; VisibleFiles still returns every file it found alongside it.
+type MissingFilesError struct {
+	Lake string
+	// Files maps a dataset to its missing lake-relative paths.
+	Files map[string][]string
+}
+
+func (e *MissingFilesError) Error() string {
+	n, first := 0, ""
+	for _, ds := range sortedKeys(e.Files) {
+		if first == "" {
+			first = e.Files[ds][0]
+		}
+		n += len(e.Files[ds])
+	}
+	return fmt.Sprintf("lake %s: %d file(s) named by manifests are missing, e.g. %s (run `gwanmun lake verify`)", e.Lake, n, first)
+}
+
+func visible(lakeDir string, ms []Manifest) (map[string][]string, *MissingFilesError) {
 	gone := Superseded(ms)
 	out := map[string][]string{}
-	var missing []string
+	var missing *MissingFilesError
 	for _, m := range ms {
 		for _, f := range m.Files {
 			if gone[f.Path] {
@@ -171,9 +190,12 @@ func visible(lakeDir string, ms []Manifest) (map[string][]string, []string) {
 			}
 			if p, ok := Resolve(lakeDir, m.RunID, f.Path); ok {
 				out[f.Dataset] = append(out[f.Dataset], p)
-			} else {
-				missing = append(missing, f.Path)
+				continue
 			}
+			if missing == nil {
+				missing = &MissingFilesError{Lake: lakeDir, Files: map[string][]string{}}
+			}
+			missing.Files[f.Dataset] = append(missing.Files[f.Dataset], f.Path)
 		}
 	}
 	return out, missing
