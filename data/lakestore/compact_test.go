@@ -1,14 +1,18 @@
 package lakestore
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 )
@@ -232,5 +236,108 @@ func TestCompactCrash(t *testing.T) {
 				t.Fatalf("%d parquet files after recovery, want %d", len(parquet), wantFiles)
 			}
 		})
+	}
+}
+
+// newer orders two versions of one key as the readers' views do: latest
+// fetched_at, then the larger run id.
+func newer(a, b schema.Row) bool {
+	pa, pb := a.Prov(), b.Prov()
+	if !pa.FetchedAt.Equal(pb.FetchedAt) {
+		return pa.FetchedAt.After(pb.FetchedAt)
+	}
+	return pa.RunID > pb.RunID
+}
+
+func TestCompactDropsOnlyExactCopies(t *testing.T) {
+	dir := t.TempDir()
+	threeRuns(t, dir)
+	// A run that stored the same rows twice, which no correct write does.
+	l, err := Open(dir, "twice", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := schema.Lookup("mau")
+	rows := versionedRows(1, time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC), 400)
+	rows[0].Prov().RunID = "twice"
+	txn := l.Begin("twice")
+	for range 2 {
+		if _, err := txn.write(ds, rows[0].Partition(), rows, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := txn.Commit([]string{"test"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := Verify(dir)
+	if rep.Datasets[0].Duplicates != 1 || rep.Datasets[0].Rows != 14 {
+		t.Fatalf("before compaction: %+v, want 14 rows with 1 stored twice", rep.Datasets[0])
+	}
+	history := allRows(t, dir)
+	done, err := l.Compact("c1")
+	l.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in, out int64
+	for _, c := range done {
+		in, out = in+c.RowsIn, out+c.RowsOut
+	}
+	if in != 14 || out != 13 {
+		t.Fatalf("compaction read %d rows and kept %d, want 14 and 13", in, out)
+	}
+	rep, _ = Verify(dir)
+	if !rep.OK() || rep.Datasets[0].Duplicates != 0 || rep.Datasets[0].Rows != 13 || rep.Datasets[0].Shadowed != 7 {
+		t.Fatalf("after compaction: %v %+v", rep.Problems, rep.Datasets[0])
+	}
+	// mau_all lost only the copy.
+	want := slices.Compact(slices.Clone(history))
+	if got := allRows(t, dir); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("mau_all after compaction:\n%v\nwant\n%v", got, want)
+	}
+}
+
+// A partition bigger than one row group is compacted batch by batch into
+// several row groups, every row kept.
+func TestCompactStreamsAPartitionLargerThanARowGroupIntegration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 65k rows")
+	}
+	dir := t.TempDir()
+	n := MaxRowGroup + 100
+	for i, run := range []string{"r1", "r2"} {
+		rows := make([]schema.Row, n/2)
+		for j := range rows {
+			rows[j] = &schema.MAU{PlatformID: fmt.Sprintf("p%06d", j), Country: "KR", Metric: "mau",
+				PeriodStart: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), PeriodGrain: "month",
+				Value: float64(j), Unit: "persons", Estimator: "panel", Source: "test",
+				Provenance: schema.Provenance{SourceURL: "test://", FetchedAt: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC)}}
+		}
+		commit(t, dir, run, rows)
+	}
+	l, err := Open(dir, "c1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := l.Compact("c1")
+	l.Close()
+	if err != nil || len(done) != 1 || done[0].RowsIn != int64(n/2*2) || done[0].RowsOut != done[0].RowsIn {
+		t.Fatalf("compaction: %v %+v", err, done)
+	}
+	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(done[0].Path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	if pf.NumRowGroups() < 2 || pf.NumRows() != done[0].RowsOut {
+		t.Fatalf("%d row groups, %d rows; want at least 2 groups and %d rows", pf.NumRowGroups(), pf.NumRows(), done[0].RowsOut)
+	}
+	if rep, _ := Verify(dir); !rep.OK() || rep.Datasets[0].Keys != int64(n/2) || rep.Datasets[0].Shadowed != int64(n/2) {
+		t.Fatalf("verify: %v %+v", rep.Problems, rep.Datasets)
 	}
 }

@@ -6,12 +6,14 @@
 package lakestore
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -23,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -233,6 +236,67 @@ func (t *Txn) write(ds schema.Dataset, partition string, rows []schema.Row, skip
 	return &f, nil
 }
 
+// stagedFile is one file a transaction writes batch by batch, as
+// compaction does, so a partition never has to fit in memory.
+type stagedFile struct {
+	t    *Txn
+	ds   schema.Dataset
+	rel  string
+	pw   *parquetWriter
+	sums rowsHasher
+	rows int64
+}
+
+func (t *Txn) create(ds schema.Dataset, partition string) (*stagedFile, error) {
+	if t.done {
+		return nil, errors.New("write after commit")
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	if err := validPartition(partition); err != nil {
+		return nil, err
+	}
+	t.seq++
+	rel := path.Join(ds.Name, partition, fmt.Sprintf("part-%s-%04d.parquet", t.runID, t.seq))
+	pw, err := createParquet(StagingPath(t.lake.Dir, t.runID, rel), ds)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", rel, err)
+	}
+	return &stagedFile{t: t, ds: ds, rel: rel, pw: pw}, nil
+}
+
+// write appends rows, at most MaxRowGroup per call (one row group each).
+func (s *stagedFile) write(rows []schema.Row) error {
+	for _, r := range rows {
+		if err := s.sums.add(r); err != nil {
+			return err
+		}
+	}
+	s.rows += int64(len(rows))
+	if err := s.pw.write(rows); err != nil {
+		return fmt.Errorf("write %s: %w", s.rel, err)
+	}
+	return nil
+}
+
+func (s *stagedFile) abort() { s.pw.abort() }
+
+// close finishes the file and adds it to the transaction.
+func (s *stagedFile) close() (ManifestFile, error) {
+	size, sum, err := s.pw.close()
+	if err != nil {
+		return ManifestFile{}, fmt.Errorf("write %s: %w", s.rel, err)
+	}
+	f := ManifestFile{
+		Dataset: s.ds.Name, DatasetVersion: s.ds.Version, Path: s.rel,
+		Rows: s.rows, Size: size, SHA256: sum, RowsSHA256: s.sums.sum(),
+	}
+	s.t.lake.hashes[f.Dataset+"/"+f.RowsSHA256] = true
+	s.t.files = append(s.t.files, f)
+	return f, nil
+}
+
 func validPartition(p string) error {
 	for _, seg := range strings.Split(p, "/") {
 		if p == "" {
@@ -403,80 +467,131 @@ func (l *Lake) recover() error {
 
 // RowsSHA256 hashes rows' logical content, ignoring which run wrote them.
 func RowsSHA256(rows []schema.Row) (string, error) {
-	sums := make([]string, len(rows))
-	for i, r := range rows {
-		p := r.Prov()
-		saved := p.RunID
-		p.RunID = ""
-		b, err := json.Marshal(r)
-		p.RunID = saved
-		if err != nil {
-			return "", fmt.Errorf("hash row: %w", err)
+	var h rowsHasher
+	for _, r := range rows {
+		if err := h.add(r); err != nil {
+			return "", err
 		}
-		s := sha256.Sum256(b)
-		sums[i] = hex.EncodeToString(s[:])
 	}
-	sort.Strings(sums)
-	h := sha256.New()
-	for _, s := range sums {
-		h.Write([]byte(s))
+	return h.sum(), nil
+}
+
+// rowsHasher computes RowsSHA256 one row at a time, keeping 32 bytes per
+// row: the sum does not depend on row order.
+type rowsHasher struct{ sums [][sha256.Size]byte }
+
+func (h *rowsHasher) add(r schema.Row) error {
+	p := r.Prov()
+	saved := p.RunID
+	p.RunID = ""
+	b, err := json.Marshal(r)
+	p.RunID = saved
+	if err != nil {
+		return fmt.Errorf("hash row: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	h.sums = append(h.sums, sha256.Sum256(b))
+	return nil
+}
+
+// sum hashes the rows' hex sums in sorted order (hex order is byte order).
+func (h *rowsHasher) sum() string {
+	sort.Slice(h.sums, func(i, j int) bool { return bytes.Compare(h.sums[i][:], h.sums[j][:]) < 0 })
+	out := sha256.New()
+	var buf [2 * sha256.Size]byte
+	for _, s := range h.sums {
+		hex.Encode(buf[:], s[:])
+		out.Write(buf[:])
+	}
+	return hex.EncodeToString(out.Sum(nil))
 }
 
 func writeParquet(dst string, ds schema.Dataset, rows []schema.Row) (int64, string, error) {
+	w, err := createParquet(dst, ds)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := w.write(rows); err != nil {
+		w.abort()
+		return 0, "", err
+	}
+	return w.close()
+}
+
+// parquetWriter writes one lake file batch by batch under a temporary
+// name, hashing its bytes as they go, and renames it into place on close.
+type parquetWriter struct {
+	f   *os.File
+	tmp string
+	dst string
+	ds  schema.Dataset
+	sc  *arrow.Schema
+	w   *pqarrow.FileWriter
+	h   hash.Hash
+}
+
+func createParquet(dst string, ds schema.Dataset) (*parquetWriter, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return 0, "", explainFS(err)
+		return nil, explainFS(err)
 	}
 	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
 	if err != nil {
-		return 0, "", explainFS(err)
+		return nil, explainFS(err)
 	}
-	tmp := f.Name()
-	fail := func(err error) (int64, string, error) {
-		f.Close()
-		os.Remove(tmp)
-		return 0, "", explainFS(err)
-	}
-	sc := ArrowSchema(ds)
-	rec, err := buildRecord(memory.DefaultAllocator, ds, sc, rows)
-	if err != nil {
-		return fail(err)
-	}
-	defer rec.Release()
-	h := sha256.New()
+	pw := &parquetWriter{f: f, tmp: f.Name(), dst: dst, ds: ds, sc: ArrowSchema(ds), h: sha256.New()}
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithMaxRowGroupLength(MaxRowGroup),
 		parquet.WithCreatedBy("gwanmun"),
 	)
-	w, err := pqarrow.NewFileWriter(sc, multiWriter{writeTo(f), h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	pw.w, err = pqarrow.NewFileWriter(pw.sc, multiWriter{writeTo(f), pw.h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		pw.abort()
+		return nil, explainFS(err)
+	}
+	return pw, nil
+}
+
+// write appends rows; each call of up to MaxRowGroup rows is one row group.
+func (pw *parquetWriter) write(rows []schema.Row) error {
+	rec, err := buildRecord(memory.DefaultAllocator, pw.ds, pw.sc, rows)
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
+	return explainFS(pw.w.Write(rec))
+}
+
+func (pw *parquetWriter) abort() {
+	pw.f.Close()
+	os.Remove(pw.tmp)
+}
+
+// close finishes the file and renames it into place.
+func (pw *parquetWriter) close() (int64, string, error) {
+	fail := func(err error) (int64, string, error) {
+		pw.abort()
+		return 0, "", explainFS(err)
+	}
+	if err := pw.w.Close(); err != nil {
+		return fail(err)
+	}
+	if err := pw.f.Sync(); err != nil {
+		return fail(err)
+	}
+	st, err := pw.f.Stat()
 	if err != nil {
 		return fail(err)
 	}
-	if err := w.Write(rec); err != nil {
-		return fail(err)
-	}
-	if err := w.Close(); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
+	if err := pw.f.Close(); err != nil {
+		os.Remove(pw.tmp)
 		return 0, "", explainFS(err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
+	if err := os.Rename(pw.tmp, pw.dst); err != nil {
+		os.Remove(pw.tmp)
 		return 0, "", explainFS(err)
 	}
-	syncDir(filepath.Dir(dst))
-	return st.Size(), hex.EncodeToString(h.Sum(nil)), nil
+	syncDir(filepath.Dir(pw.dst))
+	return st.Size(), hex.EncodeToString(pw.h.Sum(nil)), nil
 }
 
 type multiWriter struct {
