@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -271,5 +272,27 @@ func TestMissingFileFailsOnlyItsDataset(t *testing.T) {
 	}
 	if _, err := count(t, db, "mau"); err == nil || !strings.Contains(err.Error(), m.Files[0].Path) || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("mau: %v; want an error naming the missing %s", err, m.Files[0].Path)
+	}
+}
+
+func TestSandboxedQueryRunsOneQueryOnly(t *testing.T) {
+	dir := t.TempDir()
+	commitRows(t, dir, "r1", testMAU(12))
+	db, err := Open(context.Background(), dir, Options{Threads: 1, Sandbox: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// The driver runs every statement but the last: a report check or any
+	// other caller of Query must not be able to replace a view this way.
+	_, err = db.Query(context.Background(), "CREATE OR REPLACE VIEW mau AS SELECT 1 AS x; SELECT 1")
+	if !errors.Is(err, ErrNotOneQuery) {
+		t.Fatalf("multi-statement Query: %v, want ErrNotOneQuery", err)
+	}
+	if n, err := count(t, db, "mau"); err != nil || n != 12 {
+		t.Fatalf("mau = %d, %v after a refused statement; want 12", n, err)
+	}
+	if _, err := db.Query(context.Background(), "SELECT count(*) FROM mau WHERE value > $min", sql.Named("min", 1005)); err != nil {
+		t.Fatalf("a query with a bound parameter: %v", err)
 	}
 }

@@ -352,3 +352,19 @@ func TestReaderDuringPublishingResolvesStagedThenPublished(t *testing.T) {
 		t.Fatalf("%d rows after re-resolving, want 4", rows)
 	}
 }
+
+func TestVerifyDuringPublishingIsClean(t *testing.T) {
+	dir := t.TempDir()
+	commit(t, dir, "r0", versionedRows(2, time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), 1))
+	var rep Report
+	crashPoint = func(p string) {
+		if p == "committed" {
+			rep, _ = Verify(dir)
+		}
+	}
+	defer func() { crashPoint = func(string) {} }()
+	commit(t, dir, "r1", versionedRows(4, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), 100))
+	if !rep.OK() || rep.Datasets[0].Rows != 6 || !strings.Contains(strings.Join(rep.Notes, "\n"), "still in staging") {
+		t.Fatalf("verify during publishing: problems %v notes %v datasets %+v", rep.Problems, rep.Notes, rep.Datasets)
+	}
+}

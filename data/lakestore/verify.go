@@ -3,6 +3,7 @@ package lakestore
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -110,6 +111,16 @@ func Verify(dir string) (Report, error) {
 				rep.note("%s is committed but still in staging (the next writer moves it)", f.Path)
 			}
 			got, err := checkFile(full, ds, f)
+			if errors.Is(err, fs.ErrNotExist) {
+				// Moved into place while we looked (a run being published),
+				// or deleted by a compaction that committed meanwhile.
+				if again, ok := Resolve(dir, m.RunID, f.Path); ok && again != full {
+					got, err = checkFile(again, ds, f)
+				} else if now, rerr := ReadManifests(dir); rerr == nil && Superseded(now)[f.Path] {
+					rep.note("%s was superseded by a compaction while verify ran", f.Path)
+					continue
+				}
+			}
 			if err != nil {
 				rep.problem("%s: %v", f.Path, err)
 				continue
