@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -14,8 +15,30 @@ type Table struct {
 	Rows    [][]any  `json:"rows"`
 }
 
-// Query runs SQL with bound arguments and collects the result.
+// Query runs SQL with bound arguments and collects the result. If it
+// fails because a lake file moved under it, it runs once more on the
+// files where they are now.
+//
+// On a sandboxed DB the SQL must be one query (see CheckQuery): the
+// driver would otherwise run every statement before the last.
 func (d *DB) Query(ctx context.Context, query string, args ...any) (*Table, error) {
+	if d.sandbox {
+		err := d.CheckQuery(ctx, query)
+		if err != nil && !errors.Is(err, ErrNotOneQuery) && ctx.Err() == nil && d.reresolve(ctx) {
+			err = d.CheckQuery(ctx, query)
+		}
+		if err != nil {
+			return nil, explainSandbox(err)
+		}
+	}
+	t, err := d.query(ctx, query, args...)
+	if err != nil && ctx.Err() == nil && d.reresolve(ctx) {
+		return d.query(ctx, query, args...)
+	}
+	return t, err
+}
+
+func (d *DB) query(ctx context.Context, query string, args ...any) (*Table, error) {
 	rows, err := d.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -53,7 +53,8 @@ type Notebook struct {
 }
 
 var (
-	reName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+	reName    = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+	reChartID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 	// Chart attributes a block may set; anything else is a typo.
 	chartKeys = []string{"type", "x", "y", "series", "sql", "title", "id", "from", "to", "value", "stack", "logy", "xname", "yname", "height"}
 	sqlKeys   = []string{"name", "table", "rows"}
@@ -132,6 +133,10 @@ func Parse(src []byte) (*Notebook, error) {
 			b.Name = attrs["id"]
 			if b.Name == "" {
 				b.Name = fmt.Sprintf("chart_%d", charts)
+			}
+			// The id names the figure files and the page anchor.
+			if !reChartID.MatchString(b.Name) {
+				errs = append(errs, fmt.Errorf("line %d: chart id %q: use letters, digits, _ and - (at most 64, starting with a letter or digit)", line, b.Name))
 			}
 		}
 		n.Blocks = append(n.Blocks, b)

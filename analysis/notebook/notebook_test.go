@@ -100,7 +100,7 @@ func TestParseTitleAndBlocks(t *testing.T) {
 func openWith(t *testing.T, setup string) *analysis.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := analysis.Open(ctx, t.TempDir(), analysis.Options{Threads: 1})
+	db, err := analysis.Open(ctx, t.TempDir(), analysis.Options{Threads: 1, Sandbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,11 @@ const defaultRows = 20
 // chart captioned with the sources its query's rows cite. Each named query
 // becomes a temporary view, so later blocks can build on earlier ones.
 func (n *Notebook) Render(ctx context.Context, db *analysis.DB, o report.Options) (*report.Report, error) {
+	// A notebook is a document, perhaps someone else's: its SQL may read
+	// the lake and nothing else.
+	if !db.Sandboxed() {
+		return nil, errors.New("notebook: the database must be opened with analysis.Options{Sandbox: true}")
+	}
 	page, err := report.NewPage(db, n.Title, o)
 	if err != nil {
 		return nil, err
@@ -102,8 +107,7 @@ func runQuery(ctx context.Context, db *analysis.DB, b Block) (*analysis.Table, e
 	if q == "" {
 		return nil, fmt.Errorf("line %d: sql %s is empty", b.Line, b.Name)
 	}
-	// The name is checked against [a-z_][a-z0-9_]* in Parse.
-	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW "+b.Name+" AS\n"+q); err != nil {
+	if err := db.CreateTempView(ctx, b.Name, q); err != nil {
 		return nil, fmt.Errorf("line %d: sql %s: %w", b.Line, b.Name, err)
 	}
 	t, err := db.Query(ctx, "SELECT * FROM "+b.Name)

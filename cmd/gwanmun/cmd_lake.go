@@ -232,10 +232,11 @@ func newLakeCompactCmd(a *app) *cobra.Command {
 	o := &lakeCompactOptions{}
 	c := &cobra.Command{
 		Use:   "compact [DATASET...]",
-		Short: "Merge each partition's files into one, keeping the latest row per key",
-		Long: `Rewrite every partition (of the named datasets, or all) that has several files, or
-rows hidden by a newer version of their key, into one file holding what the
-dataset's view shows: the latest row per natural key. It is atomic: the new files
+		Short: "Merge each partition's files into one, keeping every version of every row",
+		Long: `Rewrite every partition (of the named datasets, or all) that has several files
+into one file. Every version of every key is kept, so no view and no analysis
+changes (<dataset>_all still holds the history); only exact copies of a row
+are dropped. It is atomic: the new files
 and a manifest superseding the old ones commit together, readers switch at that
 instant, and the old files are deleted only after. It takes the writer lock, so
 it never runs alongside an ingest (exit 4 if one is running, unless --wait).`,

@@ -99,7 +99,7 @@ func runNotebookRender(ctx context.Context, a *app, o *notebookOptions, files []
 		}
 		nbs[i] = nb
 	}
-	db, err := a.openDB(ctx)
+	db, err := a.openSandboxDB(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -117,7 +117,7 @@ func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
 	if err := o.preflight(); err != nil {
 		return "", err
 	}
-	db, err := a.openDB(ctx)
+	db, err := a.openSandboxDB(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -167,7 +167,7 @@ func runReportCheck(ctx context.Context, a *app, o *reportOptions) error {
 		// Checking nothing would pass: a wrong or empty file is a mistake.
 		return usageError{fmt.Errorf("--expectations %s: no [[number]] entries to check", o.expectations)}
 	}
-	db, err := a.openDB(ctx)
+	db, err := a.openSandboxDB(ctx)
 	if err != nil {
 		return err
 	}

@@ -109,3 +109,13 @@ func (a *app) openDB(ctx context.Context) (*analysis.DB, error) {
 func (a *app) dbOptions() analysis.Options {
 	return analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads}
 }
+
+// openSandboxDB is openDB for SQL the user did not type: notebooks and
+// the report (and its checks) read only the lake and change no setting.
+func (a *app) openSandboxDB(ctx context.Context) (*analysis.DB, error) {
+	dir, err := a.lakeDirFromConfig()
+	if err != nil {
+		return nil, err
+	}
+	return analysis.Open(ctx, dir, analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads, Sandbox: true})
+}

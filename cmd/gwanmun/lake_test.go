@@ -85,7 +85,7 @@ func TestLakeLsVerifyCompactExport(t *testing.T) {
 		t.Fatalf("compact exit %d: %s%s", code, out, errs)
 	}
 	rep = verifyJSON(t, dir)
-	if d := rep.Datasets[mauIndex(rep)]; d.Shadowed != 0 || d.Rows != 283+2 {
+	if d := rep.Datasets[mauIndex(rep)]; d.Shadowed != 2 || d.Rows != 283+4 {
 		t.Fatalf("verify after compaction: mau = %+v", d)
 	}
 	if _, after, _ := runCLI(t, dir, "sql", "--format", "csv", query); after != before {

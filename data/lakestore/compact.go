@@ -27,11 +27,15 @@ type Compaction struct {
 }
 
 // Compact rewrites every partition of the named datasets (all when none
-// are named) that has more than one visible file, or rows hidden by a
-// newer version of their key, into one file holding the latest row per
-// natural key, as the readers' views would. It is one transaction: the new
-// files and a manifest superseding the old ones are committed together,
-// and the old files are deleted only once that manifest is durable.
+// are named) that has more than one visible file, or a row stored twice,
+// into one file, streaming it batch by batch. It keeps every version of
+// every key: `<dataset>_all`
+// (and the analyses that read history from it, such as feed coverage)
+// must read the same before and after, so only exact copies of a row,
+// which no correct write produces, are dropped. It is one transaction:
+// the new files and a manifest superseding the old ones are committed
+// together, and the old files are deleted only once that manifest is
+// durable.
 func (l *Lake) Compact(runID string, datasets ...string) ([]Compaction, error) {
 	ms, err := ReadManifests(l.Dir)
 	if err != nil {
@@ -71,15 +75,17 @@ func (l *Lake) Compact(runID string, datasets ...string) ([]Compaction, error) {
 		ds, _ := schema.Lookup(name)
 		for _, part := range sortedKeys(parts[name]) {
 			files := parts[name][part]
-			rows, in, err := l.latestRows(ds, files)
-			if err != nil {
-				_ = txn.Abort()
-				return nil, err
+			if len(files) < 2 {
+				copies, err := l.copies(ds, files[0])
+				if err != nil {
+					_ = txn.Abort()
+					return nil, err
+				}
+				if copies == 0 {
+					continue // already one file without copies
+				}
 			}
-			if len(files) < 2 && int64(len(rows)) == in {
-				continue // already one file without shadowed rows
-			}
-			f, err := txn.write(ds, part, rows, false)
+			f, in, err := l.compactPartition(txn, ds, part, files)
 			if err != nil {
 				_ = txn.Abort()
 				return nil, err
@@ -87,11 +93,7 @@ func (l *Lake) Compact(runID string, datasets ...string) ([]Compaction, error) {
 			for _, old := range files {
 				superseded = append(superseded, old.Path)
 			}
-			c := Compaction{Dataset: name, Partition: part, Files: len(files), RowsIn: in, RowsOut: int64(len(rows))}
-			if f != nil {
-				c.Path = f.Path
-			}
-			out = append(out, c)
+			out = append(out, Compaction{Dataset: name, Partition: part, Files: len(files), RowsIn: in, RowsOut: f.Rows, Path: f.Path})
 		}
 	}
 	if len(out) == 0 {
@@ -105,32 +107,74 @@ func (l *Lake) Compact(runID string, datasets ...string) ([]Compaction, error) {
 	return out, nil
 }
 
-// latestRows reads a partition's files and keeps the newest row per key,
-// sorted by key so the compacted file does not depend on file order.
-func (l *Lake) latestRows(ds schema.Dataset, files []ManifestFile) ([]schema.Row, int64, error) {
-	k := NewKeyer(ds)
-	latest := map[string]schema.Row{}
+// compactPartition streams a partition's files, in commit order, into one
+// staged file, dropping exact copies of a row. Memory holds one batch of
+// rows and 16 bytes per distinct row, not the partition.
+func (l *Lake) compactPartition(txn *Txn, ds schema.Dataset, part string, files []ManifestFile) (ManifestFile, int64, error) {
+	sf, err := txn.create(ds, part)
+	if err != nil {
+		return ManifestFile{}, 0, err
+	}
+	seen := map[[16]byte]bool{}
+	buf := make([]schema.Row, 0, MaxRowGroup)
 	var in int64
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		err := sf.write(buf)
+		buf = buf[:0]
+		return err
+	}
 	for _, f := range files {
-		rows, err := ReadRows(filepath.Join(l.Dir, filepath.FromSlash(f.Path)), ds)
-		if err != nil {
-			return nil, 0, fmt.Errorf("compact %s: %w", f.Path, err)
-		}
-		in += int64(len(rows))
-		for _, r := range rows {
-			key := k.Key(r)
-			// Later files win ties, as later commits do for readers.
-			if old, ok := latest[key]; !ok || !newer(old, r) {
-				latest[key] = r
+		err := EachBatch(filepath.Join(l.Dir, filepath.FromSlash(f.Path)), ds, func(rows []schema.Row) error {
+			in += int64(len(rows))
+			for _, r := range rows {
+				s := rowSum(r)
+				if seen[s] {
+					continue
+				}
+				seen[s] = true
+				buf = append(buf, r)
+				if len(buf) == MaxRowGroup {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
 			}
+			return nil
+		})
+		if err != nil {
+			sf.abort()
+			return ManifestFile{}, 0, fmt.Errorf("compact %s: %w", f.Path, err)
 		}
 	}
-	keys := sortedKeys(latest)
-	out := make([]schema.Row, len(keys))
-	for i, key := range keys {
-		out[i] = latest[key]
+	if err := flush(); err != nil {
+		sf.abort()
+		return ManifestFile{}, 0, err
 	}
-	return out, in, nil
+	mf, err := sf.close()
+	return mf, in, err
+}
+
+// copies counts the rows of a file that repeat an earlier row exactly.
+func (l *Lake) copies(ds schema.Dataset, f ManifestFile) (int, error) {
+	seen := map[[16]byte]bool{}
+	n := 0
+	err := EachBatch(filepath.Join(l.Dir, filepath.FromSlash(f.Path)), ds, func(rows []schema.Row) error {
+		for _, r := range rows {
+			s := rowSum(r)
+			if seen[s] {
+				n++
+			}
+			seen[s] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("compact %s: %w", f.Path, err)
+	}
+	return n, nil
 }
 
 // removeSuperseded deletes files committed manifests supersede; it is the

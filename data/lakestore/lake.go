@@ -6,12 +6,14 @@
 package lakestore
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -23,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -70,6 +73,9 @@ func OpenContext(ctx context.Context, dir, runID string, o Options) (*Lake, erro
 	log := o.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if err := ValidRunID(runID); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create lake %s: %w", dir, explainFS(err))
@@ -150,11 +156,36 @@ type Txn struct {
 	// Skipped counts files not written because the lake already holds the
 	// same rows (a rerun on unchanged input).
 	Skipped int
+	// err refuses the whole transaction (a bad or reused run id).
+	err error
 }
 
-// Begin starts a transaction for runID.
+// Begin starts a transaction for runID. A run id that is malformed or
+// already committed makes every Write and the Commit fail: reusing one
+// would replace a committed manifest and the files it names.
 func (l *Lake) Begin(runID string) *Txn {
-	return &Txn{lake: l, runID: runID}
+	t := &Txn{lake: l, runID: runID}
+	if err := ValidRunID(runID); err != nil {
+		t.err = err
+	} else if err := l.checkNewRun(runID); err != nil {
+		t.err = err
+	}
+	return t
+}
+
+// ErrRunExists means a manifest with the run id is already committed.
+var ErrRunExists = errors.New("run id is already committed")
+
+// checkNewRun refuses a run id that a committed manifest already uses.
+func (l *Lake) checkNewRun(runID string) error {
+	_, err := os.Lstat(filepath.Join(l.Dir, ManifestDir, runID+".json"))
+	switch {
+	case err == nil:
+		return fmt.Errorf("run %s: %w in lake %s; choose another --run-id", runID, ErrRunExists, l.Dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	}
+	return fmt.Errorf("run %s: %w", runID, explainFS(err))
 }
 
 // Write stages rows of one dataset and partition as one Parquet file. Rows
@@ -170,6 +201,9 @@ func (t *Txn) Write(ds schema.Dataset, partition string, rows []schema.Row) erro
 func (t *Txn) write(ds schema.Dataset, partition string, rows []schema.Row, skipKnown bool) (*ManifestFile, error) {
 	if t.done {
 		return nil, errors.New("write after commit")
+	}
+	if t.err != nil {
+		return nil, t.err
 	}
 	if len(rows) == 0 {
 		return nil, nil
@@ -202,6 +236,67 @@ func (t *Txn) write(ds schema.Dataset, partition string, rows []schema.Row, skip
 	return &f, nil
 }
 
+// stagedFile is one file a transaction writes batch by batch, as
+// compaction does, so a partition never has to fit in memory.
+type stagedFile struct {
+	t    *Txn
+	ds   schema.Dataset
+	rel  string
+	pw   *parquetWriter
+	sums rowsHasher
+	rows int64
+}
+
+func (t *Txn) create(ds schema.Dataset, partition string) (*stagedFile, error) {
+	if t.done {
+		return nil, errors.New("write after commit")
+	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	if err := validPartition(partition); err != nil {
+		return nil, err
+	}
+	t.seq++
+	rel := path.Join(ds.Name, partition, fmt.Sprintf("part-%s-%04d.parquet", t.runID, t.seq))
+	pw, err := createParquet(StagingPath(t.lake.Dir, t.runID, rel), ds)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", rel, err)
+	}
+	return &stagedFile{t: t, ds: ds, rel: rel, pw: pw}, nil
+}
+
+// write appends rows, at most MaxRowGroup per call (one row group each).
+func (s *stagedFile) write(rows []schema.Row) error {
+	for _, r := range rows {
+		if err := s.sums.add(r); err != nil {
+			return err
+		}
+	}
+	s.rows += int64(len(rows))
+	if err := s.pw.write(rows); err != nil {
+		return fmt.Errorf("write %s: %w", s.rel, err)
+	}
+	return nil
+}
+
+func (s *stagedFile) abort() { s.pw.abort() }
+
+// close finishes the file and adds it to the transaction.
+func (s *stagedFile) close() (ManifestFile, error) {
+	size, sum, err := s.pw.close()
+	if err != nil {
+		return ManifestFile{}, fmt.Errorf("write %s: %w", s.rel, err)
+	}
+	f := ManifestFile{
+		Dataset: s.ds.Name, DatasetVersion: s.ds.Version, Path: s.rel,
+		Rows: s.rows, Size: size, SHA256: sum, RowsSHA256: s.sums.sum(),
+	}
+	s.t.lake.hashes[f.Dataset+"/"+f.RowsSHA256] = true
+	s.t.files = append(s.t.files, f)
+	return f, nil
+}
+
 func validPartition(p string) error {
 	for _, seg := range strings.Split(p, "/") {
 		if p == "" {
@@ -225,6 +320,9 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	if t.done {
 		return Manifest{}, errors.New("commit twice")
 	}
+	if t.err != nil {
+		return Manifest{}, errors.Join(t.err, t.Abort())
+	}
 	t.done = true
 	m := Manifest{
 		RunID: t.runID, LakeFormat: LakeFormat, CommittedAt: time.Now().UTC(),
@@ -233,13 +331,19 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	if len(t.files) == 0 {
 		return m, nil
 	}
+	if err := t.check(m); err != nil {
+		return m, errors.Join(err, t.Abort())
+	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return m, err
 	}
 	crashPoint("staged")
 	dir := filepath.Join(t.lake.Dir, ManifestDir)
-	if err := writeFileAtomic(filepath.Join(dir, t.runID+".json"), b); err != nil {
+	if err := writeFileExclusive(filepath.Join(dir, t.runID+".json"), b); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			err = fmt.Errorf("run %s: %w in lake %s; choose another --run-id", t.runID, ErrRunExists, t.lake.Dir)
+		}
 		return m, errors.Join(fmt.Errorf("commit manifest: %w", err), t.Abort())
 	}
 	crashPoint("committed")
@@ -250,15 +354,51 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 		return m, nil
 	}
 	crashPoint("published")
-	if err := t.lake.removeSuperseded([]Manifest{m}); err != nil {
+	if len(m.Supersedes) == 0 {
+		return m, nil
+	}
+	// Superseded is judged against every manifest: the ones m replaces
+	// name the files it may delete.
+	ms, err := ReadManifests(t.lake.Dir)
+	if err == nil {
+		err = t.lake.removeSuperseded(ms)
+	}
+	if err != nil {
 		t.lake.log.Warn("compaction committed but superseded files remain; the next writer deletes them", "run_id", t.runID, "err", err)
 	}
 	return m, nil
 }
 
+// check is the last look before the commit point: the lock is still ours,
+// and what the manifest supersedes is what its own files replace.
+func (t *Txn) check(m Manifest) error {
+	if err := t.lake.lock.Check(); err != nil {
+		return err
+	}
+	if err := m.check(); err != nil {
+		return err
+	}
+	if len(m.Supersedes) == 0 {
+		return nil
+	}
+	ms, err := ReadManifests(t.lake.Dir)
+	if err != nil {
+		return err
+	}
+	if bad := badSupersedes(append(ms, m))[m.RunID]; len(bad) > 0 {
+		return fmt.Errorf("run %s: %w", m.RunID, bad[sortedKeys(bad)[0]])
+	}
+	return nil
+}
+
 // Abort throws away everything the transaction staged.
 func (t *Txn) Abort() error {
 	t.done = true
+	if t.err != nil && len(t.files) == 0 {
+		// Nothing staged, and the staging directory of a refused run id
+		// may belong to a committed run (or lie outside the lake).
+		return nil
+	}
 	for _, f := range t.files {
 		delete(t.lake.hashes, f.Dataset+"/"+f.RowsSHA256)
 	}
@@ -327,80 +467,131 @@ func (l *Lake) recover() error {
 
 // RowsSHA256 hashes rows' logical content, ignoring which run wrote them.
 func RowsSHA256(rows []schema.Row) (string, error) {
-	sums := make([]string, len(rows))
-	for i, r := range rows {
-		p := r.Prov()
-		saved := p.RunID
-		p.RunID = ""
-		b, err := json.Marshal(r)
-		p.RunID = saved
-		if err != nil {
-			return "", fmt.Errorf("hash row: %w", err)
+	var h rowsHasher
+	for _, r := range rows {
+		if err := h.add(r); err != nil {
+			return "", err
 		}
-		s := sha256.Sum256(b)
-		sums[i] = hex.EncodeToString(s[:])
 	}
-	sort.Strings(sums)
-	h := sha256.New()
-	for _, s := range sums {
-		h.Write([]byte(s))
+	return h.sum(), nil
+}
+
+// rowsHasher computes RowsSHA256 one row at a time, keeping 32 bytes per
+// row: the sum does not depend on row order.
+type rowsHasher struct{ sums [][sha256.Size]byte }
+
+func (h *rowsHasher) add(r schema.Row) error {
+	p := r.Prov()
+	saved := p.RunID
+	p.RunID = ""
+	b, err := json.Marshal(r)
+	p.RunID = saved
+	if err != nil {
+		return fmt.Errorf("hash row: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	h.sums = append(h.sums, sha256.Sum256(b))
+	return nil
+}
+
+// sum hashes the rows' hex sums in sorted order (hex order is byte order).
+func (h *rowsHasher) sum() string {
+	sort.Slice(h.sums, func(i, j int) bool { return bytes.Compare(h.sums[i][:], h.sums[j][:]) < 0 })
+	out := sha256.New()
+	var buf [2 * sha256.Size]byte
+	for _, s := range h.sums {
+		hex.Encode(buf[:], s[:])
+		out.Write(buf[:])
+	}
+	return hex.EncodeToString(out.Sum(nil))
 }
 
 func writeParquet(dst string, ds schema.Dataset, rows []schema.Row) (int64, string, error) {
+	w, err := createParquet(dst, ds)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := w.write(rows); err != nil {
+		w.abort()
+		return 0, "", err
+	}
+	return w.close()
+}
+
+// parquetWriter writes one lake file batch by batch under a temporary
+// name, hashing its bytes as they go, and renames it into place on close.
+type parquetWriter struct {
+	f   *os.File
+	tmp string
+	dst string
+	ds  schema.Dataset
+	sc  *arrow.Schema
+	w   *pqarrow.FileWriter
+	h   hash.Hash
+}
+
+func createParquet(dst string, ds schema.Dataset) (*parquetWriter, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return 0, "", explainFS(err)
+		return nil, explainFS(err)
 	}
 	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
 	if err != nil {
-		return 0, "", explainFS(err)
+		return nil, explainFS(err)
 	}
-	tmp := f.Name()
-	fail := func(err error) (int64, string, error) {
-		f.Close()
-		os.Remove(tmp)
-		return 0, "", explainFS(err)
-	}
-	sc := ArrowSchema(ds)
-	rec, err := buildRecord(memory.DefaultAllocator, ds, sc, rows)
-	if err != nil {
-		return fail(err)
-	}
-	defer rec.Release()
-	h := sha256.New()
+	pw := &parquetWriter{f: f, tmp: f.Name(), dst: dst, ds: ds, sc: ArrowSchema(ds), h: sha256.New()}
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithMaxRowGroupLength(MaxRowGroup),
 		parquet.WithCreatedBy("gwanmun"),
 	)
-	w, err := pqarrow.NewFileWriter(sc, multiWriter{writeTo(f), h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	pw.w, err = pqarrow.NewFileWriter(pw.sc, multiWriter{writeTo(f), pw.h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		pw.abort()
+		return nil, explainFS(err)
+	}
+	return pw, nil
+}
+
+// write appends rows; each call of up to MaxRowGroup rows is one row group.
+func (pw *parquetWriter) write(rows []schema.Row) error {
+	rec, err := buildRecord(memory.DefaultAllocator, pw.ds, pw.sc, rows)
+	if err != nil {
+		return err
+	}
+	defer rec.Release()
+	return explainFS(pw.w.Write(rec))
+}
+
+func (pw *parquetWriter) abort() {
+	pw.f.Close()
+	os.Remove(pw.tmp)
+}
+
+// close finishes the file and renames it into place.
+func (pw *parquetWriter) close() (int64, string, error) {
+	fail := func(err error) (int64, string, error) {
+		pw.abort()
+		return 0, "", explainFS(err)
+	}
+	if err := pw.w.Close(); err != nil {
+		return fail(err)
+	}
+	if err := pw.f.Sync(); err != nil {
+		return fail(err)
+	}
+	st, err := pw.f.Stat()
 	if err != nil {
 		return fail(err)
 	}
-	if err := w.Write(rec); err != nil {
-		return fail(err)
-	}
-	if err := w.Close(); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
+	if err := pw.f.Close(); err != nil {
+		os.Remove(pw.tmp)
 		return 0, "", explainFS(err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
+	if err := os.Rename(pw.tmp, pw.dst); err != nil {
+		os.Remove(pw.tmp)
 		return 0, "", explainFS(err)
 	}
-	syncDir(filepath.Dir(dst))
-	return st.Size(), hex.EncodeToString(h.Sum(nil)), nil
+	syncDir(filepath.Dir(pw.dst))
+	return st.Size(), hex.EncodeToString(pw.h.Sum(nil)), nil
 }
 
 type multiWriter struct {
@@ -414,7 +605,10 @@ func (m multiWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func writeFileAtomic(dst string, b []byte) error {
+// writeFileExclusive writes dst atomically and fails with fs.ErrExist when
+// it already exists: link(2), unlike rename(2), never replaces a file, so
+// two commits of one run id cannot both succeed.
+func writeFileExclusive(dst string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return explainFS(err)
 	}
@@ -423,26 +617,39 @@ func writeFileAtomic(dst string, b []byte) error {
 		return explainFS(err)
 	}
 	tmp := f.Name()
+	defer os.Remove(tmp)
 	if _, err := writeTo(f).Write(b); err != nil {
 		f.Close()
-		os.Remove(tmp)
 		return explainFS(err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		os.Remove(tmp)
 		return explainFS(err)
 	}
 	if err := f.Close(); err != nil {
-		os.Remove(tmp)
 		return explainFS(err)
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		os.Remove(tmp)
-		return explainFS(err)
+	if err := os.Link(tmp, dst); err != nil {
+		if !noHardLinks(err) {
+			return explainFS(err)
+		}
+		// A file system without hard links (exFAT, some network mounts):
+		// the writer lock already keeps other writers out between this
+		// check and the rename.
+		if _, err := os.Lstat(dst); err == nil {
+			return fs.ErrExist
+		}
+		if err := os.Rename(tmp, dst); err != nil {
+			return explainFS(err)
+		}
 	}
 	syncDir(filepath.Dir(dst))
 	return nil
+}
+
+func noHardLinks(err error) bool {
+	return errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) ||
+		errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.EMLINK)
 }
 
 // syncDir makes a rename durable; errors are ignored because some file

@@ -2,7 +2,6 @@ package lakestore
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 )
@@ -37,10 +36,7 @@ func LastCompleted(dir string, collectors []string) (map[string]schema.Run, erro
 			if f.Dataset != "runs" || gone[f.Path] {
 				continue
 			}
-			full := filepath.Join(dir, filepath.FromSlash(f.Path))
-			if !exists(full) {
-				full = StagingPath(dir, m.RunID, f.Path)
-			}
+			full, _ := Resolve(dir, m.RunID, f.Path)
 			rows, err := ReadRows(full, runsDS)
 			if err != nil {
 				return nil, fmt.Errorf("read runs ledger: %w", err)

@@ -10,8 +10,7 @@ import (
 // The one "latest row per natural key" rule. Of the rows sharing a
 // dataset's natural key, the one fetched last wins; equal fetch times go to
 // the larger run id. LatestSQL states it for DuckDB (the analysis views,
-// lake export), Latest for Go (ledger reads); compaction applies the same
-// Keyer and newer. TestLatestSQLAndGoPickTheSameRows holds them together.
+// lake export), Latest for Go (ledger reads). TestLatestSQLAndGoPickTheSameRows holds them together.
 
 // LatestSQL is the QUALIFY clause that keeps the latest row per natural
 // key of ds. Only the schema's identifiers are spliced in.
@@ -51,3 +50,13 @@ func Latest(ds schema.Dataset, rows []schema.Row) []schema.Row {
 
 // QuoteIdent quotes a SQL identifier for DuckDB.
 func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// newer orders two versions of one key as the readers' views do: latest
+// fetched_at, then the larger run id.
+func newer(a, b schema.Row) bool {
+	pa, pb := a.Prov(), b.Prov()
+	if !pa.FetchedAt.Equal(pb.FetchedAt) {
+		return pa.FetchedAt.After(pb.FetchedAt)
+	}
+	return pa.RunID > pb.RunID
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -64,7 +65,8 @@ func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 // when the holder dies, so a crashed run never leaves a stale lock behind;
 // the JSON inside is only for people.
 type Lock struct {
-	f *os.File
+	f    *os.File
+	path string
 	// Stale is the previous holder when it died without releasing (the
 	// file still named it); the lock was taken over.
 	Stale *LockInfo
@@ -77,15 +79,30 @@ const lockPoll = 50 * time.Millisecond
 // finish (0: fail at once with a *LockedError).
 func acquireLock(ctx context.Context, dir, runID string, wait time.Duration) (*Lock, error) {
 	path := filepath.Join(dir, LockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open lock %s: %w", path, explainFS(err))
-	}
 	deadline := time.Now().Add(wait)
+	var f *os.File
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		var err error
+		if f == nil {
+			if f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+				return nil, fmt.Errorf("open lock %s: %w", path, explainFS(err))
+			}
+		}
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
-			break
+			crashPoint("locked")
+			// A lock on a file no longer at the path (deleted or replaced
+			// while we waited) keeps nobody out: take the one there now.
+			if same, cerr := sameFile(f, path); cerr != nil || same {
+				if cerr != nil {
+					f.Close()
+					return nil, fmt.Errorf("lock %s: %w", path, cerr)
+				}
+				break
+			}
+			f.Close()
+			f = nil
+			continue
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) {
 			f.Close()
@@ -104,7 +121,7 @@ func acquireLock(ctx context.Context, dir, runID string, wait time.Duration) (*L
 		case <-time.After(lockPoll):
 		}
 	}
-	lk := &Lock{f: f}
+	lk := &Lock{f: f, path: path}
 	// Release empties the file; a holder still named in it died holding it.
 	if prev, ok := ReadLockInfo(dir); ok && prev.PID != 0 {
 		lk.Stale = &prev
@@ -115,6 +132,42 @@ func acquireLock(ctx context.Context, dir, runID string, wait time.Duration) (*L
 		_, _ = f.WriteAt(append(info, '\n'), 0)
 	}
 	return lk, nil
+}
+
+// sameFile reports whether the open file f is the file at path now.
+func sameFile(f *os.File, path string) (bool, error) {
+	held, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	now, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(held, now), nil
+}
+
+// ErrLockLost means the lock file was deleted or replaced while held, so
+// another writer may have taken the lake: committing could duplicate rows.
+var ErrLockLost = errors.New("the lake lock file was deleted or replaced while this run held it")
+
+// Check confirms the lock still guards the lake: the file it holds is the
+// one at the lock path, where the next writer will look.
+func (l *Lock) Check() error {
+	if l == nil || l.f == nil {
+		return errors.New("lake lock is not held")
+	}
+	same, err := sameFile(l.f, l.path)
+	if err != nil {
+		return fmt.Errorf("check lock %s: %w", l.path, err)
+	}
+	if !same {
+		return fmt.Errorf("%w (%s); another writer may be running, so nothing was committed", ErrLockLost, l.path)
+	}
+	return nil
 }
 
 // Release drops the lock.

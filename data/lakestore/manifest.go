@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -88,6 +89,10 @@ func ReadManifests(lakeDir string) ([]Manifest, error) {
 		if err := m.check(); err != nil {
 			return nil, fmt.Errorf("manifest %s: %w", name, err)
 		}
+		// One run id, one manifest: staging and file names assume it.
+		if name != m.RunID+".json" {
+			return nil, fmt.Errorf("manifest %s names run %q; a manifest must be named <run_id>.json", name, m.RunID)
+		}
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -103,8 +108,8 @@ func ReadManifests(lakeDir string) ([]Manifest, error) {
 // deletes, the paths a manifest names, so a damaged or hostile manifest
 // must not be able to point outside the lake or into its bookkeeping.
 func (m Manifest) check() error {
-	if m.RunID == "" || !fs.ValidPath(m.RunID) || strings.ContainsAny(m.RunID, `/\`) || strings.HasPrefix(m.RunID, ".") {
-		return fmt.Errorf("bad run id %q", m.RunID)
+	if err := ValidRunID(m.RunID); err != nil {
+		return err
 	}
 	for _, f := range m.Files {
 		if err := checkDataPath(f.Path); err != nil {
@@ -134,45 +139,136 @@ func checkDataPath(p string) error {
 }
 
 // VisibleFiles maps each dataset to the absolute paths of the files that
-// committed manifests name and no manifest supersedes. A file whose
-// move out of staging was cut short by a crash is read from staging, so a
-// committed run is whole at once.
+// committed manifests name and no manifest supersedes, each where it is
+// now: in place, or in staging while its run is being published (or was
+// cut short by a crash), so a committed run is whole at once. A file that
+// vanishes while it is looked up (a compaction deleting what it replaced)
+// makes it read the manifests once more.
 func VisibleFiles(lakeDir string) (map[string][]string, error) {
-	ms, err := ReadManifests(lakeDir)
-	if err != nil {
-		return nil, err
+	var out map[string][]string
+	var missing *MissingFilesError
+	for attempt := 0; attempt < 2; attempt++ {
+		ms, err := ReadManifests(lakeDir)
+		if err != nil {
+			return nil, err
+		}
+		out, missing = visible(lakeDir, ms)
+		if missing == nil {
+			return out, nil
+		}
 	}
+	return out, missing
+}
+
+// MissingFilesError lists committed files that are neither in place nor in
+// staging; VisibleFiles still returns every file it found alongside it.
+type MissingFilesError struct {
+	Lake string
+	// Files maps a dataset to its missing lake-relative paths.
+	Files map[string][]string
+}
+
+func (e *MissingFilesError) Error() string {
+	n, first := 0, ""
+	for _, ds := range sortedKeys(e.Files) {
+		if first == "" {
+			first = e.Files[ds][0]
+		}
+		n += len(e.Files[ds])
+	}
+	return fmt.Sprintf("lake %s: %d file(s) named by manifests are missing, e.g. %s (run `gwanmun lake verify`)", e.Lake, n, first)
+}
+
+func visible(lakeDir string, ms []Manifest) (map[string][]string, *MissingFilesError) {
 	gone := Superseded(ms)
 	out := map[string][]string{}
-	var missing []string
+	var missing *MissingFilesError
 	for _, m := range ms {
 		for _, f := range m.Files {
 			if gone[f.Path] {
 				continue
 			}
-			final := filepath.Join(lakeDir, filepath.FromSlash(f.Path))
-			switch {
-			case exists(final):
-				out[f.Dataset] = append(out[f.Dataset], final)
-			case exists(StagingPath(lakeDir, m.RunID, f.Path)):
-				out[f.Dataset] = append(out[f.Dataset], StagingPath(lakeDir, m.RunID, f.Path))
-			default:
-				missing = append(missing, f.Path)
+			if p, ok := Resolve(lakeDir, m.RunID, f.Path); ok {
+				out[f.Dataset] = append(out[f.Dataset], p)
+				continue
 			}
+			if missing == nil {
+				missing = &MissingFilesError{Lake: lakeDir, Files: map[string][]string{}}
+			}
+			missing.Files[f.Dataset] = append(missing.Files[f.Dataset], f.Path)
 		}
 	}
-	if len(missing) > 0 {
-		return out, fmt.Errorf("lake %s: %d file(s) named by manifests are missing, e.g. %s (run `gwanmun lake verify`)", lakeDir, len(missing), missing[0])
-	}
-	return out, nil
+	return out, missing
 }
 
-// Superseded is the set of file paths some manifest supersedes.
+// Resolve finds a committed file: in place, else in its run's staging
+// directory. Publishing moves a file from staging into place, so a file
+// missed in both looks was moved in between and is looked for in place
+// once more.
+func Resolve(lakeDir, runID, rel string) (string, bool) {
+	final := filepath.Join(lakeDir, filepath.FromSlash(rel))
+	if exists(final) {
+		return final, true
+	}
+	if staged := StagingPath(lakeDir, runID, rel); exists(staged) {
+		return staged, true
+	}
+	return final, exists(final)
+}
+
+// Superseded is the set of file paths some manifest validly supersedes.
+// An entry that badSupersedes refuses hides nothing and deletes nothing.
 func Superseded(ms []Manifest) map[string]bool {
+	bad := badSupersedes(ms)
 	out := map[string]bool{}
 	for _, m := range ms {
 		for _, p := range m.Supersedes {
-			out[p] = true
+			if bad[m.RunID][p] == nil {
+				out[p] = true
+			}
+		}
+	}
+	return out
+}
+
+// badSupersedes checks the supersedes rule: a manifest may hide only a
+// file that another manifest names and that one of its own files
+// replaces, the same dataset in the same partition, as compaction does.
+// Anything else would delete data nothing replaces. The result maps run id
+// and superseded path to why the entry is refused.
+func badSupersedes(ms []Manifest) map[string]map[string]error {
+	named := map[string]ManifestFile{}
+	owner := map[string]string{}
+	for _, m := range ms {
+		for _, f := range m.Files {
+			if _, dup := named[f.Path]; !dup {
+				named[f.Path], owner[f.Path] = f, m.RunID
+			}
+		}
+	}
+	out := map[string]map[string]error{}
+	for _, m := range ms {
+		replaces := map[string]bool{} // dataset + " " + partition directory
+		for _, f := range m.Files {
+			replaces[f.Dataset+" "+path.Dir(f.Path)] = true
+		}
+		for _, p := range m.Supersedes {
+			var err error
+			f, ok := named[p]
+			switch {
+			case !ok:
+				err = fmt.Errorf("supersedes %s, which no committed manifest names", p)
+			case owner[p] == m.RunID:
+				err = fmt.Errorf("supersedes its own file %s", p)
+			case !replaces[f.Dataset+" "+path.Dir(p)]:
+				err = fmt.Errorf("supersedes %s (%s) but writes no %s file in that partition to replace it", p, f.Dataset, f.Dataset)
+			}
+			if err != nil {
+				if out[m.RunID] == nil {
+					out[m.RunID] = map[string]error{}
+				}
+				out[m.RunID][p] = err
+			}
 		}
 	}
 	return out

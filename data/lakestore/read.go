@@ -3,7 +3,9 @@ package lakestore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"time"
@@ -18,41 +20,54 @@ import (
 )
 
 // ReadRows reads a lake Parquet file back into rows of its dataset. It is
-// how compaction rewrites files and how verify checks them; columns the
-// file lacks (an older dataset version) stay at their zero value.
+// how the runs ledger is read; columns the file lacks (an older dataset
+// version) stay at their zero value.
 func ReadRows(path string, ds schema.Dataset) ([]schema.Row, error) {
+	var rows []schema.Row
+	err := EachBatch(path, ds, func(batch []schema.Row) error {
+		rows = append(rows, batch...)
+		return nil
+	})
+	return rows, err
+}
+
+// EachBatch streams a lake Parquet file as rows of its dataset, at most
+// MaxRowGroup rows at a time, so verify and compaction hold one batch of
+// a file in memory, not the file.
+func EachBatch(path string, ds schema.Dataset, fn func([]schema.Row) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
 	pf, err := file.NewParquetReader(f)
 	if err != nil {
-		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+		return fmt.Errorf("read parquet %s: %w", path, err)
 	}
 	defer pf.Close()
+	if pf.NumRows() == 0 {
+		return nil
+	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: MaxRowGroup}, memory.DefaultAllocator)
 	if err != nil {
-		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+		return fmt.Errorf("read parquet %s: %w", path, err)
 	}
-	tbl, err := fr.ReadTable(context.Background())
+	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+		return fmt.Errorf("read parquet %s: %w", path, err)
 	}
-	defer tbl.Release()
+	defer rr.Release()
 	cols := ds.Columns()
 	fieldOf := make([]int, len(cols)) // file column per schema column, -1 if absent
 	for i, c := range cols {
 		fieldOf[i] = -1
-		if idx := tbl.Schema().FieldIndices(c.Name); len(idx) == 1 {
+		if idx := rr.Schema().FieldIndices(c.Name); len(idx) == 1 {
 			fieldOf[i] = idx[0]
 		}
 	}
-	rows := make([]schema.Row, 0, tbl.NumRows())
-	tr := array.NewTableReader(tbl, MaxRowGroup)
-	defer tr.Release()
-	for tr.Next() {
-		rec := tr.RecordBatch()
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		rows := make([]schema.Row, 0, rec.NumRows())
 		for r := 0; r < int(rec.NumRows()); r++ {
 			pv := reflect.New(ds.RowType)
 			v := pv.Elem()
@@ -61,20 +76,23 @@ func ReadRows(path string, ds schema.Dataset) ([]schema.Row, error) {
 					continue
 				}
 				if err := setValue(v.FieldByIndex(c.Index), c, rec.Column(fieldOf[i]), r); err != nil {
-					return nil, fmt.Errorf("read parquet %s: column %s: %w", path, c.Name, err)
+					return fmt.Errorf("read parquet %s: column %s: %w", path, c.Name, err)
 				}
 			}
 			row, ok := pv.Interface().(schema.Row)
 			if !ok {
-				return nil, fmt.Errorf("dataset %s: %s is not a row type", ds.Name, ds.RowType)
+				return fmt.Errorf("dataset %s: %s is not a row type", ds.Name, ds.RowType)
 			}
 			rows = append(rows, row)
 		}
+		if err := fn(rows); err != nil {
+			return err
+		}
 	}
-	if err := tr.Err(); err != nil {
-		return nil, fmt.Errorf("read parquet %s: %w", path, err)
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read parquet %s: %w", path, err)
 	}
-	return rows, nil
+	return nil
 }
 
 // checkSchema compares a file's Arrow schema with its dataset's.
@@ -217,16 +235,6 @@ func (k Keyer) Key(r schema.Row) string {
 	}
 	b, _ := json.Marshal(parts)
 	return string(b)
-}
-
-// newer orders two versions of one key as the readers' views do: latest
-// fetched_at, then the larger run id.
-func newer(a, b schema.Row) bool {
-	pa, pb := a.Prov(), b.Prov()
-	if !pa.FetchedAt.Equal(pb.FetchedAt) {
-		return pa.FetchedAt.After(pb.FetchedAt)
-	}
-	return pa.RunID > pb.RunID
 }
 
 // rowJSON is a row's full content, run id included, for comparisons.

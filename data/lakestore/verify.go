@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -72,12 +73,19 @@ func Verify(dir string) (Report, error) {
 		return rep, nil
 	}
 	rep.Manifests = len(ms)
+	bad := badSupersedes(ms)
+	for _, run := range sortedKeys(bad) {
+		for _, p := range sortedKeys(bad[run]) {
+			rep.problem("manifest %s: %v; the entry is ignored (the file stays visible)", run, bad[run][p])
+		}
+	}
 	gone := Superseded(ms)
 	named := map[string]string{} // path -> run id
 	byDataset := map[string]*DatasetReport{}
-	rows := map[string][]schema.Row{}
+	keys := map[string]keyStats{}
 	for _, ds := range schema.Datasets() {
 		byDataset[ds.Name] = &DatasetReport{Dataset: ds.Name}
+		keys[ds.Name] = keyStats{}
 	}
 	for _, m := range ms {
 		for _, f := range m.Files {
@@ -94,17 +102,25 @@ func Verify(dir string) (Report, error) {
 				rep.problem("%s: %v", f.Path, err)
 				continue
 			}
-			full := filepath.Join(dir, filepath.FromSlash(f.Path))
-			if _, err := os.Stat(full); errors.Is(err, fs.ErrNotExist) {
-				staged := StagingPath(dir, m.RunID, f.Path)
-				if _, err := os.Stat(staged); err != nil {
-					rep.problem("%s is missing (run %s)", f.Path, m.RunID)
-					continue
-				}
+			full, ok := Resolve(dir, m.RunID, f.Path)
+			if !ok {
+				rep.problem("%s is missing (run %s)", f.Path, m.RunID)
+				continue
+			}
+			if full != filepath.Join(dir, filepath.FromSlash(f.Path)) {
 				rep.note("%s is committed but still in staging (the next writer moves it)", f.Path)
-				full = staged
 			}
 			got, err := checkFile(full, ds, f)
+			if errors.Is(err, fs.ErrNotExist) {
+				// Moved into place while we looked (a run being published),
+				// or deleted by a compaction that committed meanwhile.
+				if again, ok := Resolve(dir, m.RunID, f.Path); ok && again != full {
+					got, err = checkFile(again, ds, f)
+				} else if now, rerr := ReadManifests(dir); rerr == nil && Superseded(now)[f.Path] {
+					rep.note("%s was superseded by a compaction while verify ran", f.Path)
+					continue
+				}
+			}
 			if err != nil {
 				rep.problem("%s: %v", f.Path, err)
 				continue
@@ -113,7 +129,7 @@ func Verify(dir string) (Report, error) {
 			d.Files++
 			d.Bytes += f.Size
 			d.Rows += int64(len(got))
-			rows[ds.Name] = append(rows[ds.Name], got...)
+			keys[ds.Name].add(got)
 		}
 	}
 	for _, p := range sortedKeys(gone) {
@@ -125,7 +141,7 @@ func Verify(dir string) (Report, error) {
 	staging(dir, ms, &rep)
 	for _, ds := range schema.Datasets() {
 		d := byDataset[ds.Name]
-		countKeys(ds, rows[ds.Name], d)
+		keys[ds.Name].count(d)
 		if d.Conflicts > 0 {
 			rep.problem("%s: %d natural key(s) have two different rows with the same fetched_at and run_id; the view picks one at random", ds.Name, d.Conflicts)
 		}
@@ -142,8 +158,9 @@ func Verify(dir string) (Report, error) {
 	return rep, nil
 }
 
-// checkFile compares one file with its manifest entry and reads its rows.
-func checkFile(full string, ds schema.Dataset, f ManifestFile) ([]schema.Row, error) {
+// checkFile compares one file with its manifest entry and summarises its
+// rows, reading one batch at a time.
+func checkFile(full string, ds schema.Dataset, f ManifestFile) ([]rowSummary, error) {
 	fh, err := os.Open(full)
 	if err != nil {
 		return nil, err
@@ -165,14 +182,91 @@ func checkFile(full string, ds schema.Dataset, f ManifestFile) ([]schema.Row, er
 			return nil, err
 		}
 	}
-	rows, err := ReadRows(full, ds)
+	k := NewKeyer(ds)
+	var out []rowSummary
+	err = EachBatch(full, ds, func(rows []schema.Row) error {
+		for _, r := range rows {
+			p := r.Prov()
+			out = append(out, rowSummary{key: k.Key(r), fetchedAt: p.FetchedAt.UnixMicro(), runID: p.RunID, sum: rowSum(r)})
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(rows)) != f.Rows {
-		return nil, fmt.Errorf("%d rows, manifest says %d", len(rows), f.Rows)
+	if int64(len(out)) != f.Rows {
+		return nil, fmt.Errorf("%d rows, manifest says %d", len(out), f.Rows)
 	}
-	return rows, nil
+	return out, nil
+}
+
+// rowSummary is what the key statistics need of a row, instead of the row.
+type rowSummary struct {
+	key       string
+	fetchedAt int64
+	runID     string
+	sum       [16]byte // of the row's full content, run id included
+}
+
+func rowSum(r schema.Row) [16]byte {
+	s := sha256.Sum256([]byte(rowJSON(r)))
+	var out [16]byte
+	copy(out[:], s[:])
+	return out
+}
+
+// keyVersions is one natural key's rows: every content sum (for copies)
+// and the distinct sums of its newest version (for conflicts).
+type keyVersions struct {
+	rows      [][16]byte
+	fetchedAt int64
+	runID     string
+	newest    [][16]byte
+}
+
+// keyStats holds per key what countKeys used to need every row for.
+type keyStats map[string]*keyVersions
+
+func (ks keyStats) add(rows []rowSummary) {
+	for _, r := range rows {
+		kv := ks[r.key]
+		if kv == nil {
+			ks[r.key] = &keyVersions{rows: [][16]byte{r.sum}, fetchedAt: r.fetchedAt, runID: r.runID, newest: [][16]byte{r.sum}}
+			continue
+		}
+		kv.rows = append(kv.rows, r.sum)
+		// The newest version as the views order them: fetched_at, then run id.
+		switch {
+		case r.fetchedAt > kv.fetchedAt || (r.fetchedAt == kv.fetchedAt && r.runID > kv.runID):
+			kv.fetchedAt, kv.runID, kv.newest = r.fetchedAt, r.runID, [][16]byte{r.sum}
+		case r.fetchedAt == kv.fetchedAt && r.runID == kv.runID && !slices.Contains(kv.newest, r.sum):
+			kv.newest = append(kv.newest, r.sum)
+		}
+	}
+}
+
+// count fills the key statistics of one dataset's visible rows.
+func (ks keyStats) count(d *DatasetReport) {
+	var rows int64
+	for _, kv := range ks {
+		rows += int64(len(kv.rows))
+		if len(kv.rows) > 1 {
+			seen := map[[16]byte]bool{}
+			for _, s := range kv.rows {
+				if seen[s] {
+					d.Duplicates++
+				}
+				seen[s] = true
+			}
+		}
+		// More than one distinct row among the newest versions is a
+		// conflict the view cannot resolve.
+		if len(kv.newest) > 1 {
+			d.Conflicts++
+		}
+	}
+	d.Keys = int64(len(ks))
+	d.Shadowed = rows - d.Keys
 }
 
 // orphans reports Parquet files in dataset directories that no manifest
@@ -218,44 +312,6 @@ func staging(dir string, ms []Manifest, rep *Report) {
 	for _, e := range entries {
 		if !committed[e.Name()] {
 			rep.note("run %s was interrupted before it committed; the next writer discards its staged files", e.Name())
-		}
-	}
-}
-
-// countKeys fills the key statistics of one dataset's visible rows.
-func countKeys(ds schema.Dataset, rows []schema.Row, d *DatasetReport) {
-	k := NewKeyer(ds)
-	groups := map[string][]schema.Row{}
-	for _, r := range rows {
-		key := k.Key(r)
-		groups[key] = append(groups[key], r)
-	}
-	d.Keys = int64(len(groups))
-	d.Shadowed = int64(len(rows)) - d.Keys
-	for _, g := range groups {
-		if len(g) < 2 {
-			continue
-		}
-		seen := map[string]bool{}
-		for _, r := range g {
-			j := rowJSON(r)
-			if seen[j] {
-				d.Duplicates++
-			}
-			seen[j] = true
-		}
-		// The newest versions: more than one distinct row among them is a
-		// conflict the view cannot resolve.
-		sort.SliceStable(g, func(i, j int) bool { return newer(g[i], g[j]) })
-		top := map[string]bool{rowJSON(g[0]): true}
-		for _, r := range g[1:] {
-			if newer(g[0], r) {
-				break
-			}
-			top[rowJSON(r)] = true
-		}
-		if len(top) > 1 {
-			d.Conflicts++
 		}
 	}
 }
