@@ -20,7 +20,7 @@ var reRunID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 // with it and the writer checks every run it opens, so both use one rule.
 func ValidRunID(id string) error {
 	if !reRunID.MatchString(id) || strings.Contains(id, "..") {
-		return fmt.Errorf("run id %q: want 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit, without '..'", id)
+		return fmt.Errorf("bad run id %q: want 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit, without '..'", id)
 	}
 	return nil
 }
