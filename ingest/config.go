@@ -162,3 +162,16 @@ func (s SourceConfig) URLsOr(defaults []string) ([]string, error) {
 	}
 	return urls, nil
 }
+
+// EndpointOr is URLsOr for an API collector: one URL override at most (a
+// mirror of the endpoint), else def.
+func (s SourceConfig) EndpointOr(def string) (string, error) {
+	if len(s.URLs) > 1 {
+		return "", fmt.Errorf("source %s: one url (the API endpoint) at most, got %d", s.Name, len(s.URLs))
+	}
+	urls, err := s.URLsOr([]string{def})
+	if err != nil {
+		return "", err
+	}
+	return urls[0], nil
+}

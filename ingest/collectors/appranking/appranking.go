@@ -10,7 +10,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,17 +37,14 @@ var DefaultURLs = []string{
 	"https://www.insight.co.kr/news/529626",
 }
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Config is the [sources.appranking] table; url/urls are read by ingest.
 type Config struct{}
@@ -83,14 +79,11 @@ func (c *Collector) Info() ingest.Info {
 
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
-		pg, err := parse(body)
-		rows := make([]schema.Row, len(pg.rows))
-		for i, r := range pg.rows {
-			rows[i] = r
-		}
-		return ingest.Page{Title: pg.title, Rows: rows, Problems: pg.problems}, err
-	})
+	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+		pg, err := parse(f.Body)
+		return ingest.Page{Title: pg.title, Rows: ingest.RowsOf(pg.rows), Problems: pg.problems}, err
+	}})
+	return err
 }
 
 // page is what one article yields: rows without provenance, and the

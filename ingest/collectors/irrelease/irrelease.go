@@ -12,7 +12,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"sort"
 	"strconv"
@@ -50,17 +49,14 @@ const (
 	platform = "kakaotalk"
 )
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Config is the [sources.irrelease] table; url/urls are read by ingest.
 type Config struct{}
@@ -95,10 +91,11 @@ func (c *Collector) Info() ingest.Info {
 
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
-		pg, err := parse(body)
+	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+		pg, err := parse(f.Body)
 		return ingest.Page{Title: pg.title, Rows: pg.rows, Problems: pg.problems}, err
-	})
+	}})
+	return err
 }
 
 // page is what one article yields: rows without provenance, and the

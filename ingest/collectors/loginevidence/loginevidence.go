@@ -15,7 +15,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"sort"
 	"strings"
@@ -23,7 +22,6 @@ import (
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -36,20 +34,14 @@ const Name = "loginevidence"
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
 
-// recording is the archive `make demo` replays: the hand-made pages of
-// testdata/pages recorded under their real URLs (see testdata/README.md).
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
 //
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // DefaultURLs are the articles data/seed cites for third parties that
 // depend on Kakao or Naver building blocks.
@@ -96,36 +88,15 @@ func (c *Collector) Info() ingest.Info {
 
 // Collect fetches every article and emits the edges it evidences.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
-			return
-		}
-		a, err := ParseArticle(r.Body)
+	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+		a, err := ParseArticle(f.Body)
 		if err != nil {
-			s.ParseFailure(u, err)
-			return
+			return ingest.Page{}, err
 		}
-		rows, problems := a.Rows(s.Prov(r, a.Title))
-		for _, p := range problems {
-			s.ParseFailure(u, p)
-		}
-		for _, row := range rows {
-			s.Emit(row)
-		}
-	})
-	for _, u := range c.urls {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := col.Visit(u); err != nil {
-			s.Error(fmt.Errorf("visit %s: %w", u, err))
-		}
-	}
-	col.Wait()
-	return ctx.Err()
+		rows, problems := a.Rows(f.Prov(a.Title))
+		return ingest.Page{Rows: rows, Problems: problems}, nil
+	}})
+	return err
 }
 
 // Article is the part of a news page the collector reads.

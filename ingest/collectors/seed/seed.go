@@ -6,6 +6,7 @@ package seed
 import (
 	"context"
 	"crypto/sha256"
+	"embed"
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
@@ -20,6 +21,9 @@ import (
 	"github.com/gwanmun/gwanmun/ingest"
 )
 
+// Name is the collector's name in the registry and the sources file.
+const Name = "seed"
+
 // Version changes when the normalisation changes the rows.
 const Version = "1.0.0"
 
@@ -33,11 +37,10 @@ var KST = time.FixedZone("KST", 9*3600)
 // IncidentPangyo is the id of the 2022-10-15 SK C&C Pangyo fire.
 const IncidentPangyo = "2022-10-15-pangyo-fire"
 
-// Config is the [sources.seed] table.
-type Config struct {
-	// Dir loads a seed folder from disk instead of the embedded one.
-	Dir string `toml:"dir"`
-}
+// Config is the [sources.seed] table. It has no keys of its own: a
+// researcher's own series come in through the file collector, with their
+// own citations, not as a replacement seed.
+type Config struct{}
 
 // Collector loads the seed.
 type Collector struct {
@@ -63,13 +66,16 @@ func NewFS(fsys fs.FS, dir string) *Collector {
 	return &Collector{files: sub, url: "embedded:data/seed"}
 }
 
+//go:embed sample.toml
+var files embed.FS
+
 // Entry registers the collector.
-func Entry() ingest.Entry { return ingest.Entry{Name: "seed", New: New} }
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Info implements ingest.Collector.
 func (c *Collector) Info() ingest.Info {
 	return ingest.Info{
-		Name: "seed", Version: Version, Kind: "seed", URL: c.url,
+		Name: Name, Version: Version, Kind: "seed", URL: c.url,
 		Datasets:    []string{"platforms", "mau", "financials", "services", "dependencies", "incidents", "thresholds"},
 		Description: "embedded cited snapshot (data/seed)",
 	}
