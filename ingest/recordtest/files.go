@@ -29,15 +29,6 @@ func (f Files) RoundTrip(req *http.Request) (*http.Response, error) {
 	return respond(req, http.StatusOK, http.Header{"Content-Type": {"text/html; charset=utf-8"}}, b), nil
 }
 
-// Rows widens a slice of one row type for the helpers taking []schema.Row.
-func Rows[R schema.Row](rs []R) []schema.Row {
-	out := make([]schema.Row, len(rs))
-	for i, r := range rs {
-		out[i] = r
-	}
-	return out
-}
-
 // EqualRows compares rows one by one on their type and JSON, which covers
 // every field, provenance included, and prints the first differing ones.
 func EqualRows(t testing.TB, got, want []schema.Row) {
@@ -64,6 +55,20 @@ func Tagged(rows []schema.Row) any {
 	out := make([]tagged, len(rows))
 	for i, r := range rows {
 		out[i] = tagged{r.Dataset(), r}
+	}
+	return out
+}
+
+// As narrows rows to one row type, failing the test on any other.
+func As[R schema.Row](t testing.TB, rows []schema.Row) []R {
+	t.Helper()
+	out := make([]R, len(rows))
+	for i, r := range rows {
+		v, ok := r.(R)
+		if !ok {
+			t.Fatalf("row %d is a %T", i, r)
+		}
+		out[i] = v
 	}
 	return out
 }

@@ -33,15 +33,7 @@ func collect(t *testing.T, cfg ingest.SourceConfig, rt http.RoundTripper, now ti
 	if s.Rejected() > 0 {
 		t.Fatalf("%d rows failed validation: %v", s.Rejected(), s.Errors())
 	}
-	return asServices(rows), s
-}
-
-func asServices(rows []schema.Row) []*schema.Service {
-	out := make([]*schema.Service, len(rows))
-	for i, r := range rows {
-		out[i] = r.(*schema.Service)
-	}
-	return out
+	return recordtest.As[*schema.Service](t, rows), s
 }
 
 // wantRows are the rows of the recording, each page fetched at
@@ -103,7 +95,7 @@ func TestCollectDeveloperPages(t *testing.T) {
 
 func TestUnknownDeveloperAndMixedCards(t *testing.T) {
 	const u = "https://play.google.com/store/apps/developer?id=Example+Dev"
-	rt := recordtest.Files{u: "testdata/cases/mixed.html"}
+	rt := recordtest.Files{u: "testdata/pages/mixed.html"}
 	cfg := func(raw map[string]any) ingest.SourceConfig {
 		c, err := (ingest.Config{Sources: map[string]map[string]any{Name: raw}}).Source(Name)
 		if err != nil {
@@ -144,7 +136,7 @@ func TestUnknownDeveloperAndMixedCards(t *testing.T) {
 }
 
 func TestBadPages(t *testing.T) {
-	rt := recordtest.Files{DefaultURLs[0]: "testdata/cases/no_apps.html"}
+	rt := recordtest.Files{DefaultURLs[0]: "testdata/bad/no_apps.html"}
 	rows, s := collect(t, ingest.SourceConfig{Name: Name}, rt, testNow)
 	errs := s.Errors()
 	if len(rows) != 0 || len(errs) != 2 || !strings.Contains(errs[0], "no app cards found") || !strings.Contains(errs[1], "HTTP 404") {
@@ -178,7 +170,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func FuzzParsePage(f *testing.F) {
-	for _, dir := range []string{"testdata/pages", "testdata/cases"} {
+	for _, dir := range []string{"testdata/pages", "testdata/bad"} {
 		matches, _ := filepath.Glob(filepath.Join(dir, "*.html"))
 		for _, m := range matches {
 			b, err := os.ReadFile(m)

@@ -5,28 +5,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
 var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz from testdata/pages")
 
-const recordingPath = "testdata/recording.warc.gz"
-
 // bundled is served from the hand-made pages for the real URLs; its
 // golden file holds the rows emitted while recording, so every run checks
 // that replaying the archive gives exactly those rows.
-var bundled = recordtest.Recording{
-	WARC: recordingPath, Golden: "testdata/recording_rows.json", Pages: recordtest.Files(pages),
-	Session: ingest.SessionOptions{RunID: "test", Now: time.Now}, Robots: true, Form: recordtest.Tagged,
-}
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages), Robots: true, RunID: "test", Form: recordtest.Tagged}
 
 func TestRecording(t *testing.T) {
 	c, err := New(ingest.SourceConfig{Name: Name})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := asServices(bundled.Check(t, c, *update))
+	rows := recordtest.As[*schema.Service](t, bundled.Check(t, c, *update))
 	fetched := map[string]time.Time{}
 	for _, r := range rows {
 		u := r.Prov().SourceURL
@@ -36,11 +32,4 @@ func TestRecording(t *testing.T) {
 		fetched[u] = r.FetchedAt
 	}
 	checkRows(t, rows, wantRows(func(u string) time.Time { return fetched[u] }))
-}
-
-func TestEntryBundlesRecording(t *testing.T) {
-	if *update {
-		t.Skip("the embedded copy is the one compiled before -update rewrote it")
-	}
-	recordtest.CheckEntry(t, Entry(), Name, recordingPath)
 }

@@ -35,27 +35,14 @@ func newCollector(t *testing.T, toml string) *Collector {
 	return c.(*Collector)
 }
 
+var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
+
 func replay(t *testing.T) []*schema.News {
-	t.Helper()
-	c := newCollector(t, "")
-	var res recordtest.Result
-	if *updateGolden {
-		res = recordtest.RecordAndCheck(t, c, "testdata/site", "testdata/recording.warc.gz", recordedAt)
-	} else {
-		res = recordtest.Replay(t, c, "testdata/recording.warc.gz")
-	}
-	if len(res.Errors) > 0 {
-		t.Fatalf("errors: %v", res.Errors)
-	}
-	var out []*schema.News
-	for _, r := range res.Rows {
-		out = append(out, r.(*schema.News))
-	}
-	return out
+	return recordtest.As[*schema.News](t, bundled.Rows(t, newCollector(t, "")))
 }
 
 func TestRecording(t *testing.T) {
-	recordtest.Golden(t, "testdata/want.json", replay(t), *updateGolden)
+	bundled.Check(t, newCollector(t, ""), *updateGolden)
 }
 
 // GDELT's seendate is UTC; the rows keep it with offset +00:00 and the
@@ -112,10 +99,10 @@ func TestParseArtListErrors(t *testing.T) {
 	}
 }
 
-// The timelinevol shape (testdata/shape holds placeholder values, not
+// The timelinevol shape (testdata/pages holds placeholder values, not
 // GDELT data: see its README).
 func TestParseTimeline(t *testing.T) {
-	b, err := os.ReadFile("testdata/shape/timelinevol.json")
+	b, err := os.ReadFile("testdata/pages/timelinevol.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +135,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 func FuzzParseArtList(f *testing.F) {
-	b, err := os.ReadFile("testdata/site/artlist.json")
+	b, err := os.ReadFile("testdata/pages/artlist.json")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -169,7 +156,7 @@ func FuzzParseArtList(f *testing.F) {
 }
 
 func FuzzParseTimeline(f *testing.F) {
-	b, err := os.ReadFile("testdata/shape/timelinevol.json")
+	b, err := os.ReadFile("testdata/pages/timelinevol.json")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -254,7 +254,7 @@ func TestUndatedArticleIsObservedOnFetchDay(t *testing.T) {
 }
 
 func TestBadPages(t *testing.T) {
-	rt := recordtest.Files{DefaultURLs[0]: "testdata/cases/no_body.html"}
+	rt := recordtest.Files{DefaultURLs[0]: "testdata/bad/no_body.html"}
 	rows, s := collect(t, ingest.SourceConfig{Name: Name, URLs: DefaultURLs[:2]}, rt, testNow)
 	errs := s.Errors()
 	if len(rows) != 0 || len(errs) != 2 || !strings.Contains(errs[0], "no article body found") || !strings.Contains(errs[1], "HTTP 404") {
@@ -283,7 +283,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func FuzzParseArticle(f *testing.F) {
-	for _, dir := range []string{"testdata/pages", "testdata/cases"} {
+	for _, dir := range []string{"testdata/pages", "testdata/bad"} {
 		matches, _ := filepath.Glob(filepath.Join(dir, "*.html"))
 		for _, m := range matches {
 			b, err := os.ReadFile(m)

@@ -43,30 +43,29 @@ func news(t *testing.T, res recordtest.Result) []*schema.News {
 	if len(res.Errors) > 0 {
 		t.Fatalf("errors: %v", res.Errors)
 	}
-	var out []*schema.News
-	for _, r := range res.Rows {
-		out = append(out, r.(*schema.News))
-	}
-	return out
+	return recordtest.As[*schema.News](t, res.Rows)
 }
 
+var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
+
+// A replay needs no credentials, so none are set.
 func replay(t *testing.T) []*schema.News {
-	t.Helper()
-	c := newCollector(t, "")
+	t.Setenv(EnvClientID, "")
+	t.Setenv(EnvClientSecret, "")
+	return recordtest.As[*schema.News](t, bundled.Rows(t, newCollector(t, "")))
+}
+
+func TestRecording(t *testing.T) {
 	if *updateGolden {
 		// Recording is a live run: it needs credentials, and the WARC's
 		// request records show what was sent, so only placeholders go in.
 		t.Setenv(EnvClientID, "placeholder-id")
 		t.Setenv(EnvClientSecret, "placeholder-secret")
-		return news(t, recordtest.RecordAndCheck(t, c, "testdata/site", "testdata/recording.warc.gz", recordedAt))
+	} else {
+		t.Setenv(EnvClientID, "")
+		t.Setenv(EnvClientSecret, "")
 	}
-	t.Setenv(EnvClientID, "")
-	t.Setenv(EnvClientSecret, "")
-	return news(t, recordtest.Replay(t, c, "testdata/recording.warc.gz"))
-}
-
-func TestRecording(t *testing.T) {
-	recordtest.Golden(t, "testdata/want.json", replay(t), *updateGolden)
+	bundled.Check(t, newCollector(t, ""), *updateGolden)
 }
 
 func id(t *testing.T, u string) string {
@@ -189,7 +188,7 @@ func (f *flaky) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestPagingAndRateLimit(t *testing.T) {
 	t.Setenv(EnvClientID, "cid")
 	t.Setenv(EnvClientSecret, "csecret")
-	site, err := recordtest.OpenSite("testdata/paging")
+	site, err := recordtest.OpenSite("testdata/pages/paging")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +209,7 @@ func TestPagingAndRateLimit(t *testing.T) {
 func TestPagingStopsAtWindow(t *testing.T) {
 	t.Setenv(EnvClientID, "cid")
 	t.Setenv(EnvClientSecret, "csecret")
-	site, err := recordtest.OpenSite("testdata/paging")
+	site, err := recordtest.OpenSite("testdata/pages/paging")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +241,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, p := range []string{"testdata/site/kakao-meoktong.json", "testdata/site/datacenter-fire.json", "testdata/paging/page3.json"} {
+	for _, p := range []string{"testdata/pages/kakao-meoktong.json", "testdata/pages/datacenter-fire.json", "testdata/pages/paging/page3.json"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
