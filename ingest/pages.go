@@ -141,3 +141,34 @@ func RowsOf[R schema.Row](rs []R) []schema.Row {
 	}
 	return out
 }
+
+// pageCollector is a web collector that reads a list of pages, each on its
+// own: the shape of most collectors, which differ only in their parser.
+type pageCollector struct {
+	info  Info
+	urls  []string
+	parse func(f *Fetched) (Page, error)
+}
+
+// NewPageCollector decodes the source's own keys into own (strictly) and
+// builds a collector that visits its URLs (the defaults when its table
+// names none) and reads each with parse; info.URL is filled in from them.
+// It does no I/O.
+func NewPageCollector(cfg SourceConfig, own any, info Info, defaults []string, parse func(f *Fetched) (Page, error)) (Collector, error) {
+	if err := cfg.Decode(own); err != nil {
+		return nil, err
+	}
+	urls, err := cfg.URLsOr(defaults)
+	if err != nil {
+		return nil, err
+	}
+	info.URL = URLLabel(urls)
+	return &pageCollector{info: info, urls: urls, parse: parse}, nil
+}
+
+func (c *pageCollector) Info() Info { return c.info }
+
+func (c *pageCollector) Collect(ctx context.Context, s *Session) error {
+	_, err := s.VisitPages(ctx, Pages{URLs: c.urls, Parse: c.parse})
+	return err
+}

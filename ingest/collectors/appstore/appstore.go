@@ -5,10 +5,10 @@ package appstore
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"strings"
@@ -56,62 +56,38 @@ type Config struct {
 	Gateways map[string]string `toml:"gateways"`
 }
 
-// Collector reads developer pages.
-type Collector struct {
-	urls     []string
-	gateways map[string]string
-}
-
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	col := &Collector{urls: DefaultURLs, gateways: map[string]string{}}
-	for dev, g := range DefaultGateways {
-		col.gateways[dev] = g
-	}
-	for dev, g := range c.Gateways {
-		if strings.TrimSpace(dev) == "" || !slugRE.MatchString(g) {
-			return nil, fmt.Errorf("source %s: gateway for developer %q is %q: want a lowercase slug like kakaotalk", cfg.Name, dev, g)
-		}
-		col.gateways[dev] = g
-	}
-	urls, err := cfg.URLsOr(col.urls)
-	if err != nil {
-		return nil, err
-	}
-	col.urls = urls
-	return col, nil
-}
-
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	return ingest.Info{
+	gateways := maps.Clone(DefaultGateways)
+	info := ingest.Info{
 		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
-		URL:         strings.Join(c.urls, " "),
 		Description: "apps on Google Play developer pages of gateway companies",
 	}
-}
-
-// Collect fetches every developer page and emits its apps.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+	col, err := ingest.NewPageCollector(cfg, &c, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
 		page, err := ParsePage(f.Body)
 		if err != nil {
 			return ingest.Page{}, err
 		}
-		gateway, ok := c.gateways[page.Developer]
+		gateway, ok := gateways[page.Developer]
 		if !ok {
 			return ingest.Page{}, fmt.Errorf("developer %q has no gateway (set [sources.%s.gateways])", page.Developer, Name)
 		}
 		rows, problems := page.Rows(gateway, f.Prov(page.Title))
 		return ingest.Page{Rows: ingest.RowsOf(rows), Problems: problems}, nil
-	}})
-	return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for dev, g := range c.Gateways {
+		if strings.TrimSpace(dev) == "" || !slugRE.MatchString(g) {
+			return nil, fmt.Errorf("source %s: gateway for developer %q is %q: want a lowercase slug like kakaotalk", cfg.Name, dev, g)
+		}
+		gateways[dev] = g
+	}
+	return col, nil
 }
 
 // App is one app card.

@@ -8,7 +8,6 @@ package irrelease
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -61,41 +60,21 @@ func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 // Config is the [sources.irrelease] table; url/urls are read by ingest.
 type Config struct{}
 
-// Collector reads IR releases and articles quoting them.
-type Collector struct {
-	urls []string
+// info describes the collector; NewPageCollector fills in the URL.
+var info = ingest.Info{
+	Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau", "financials"},
+	Estimator:   "company-reported",
+	Description: "KakaoTalk MAU and Kakao revenue / operating profit from IR releases and articles quoting them",
 }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	urls, err := cfg.URLsOr(DefaultURLs)
-	if err != nil {
-		return nil, err
-	}
-	return &Collector{urls: urls}, nil
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
 }
 
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	u := ingest.URLLabel(c.urls)
-	return ingest.Info{
-		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau", "financials"},
-		Estimator:   "company-reported",
-		Description: "KakaoTalk MAU and Kakao revenue / operating profit from IR releases and articles quoting them",
-	}
-}
-
-// Collect implements ingest.Collector.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
-		pg, err := parse(f.Body)
-		return ingest.Page{Title: pg.title, Rows: pg.rows, Problems: pg.problems}, err
-	}})
-	return err
+func readPage(f *ingest.Fetched) (ingest.Page, error) {
+	pg, err := parse(f.Body)
+	return ingest.Page{Title: pg.title, Rows: pg.rows, Problems: pg.problems}, err
 }
 
 // page is what one article yields: rows without provenance, and the

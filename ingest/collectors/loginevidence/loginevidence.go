@@ -11,7 +11,6 @@ package loginevidence
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -57,46 +56,22 @@ var DefaultURLs = []string{
 // yet, but decoding it still rejects typos.
 type Config struct{}
 
-// Collector reads news articles.
-type Collector struct {
-	urls []string
-}
-
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	col := &Collector{urls: DefaultURLs}
-	urls, err := cfg.URLsOr(col.urls)
-	if err != nil {
-		return nil, err
-	}
-	col.urls = urls
-	return col, nil
-}
-
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	return ingest.Info{
+	info := ingest.Info{
 		Name: Name, Version: Version, Kind: "web", Datasets: []string{"dependencies", "services"},
-		URL:         strings.Join(c.urls, " "),
 		Description: "third parties' dependence on Kakao/Naver login, pay and maps, read from news articles",
 	}
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
 }
 
-// Collect fetches every article and emits the edges it evidences.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
-		a, err := ParseArticle(f.Body)
-		if err != nil {
-			return ingest.Page{}, err
-		}
-		rows, problems := a.Rows(f.Prov(a.Title))
-		return ingest.Page{Rows: rows, Problems: problems}, nil
-	}})
-	return err
+func readPage(f *ingest.Fetched) (ingest.Page, error) {
+	a, err := ParseArticle(f.Body)
+	if err != nil {
+		return ingest.Page{}, err
+	}
+	rows, problems := a.Rows(f.Prov(a.Title))
+	return ingest.Page{Rows: rows, Problems: problems}, nil
 }
 
 // Article is the part of a news page the collector reads.

@@ -6,7 +6,7 @@ package servicedir
 
 import (
 	"bytes"
-	"context"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
@@ -51,67 +51,35 @@ type Config struct {
 	NaverGateway string `toml:"naver_gateway"`
 }
 
-// Collector reads service directory pages.
-type Collector struct {
-	urls     []string
-	gateways map[string]string // layout → gateway id
-}
-
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	col := &Collector{
-		urls: DefaultURLs,
-		gateways: map[string]string{
-			layoutKakao: orDefault(c.KakaoGateway, "kakao"),
-			layoutNaver: orDefault(c.NaverGateway, "naver"),
-		},
-	}
-	for layout, g := range col.gateways {
-		if !slugRE.MatchString(g) {
-			return nil, fmt.Errorf("source %s: %s gateway %q: want a lowercase slug like kakaotalk", cfg.Name, layout, g)
-		}
-	}
-	urls, err := cfg.URLsOr(col.urls)
-	if err != nil {
-		return nil, err
-	}
-	col.urls = urls
-	return col, nil
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	return ingest.Info{
+	gateways := map[string]string{} // layout → gateway id
+	info := ingest.Info{
 		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
-		URL:         strings.Join(c.urls, " "),
 		Description: "services listed on company service directories (Kakao, Naver)",
 	}
-}
-
-// Collect fetches every directory page and emits its services.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+	col, err := ingest.NewPageCollector(cfg, &c, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
 		page, err := ParsePage(f.Body)
 		if err != nil {
 			return ingest.Page{}, err
 		}
-		rows, problems := page.Rows(c.gateways[page.Layout], f.Prov(page.Title))
+		rows, problems := page.Rows(gateways[page.Layout], f.Prov(page.Title))
 		return ingest.Page{Rows: ingest.RowsOf(rows), Problems: problems}, nil
-	}})
-	return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	gateways[layoutKakao] = cmp.Or(c.KakaoGateway, "kakao")
+	gateways[layoutNaver] = cmp.Or(c.NaverGateway, "naver")
+	for layout, g := range gateways {
+		if !slugRE.MatchString(g) {
+			return nil, fmt.Errorf("source %s: %s gateway %q: want a lowercase slug like kakaotalk", cfg.Name, layout, g)
+		}
+	}
+	return col, nil
 }
 
 // Directory layouts the parser knows.

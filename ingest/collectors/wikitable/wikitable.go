@@ -6,7 +6,6 @@ package wikitable
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -47,41 +46,21 @@ func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 // Config is the [sources.wikitable] table; url/urls are read by ingest.
 type Config struct{}
 
-// Collector reads one or more Wikipedia list pages.
-type Collector struct {
-	urls []string
+// info describes the collector; NewPageCollector fills in the URL.
+var info = ingest.Info{
+	Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau"},
+	Estimator:   "company-reported",
+	Description: "platform user counts from a Wikipedia table.wikitable",
 }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	urls, err := cfg.URLsOr([]string{DefaultURL})
-	if err != nil {
-		return nil, err
-	}
-	return &Collector{urls: urls}, nil
+	return ingest.NewPageCollector(cfg, &Config{}, info, []string{DefaultURL}, readPage)
 }
 
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	u := ingest.URLLabel(c.urls)
-	return ingest.Info{
-		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau"},
-		Estimator:   "company-reported",
-		Description: "platform user counts from a Wikipedia table.wikitable",
-	}
-}
-
-// Collect implements ingest.Collector.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	_, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
-		pg, err := parse(f.Body)
-		return ingest.Page{Title: pg.title, Rows: ingest.RowsOf(pg.rows), Problems: pg.problems}, err
-	}})
-	return err
+func readPage(f *ingest.Fetched) (ingest.Page, error) {
+	pg, err := parse(f.Body)
+	return ingest.Page{Title: pg.title, Rows: ingest.RowsOf(pg.rows), Problems: pg.problems}, err
 }
 
 // page is what one page yields: its title, the rows (without provenance)
