@@ -28,15 +28,6 @@ const Name = "appstore"
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
 
-// files are the collector's sample config and the recording `make demo`
-// replays (see testdata/README.md).
-//
-//go:embed sample.toml testdata/recording.warc.gz
-var files embed.FS
-
-// Entry registers the collector.
-func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
-
 // DefaultURLs are the real Google Play developer pages.
 var DefaultURLs = []string{
 	"https://play.google.com/store/apps/developer?id=Kakao+Corp.",
@@ -89,6 +80,15 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	}
 	return col, nil
 }
+
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
+
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // App is one app card.
 type App struct {

@@ -33,15 +33,6 @@ const Name = "loginevidence"
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
 
-// files are the collector's sample config and the recording `make demo`
-// replays (see testdata/README.md).
-//
-//go:embed sample.toml testdata/recording.warc.gz
-var files embed.FS
-
-// Entry registers the collector.
-func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
-
 // DefaultURLs are the articles data/seed cites for third parties that
 // depend on Kakao or Naver building blocks.
 var DefaultURLs = []string{
@@ -64,6 +55,15 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	}
 	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
 }
+
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
+
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 func readPage(f *ingest.Fetched) (ingest.Page, error) {
 	a, err := ParseArticle(f.Body)

@@ -28,15 +28,6 @@ const Name = "servicedir"
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
 
-// files are the collector's sample config and the recording `make demo`
-// replays (see testdata/README.md).
-//
-//go:embed sample.toml testdata/recording.warc.gz
-var files embed.FS
-
-// Entry registers the collector.
-func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
-
 // DefaultURLs are the real directory pages.
 var DefaultURLs = []string{
 	"https://www.kakaocorp.com/page/service/service",
@@ -81,6 +72,15 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	}
 	return col, nil
 }
+
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
+
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Directory layouts the parser knows.
 const (
