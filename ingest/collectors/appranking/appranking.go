@@ -7,6 +7,7 @@ package appranking
 import (
 	"bytes"
 	"embed"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"regexp"
@@ -342,50 +343,25 @@ func osFlag(text string) []string {
 }
 
 // aliases maps app names as Korean and English articles write them
-// (lower case, without spaces and dots) to the lake's platform ids.
-var aliases = map[string]string{
-	"카카오톡": "kakaotalk", "카톡": "kakaotalk", "kakaotalk": "kakaotalk",
-	"라인": "line", "line": "line",
-	"텔레그램": "telegram", "telegram": "telegram",
-	"페이스북메신저": "facebook_messenger", "메신저": "facebook_messenger", "facebookmessenger": "facebook_messenger", "messenger": "facebook_messenger",
-	"위챗": "wechat", "wechat": "wechat",
-	"왓츠앱": "whatsapp", "whatsapp": "whatsapp",
-	"디스코드": "discord", "discord": "discord",
-	"네이트온": "nateon", "nateon": "nateon",
-	"네이버": "naver", "naver": "naver",
-	"다음": "daum", "daum": "daum",
-	"유튜브": "youtube", "youtube": "youtube",
-	"유튜브뮤직": "youtube_music", "youtubemusic": "youtube_music",
-	"인스타그램": "instagram", "instagram": "instagram",
-	"페이스북": "facebook", "facebook": "facebook",
-	"밴드": "band", "네이버밴드": "band", "band": "band",
-	"카카오스토리": "kakaostory", "kakaostory": "kakaostory",
-	"네이버지도": "naver_map", "navermap": "naver_map",
-	"카카오맵": "kakaomap", "kakaomap": "kakaomap",
-	"네이버카페": "naver_cafe", "navercafe": "naver_cafe",
-	"다음카페": "daum_cafe", "daumcafe": "daum_cafe",
-	"쿠팡": "coupang", "coupang": "coupang",
-	"배달의민족": "baemin", "배민": "baemin", "baemin": "baemin",
-	"쿠팡이츠": "coupang_eats", "coupangeats": "coupang_eats",
-	"카카오페이": "kakaopay", "kakaopay": "kakaopay",
-	"네이버페이": "naver_pay", "naverpay": "naver_pay",
-	"네이버웹툰": "naver_webtoon", "naverwebtoon": "naver_webtoon",
-	"카카오웹툰": "kakao_webtoon", "kakaowebtoon": "kakao_webtoon",
-	"카카오워크": "kakaowork", "kakaowork": "kakaowork",
-	"네이버웍스": "naver_works", "naverworks": "naver_works",
-	"카카오t": "kakao_t", "kakaot": "kakao_t",
-	"구글": "google", "google": "google",
-	"크롬": "chrome", "구글크롬": "chrome", "chrome": "chrome", "googlechrome": "chrome",
-	"틱톡": "tiktok", "tiktok": "tiktok",
-	"스냅챗": "snapchat", "snapchat": "snapchat",
-	"트위터": "twitter", "x": "twitter", "엑스": "twitter", "twitter": "twitter",
-	"레딧": "reddit", "reddit": "reddit",
-	"핀터레스트": "pinterest", "pinterest": "pinterest",
-	"qq": "qq", "큐큐": "qq",
-	"qzone": "qzone", "큐존": "qzone",
-	"웨이보": "weibo", "weibo": "weibo",
-	"텀블러": "tumblr", "tumblr": "tumblr",
-	"더우인": "douyin", "douyin": "douyin",
+// (lower case, without spaces and dots) to the lake's platform ids; the
+// table is aliases.csv.
+var aliases = readAliases()
+
+//go:embed aliases.csv
+var aliasesCSV string
+
+func readAliases() map[string]string {
+	r := csv.NewReader(strings.NewReader(aliasesCSV))
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) == 0 {
+		panic(fmt.Sprintf("appranking: aliases.csv: %v", err)) // embedded; its test reads it
+	}
+	out := make(map[string]string, len(recs)-1)
+	for _, f := range recs[1:] {
+		out[f[0]] = f[1]
+	}
+	return out
 }
 
 var parenthetical = regexp.MustCompile(`\s*[(（][^)）]*[)）]`)
