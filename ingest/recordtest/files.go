@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest"
 )
 
 // Files maps real URLs to the hand-made pages standing in for them. As a
@@ -71,4 +73,57 @@ func As[R schema.Row](t testing.TB, rows []schema.Row) []R {
 		out[i] = v
 	}
 	return out
+}
+
+// New builds a collector the way the CLI does: doc parsed by the strict
+// config decoder, its [sources.NAME] table read, the factory called. Any
+// error fails the test.
+func New(t testing.TB, f ingest.Factory, name, doc string) ingest.Collector {
+	t.Helper()
+	c, err := newFrom(f, name, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Rejects fails the test unless each doc is refused by the config decoder
+// or by the factory.
+func Rejects(t testing.TB, f ingest.Factory, name string, docs ...string) {
+	t.Helper()
+	for _, doc := range docs {
+		if _, err := newFrom(f, name, doc); err == nil {
+			t.Errorf("accepted %q", doc)
+		}
+	}
+}
+
+func newFrom(f ingest.Factory, name, doc string) (ingest.Collector, error) {
+	cfg, err := ingest.ParseConfig([]byte(doc))
+	if err != nil {
+		return nil, err
+	}
+	sc, err := cfg.Source(name)
+	if err != nil {
+		return nil, err
+	}
+	return f(sc)
+}
+
+// Seeds adds every file matching the patterns to f's seed corpus.
+func Seeds(f *testing.F, patterns ...string) {
+	f.Helper()
+	for _, pattern := range patterns {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
 }

@@ -250,16 +250,7 @@ func TestNew(t *testing.T) {
 // FuzzParse feeds page bytes to the parser: it must never panic, and every
 // row must carry an id, a period and a panel.
 func FuzzParse(f *testing.F) {
-	for _, pattern := range []string{"testdata/pages/*.html", "testdata/bad/*.html"} {
-		files, _ := filepath.Glob(pattern)
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		pg, err := parse(body)
 		if err != nil {

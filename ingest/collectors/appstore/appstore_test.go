@@ -3,8 +3,6 @@ package appstore
 import (
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -170,16 +168,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func FuzzParsePage(f *testing.F) {
-	for _, dir := range []string{"testdata/pages", "testdata/bad"} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, m := range matches {
-			b, err := os.ReadFile(m)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	prov := schema.Provenance{SourceURL: "https://example.test/", FetchedAt: testNow}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		p, err := ParsePage(body)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
 	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
@@ -19,20 +18,7 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 var recordedAt = time.Date(2026, 11, 24, 12, 10, 0, 0, time.UTC)
 
 func newCollector(t *testing.T, toml string) *Collector {
-	t.Helper()
-	cfg, err := ingest.ParseConfig([]byte(toml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.(*Collector)
+	return recordtest.New(t, New, Name, toml).(*Collector)
 }
 
 var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
@@ -116,22 +102,13 @@ func TestParseTimeline(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	for _, raw := range []string{
+	recordtest.Rejects(t, New, Name,
 		"[sources.gdelt]\nmax_records = 251\n",
 		"[sources.gdelt]\nstep = \"10m\"\n",
 		"[sources.gdelt]\nfrom = \"\"\n",
 		"[sources.gdelt]\nqueries = [\"\"]\n",
 		"[sources.gdelt]\nurls = [\"https://a\", \"https://b\"]\n",
-	} {
-		cfg, err := ingest.ParseConfig([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, _ := cfg.Source(Name)
-		if _, err := New(sc); err == nil {
-			t.Errorf("New accepted %q", raw)
-		}
-	}
+	)
 }
 
 func FuzzParseArtList(f *testing.F) {

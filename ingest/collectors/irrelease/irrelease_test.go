@@ -309,14 +309,7 @@ func TestNew(t *testing.T) {
 // FuzzParse feeds article bytes to the parser: it must never panic, and
 // every row must carry a period (validation judges the rest).
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/pages/*.html")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html")
 	f.Add(article("2022-11-03", "카카오톡 국내 MAU는 2022년 3분기 4,76,3만명이다."))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		pg, err := parse(body)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"net/http"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -22,20 +21,7 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 var recordedAt = time.Date(2026, 11, 24, 12, 20, 0, 0, time.UTC)
 
 func newCollector(t *testing.T, toml string) *Collector {
-	t.Helper()
-	cfg, err := ingest.ParseConfig([]byte(toml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.(*Collector)
+	return recordtest.New(t, New, Name, toml).(*Collector)
 }
 
 func news(t *testing.T, res recordtest.Result) []*schema.News {
@@ -221,33 +207,18 @@ func TestPagingStopsAtWindow(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	for _, raw := range []string{
+	recordtest.Rejects(t, New, Name,
 		"[sources.navernews]\ndisplay = 0\n",
 		"[sources.navernews]\ndisplay = 101\n",
 		"[sources.navernews]\nmax_start = 1001\n",
 		"[sources.navernews]\nsort = \"newest\"\n",
 		"[sources.navernews]\nqueries = [\" \"]\n",
 		"[sources.navernews]\nclient_secret = \"x\"\n", // secrets never come from the file
-	} {
-		cfg, err := ingest.ParseConfig([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, _ := cfg.Source(Name)
-		if _, err := New(sc); err == nil {
-			t.Errorf("New accepted %q", raw)
-		}
-	}
+	)
 }
 
 func FuzzParse(f *testing.F) {
-	for _, p := range []string{"testdata/pages/kakao-meoktong.json", "testdata/pages/datacenter-fire.json", "testdata/pages/paging/page3.json"} {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	recordtest.Seeds(f, "testdata/pages/*.json", "testdata/pages/paging/page*.json")
 	f.Add([]byte(`{"items":[{"title":"<b>x","pubDate":"Sat, 15 Oct 2022 16:02:00 KST"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Parse(b)

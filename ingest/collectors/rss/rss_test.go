@@ -19,20 +19,7 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 var recordedAt = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func newCollector(t *testing.T, toml string) ingest.Collector {
-	t.Helper()
-	cfg, err := ingest.ParseConfig([]byte(toml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return recordtest.New(t, New, Name, toml)
 }
 
 var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
@@ -190,22 +177,13 @@ func TestWindowAndKeep(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	for _, raw := range []string{
+	recordtest.Rejects(t, New, Name,
 		"[sources.rss]\nkeep = \"some\"\n",
 		"[sources.rss]\nurl = \"file:///etc/passwd\"\n",
 		"[sources.rss]\nfrom = \"2022-10-20\"\nto = \"2022-10-15\"\n",
 		"[sources.rss]\nfrom = \"yesterday\"\n",
 		"[sources.rss]\nfeeds = [\"x\"]\n",
-	} {
-		cfg, err := ingest.ParseConfig([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, _ := cfg.Source(Name)
-		if _, err := New(sc); err == nil {
-			t.Errorf("New accepted %q", raw)
-		}
-	}
+	)
 }
 
 func FuzzParse(f *testing.F) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -262,16 +261,7 @@ func TestHTTPErrorIsReported(t *testing.T) {
 }
 
 func FuzzParsePage(f *testing.F) {
-	for _, dir := range []string{"testdata/pages", "testdata/bad"} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, m := range matches {
-			b, err := os.ReadFile(m)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	prov := schema.Provenance{SourceURL: "https://example.test/", FetchedAt: testNow}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		p, err := ParsePage(body)
