@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -126,4 +127,19 @@ func Seeds(f *testing.F, patterns ...string) {
 			f.Add(b)
 		}
 	}
+}
+
+// FetchTimes maps each page's URL to the time its rows say it was fetched,
+// failing the test when the rows of one page disagree.
+func FetchTimes(t testing.TB, rows []schema.Row) map[string]time.Time {
+	t.Helper()
+	fetched := map[string]time.Time{}
+	for _, r := range rows {
+		p := r.Prov()
+		if prev, ok := fetched[p.SourceURL]; ok && !prev.Equal(p.FetchedAt) {
+			t.Fatalf("rows of %s have two fetch times", p.SourceURL)
+		}
+		fetched[p.SourceURL] = p.FetchedAt
+	}
+	return fetched
 }

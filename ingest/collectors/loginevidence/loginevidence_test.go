@@ -2,6 +2,7 @@ package loginevidence
 
 import (
 	"errors"
+	"flag"
 	"net/http"
 	"strings"
 	"testing"
@@ -295,4 +296,21 @@ func FuzzParseArticle(f *testing.F) {
 			}
 		}
 	})
+}
+
+var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz from testdata/pages")
+
+// bundled is served from the hand-made pages for the real URLs; its
+// golden file holds the rows emitted while recording, so every run checks
+// that replaying the archive gives exactly those rows.
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages), Robots: true, RunID: "test", Form: recordtest.Tagged}
+
+func TestRecording(t *testing.T) {
+	c, err := New(ingest.SourceConfig{Name: Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := bundled.Check(t, c, *update)
+	fetched := recordtest.FetchTimes(t, rows)
+	checkRows(t, rows, wantRows(func(u string) time.Time { return fetched[u] }))
 }
