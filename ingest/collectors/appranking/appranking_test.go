@@ -226,22 +226,12 @@ func TestPlatformID(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for _, u := range []string{"ftp://example.org/x", "not a url", "/relative"} {
-		if _, err := New(ingest.SourceConfig{Name: Name, URLs: []string{u}}); err == nil {
-			t.Errorf("New accepted url %q", u)
-		}
-	}
-	cfg, err := ingest.ParseConfig([]byte("[sources.appranking]\npanel = \"x\"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(sc); err == nil {
-		t.Error("New accepted an unknown key")
-	}
+	recordtest.Rejects(t, New, Name,
+		"[sources.appranking]\nurl = \"ftp://example.org/x\"\n",
+		"[sources.appranking]\nurl = \"not a url\"\n",
+		"[sources.appranking]\nurl = \"/relative\"\n",
+		"[sources.appranking]\npanel = \"x\"\n", // an unknown key
+	)
 	if info := newCollector(t).Info(); info.Kind != "web" || info.Estimator != "panel" || !strings.HasPrefix(info.URL, DefaultURLs[0]) {
 		t.Errorf("info %+v", info)
 	}

@@ -285,22 +285,12 @@ func TestBadPages(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for _, u := range []string{"ftp://example.org/x", "not a url", "/relative"} {
-		if _, err := New(ingest.SourceConfig{Name: Name, URLs: []string{u}}); err == nil {
-			t.Errorf("New accepted url %q", u)
-		}
-	}
-	cfg, err := ingest.ParseConfig([]byte("[sources.irrelease]\ncompany = \"Naver\"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(sc); err == nil {
-		t.Error("New accepted an unknown key")
-	}
+	recordtest.Rejects(t, New, Name,
+		"[sources.irrelease]\nurl = \"ftp://example.org/x\"\n",
+		"[sources.irrelease]\nurl = \"not a url\"\n",
+		"[sources.irrelease]\nurl = \"/relative\"\n",
+		"[sources.irrelease]\ncompany = \"Naver\"\n", // an unknown key
+	)
 	if info := newCollector(t).Info(); info.Kind != "web" || info.URL != DefaultURLs[0]+" (+3 more)" || info.Estimator != "company-reported" {
 		t.Errorf("info %+v", info)
 	}

@@ -144,22 +144,12 @@ func TestBadPages(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for _, u := range []string{"ftp://example.org/x", "not a url", "/relative"} {
-		if _, err := New(ingest.SourceConfig{Name: Name, URLs: []string{u}}); err == nil {
-			t.Errorf("New accepted url %q", u)
-		}
-	}
-	cfg, err := ingest.ParseConfig([]byte("[sources.wikitable]\ncolumns = 3\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(sc); err == nil {
-		t.Error("New accepted an unknown key")
-	}
+	recordtest.Rejects(t, New, Name,
+		"[sources.wikitable]\nurl = \"ftp://example.org/x\"\n",
+		"[sources.wikitable]\nurl = \"not a url\"\n",
+		"[sources.wikitable]\nurl = \"/relative\"\n",
+		"[sources.wikitable]\ncolumns = 3\n", // an unknown key
+	)
 	c := newCollector(t)
 	if info := c.Info(); info.Kind != "web" || info.URL != DefaultURL || info.Estimator != "company-reported" {
 		t.Errorf("info %+v", info)
