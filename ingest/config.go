@@ -2,9 +2,12 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
@@ -52,24 +55,59 @@ type SourceConfig struct {
 	Enabled bool
 	// URL overrides the collector's default source URL(s), so a researcher
 	// can point it at a mirror or a local copy.
-	URLs     []string
-	Schedule string
-	raw      map[string]any
+	URLs []string
+	raw  map[string]any
 }
 
-// Decode fills a collector's own config struct from its table; unknown keys
-// are an error so a typo does not silently fall back to a default.
+// ConfigError is a sources file that names a key or table gwanmun does not
+// know, or gives a key a value of the wrong type. The CLI exits 2 on it.
+type ConfigError struct {
+	Table string // "politeness", "sources.rss"; empty for the top level
+	Key   string
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	where := fmt.Sprintf("key %q", e.Key)
+	if e.Table != "" {
+		where += fmt.Sprintf(" in [%s]", e.Table)
+	}
+	return fmt.Sprintf("sources config: %s: %v", where, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+var errUnknown = errors.New("unknown key (a typo?)")
+
+// Decode fills a collector's own config struct from its table; an unknown
+// key or a wrong type is a ConfigError naming it, so a typo does not
+// silently fall back to a default.
 func (s SourceConfig) Decode(v any) error {
+	table := "sources." + s.Name
 	b, err := toml.Marshal(s.raw)
 	if err != nil {
-		return fmt.Errorf("source %s: %w", s.Name, err)
+		return fmt.Errorf("[%s]: %w", table, err)
 	}
 	dec := toml.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("source %s config: %w", s.Name, err)
+		return describe(table, err)
 	}
 	return nil
+}
+
+// describe turns a strict decoder's error into a ConfigError naming the
+// first offending key and its table.
+func describe(table string, err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) && len(strict.Errors) > 0 {
+		return &ConfigError{Table: table, Key: strings.Join(strict.Errors[0].Key(), "."), Err: errUnknown}
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) && len(de.Key()) > 0 {
+		return &ConfigError{Table: table, Key: strings.Join(de.Key(), "."), Err: errors.New(strings.TrimPrefix(de.Error(), "toml: "))}
+	}
+	return fmt.Errorf("[%s]: %w", table, err)
 }
 
 // LoadConfig reads a sources file.
@@ -78,51 +116,204 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("read sources config: %w", err)
 	}
-	return ParseConfig(b)
+	c, err := ParseConfig(b)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
 }
 
-// ParseConfig parses a sources file's bytes.
+// ParseConfig parses a sources file's bytes. Every key it knows is checked
+// here, each [sources.NAME] table's shared keys included; a collector's own
+// keys are checked by its constructor and source names by Check.
 func ParseConfig(b []byte) (Config, error) {
+	var doc map[string]any
+	if err := toml.Unmarshal(b, &doc); err != nil {
+		return Config{}, fmt.Errorf("parse sources config: %w", err)
+	}
+	for k, v := range doc {
+		var err error
+		switch k {
+		case "lake":
+			err = want[string](v, "a string")
+		case "politeness":
+			err = checkPoliteness("politeness", v)
+		case "sources":
+			err = checkSources(v)
+		default:
+			err = &ConfigError{Key: k, Err: errUnknown}
+		}
+		if err != nil {
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				err = &ConfigError{Key: k, Err: err}
+			}
+			return Config{}, err
+		}
+	}
 	var c Config
 	dec := toml.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("parse sources config: %w", err)
+		return Config{}, describe("", err)
 	}
 	return c, nil
+}
+
+// politenessKeys are the keys of a politeness table and their checks.
+var politenessKeys = map[string]func(any) error{
+	"user_agent":     func(v any) error { return want[string](v, "a string") },
+	"delay":          checkDuration,
+	"timeout":        checkDuration,
+	"max_retries":    func(v any) error { return want[int64](v, "a whole number") },
+	"max_body_bytes": func(v any) error { return want[int64](v, "a whole number") },
+	"respect_robots": func(v any) error { return want[bool](v, "true or false") },
+}
+
+func checkPoliteness(table string, v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("want a table [%s]", table)
+	}
+	for k, x := range m {
+		check, ok := politenessKeys[k]
+		if !ok {
+			return &ConfigError{Table: table, Key: k, Err: errUnknown}
+		}
+		if err := check(x); err != nil {
+			return &ConfigError{Table: table, Key: k, Err: err}
+		}
+	}
+	return nil
+}
+
+func checkDuration(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("want a duration string such as \"1s\", got %v", v)
+	}
+	_, err := time.ParseDuration(s)
+	return err
+}
+
+// checkSources checks the keys every [sources.NAME] table shares; the
+// rest belong to the collector.
+func checkSources(v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return errors.New("want a table of [sources.NAME] tables")
+	}
+	for name, t := range m {
+		table := "sources." + name
+		src, ok := t.(map[string]any)
+		if !ok {
+			return &ConfigError{Table: "sources", Key: name, Err: fmt.Errorf("want a table [%s]", table)}
+		}
+		for k, x := range src {
+			var err error
+			switch k {
+			case "enabled":
+				err = want[bool](x, "true or false")
+			case "url", "urls":
+				_, err = urlList(x)
+			case "politeness":
+				err = checkPoliteness(table+".politeness", x)
+			case "schedule":
+				err = errors.New("a source has no schedule of its own: run `gwanmun ingest` from cron, or `gwanmun schedule --cron`")
+			}
+			if err != nil {
+				var ce *ConfigError
+				if !errors.As(err, &ce) {
+					err = &ConfigError{Table: table, Key: k, Err: err}
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// want checks v's TOML type.
+func want[T any](v any, what string) error {
+	if _, ok := v.(T); !ok {
+		return fmt.Errorf("want %s, got %v", what, v)
+	}
+	return nil
+}
+
+func urlList(v any) ([]string, error) {
+	switch u := v.(type) {
+	case string:
+		return []string{u}, nil
+	case []any:
+		out := make([]string, 0, len(u))
+		for _, x := range u {
+			s, ok := x.(string)
+			if !ok {
+				return nil, fmt.Errorf("want URL strings, got %v", x)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("want a URL string or a list of them, got %v", v)
+}
+
+// Check fails on a [sources.NAME] table for a collector r does not know,
+// and builds every configured collector (which decodes its table strictly
+// and does no I/O), so a typo fails the run before anything is fetched,
+// whichever sources it selects.
+func (c Config) Check(r *Registry) error {
+	names := make([]string, 0, len(c.Sources))
+	for n := range c.Sources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		e, err := r.Get(n)
+		if err != nil {
+			return &ConfigError{Table: "sources", Key: n, Err: fmt.Errorf("no such source (known: %s)", strings.Join(r.Names(), ", "))}
+		}
+		sc, err := c.Source(n)
+		if err != nil {
+			return err
+		}
+		if _, err := e.New(sc); err != nil {
+			var ce *ConfigError
+			if errors.As(err, &ce) {
+				return err
+			}
+			return fmt.Errorf("[sources.%s]: %w", n, err)
+		}
+	}
+	return nil
 }
 
 // Source returns the config of one source; a source missing from the file
 // is enabled with its defaults.
 func (c Config) Source(name string) (SourceConfig, error) {
 	sc := SourceConfig{Name: name, Enabled: true, raw: map[string]any{}}
+	table := "sources." + name
+	_, url := c.Sources[name]["url"]
+	if _, urls := c.Sources[name]["urls"]; url && urls {
+		return sc, &ConfigError{Table: table, Key: "urls", Err: errors.New("give url or urls, not both")}
+	}
 	for k, v := range c.Sources[name] {
 		switch k {
 		case "enabled":
 			b, ok := v.(bool)
 			if !ok {
-				return sc, fmt.Errorf("source %s: enabled must be true or false", name)
+				return sc, &ConfigError{Table: table, Key: k, Err: errors.New("want true or false")}
 			}
 			sc.Enabled = b
 		case "url", "urls":
-			switch u := v.(type) {
-			case string:
-				sc.URLs = []string{u}
-			case []any:
-				for _, x := range u {
-					s, ok := x.(string)
-					if !ok {
-						return sc, fmt.Errorf("source %s: urls must be strings", name)
-					}
-					sc.URLs = append(sc.URLs, s)
-				}
-			default:
-				return sc, fmt.Errorf("source %s: url must be a string or a list", name)
+			urls, err := urlList(v)
+			if err != nil {
+				return sc, &ConfigError{Table: table, Key: k, Err: err}
 			}
-		case "schedule":
-			sc.Schedule, _ = v.(string)
+			sc.URLs = urls
 		case "politeness":
-			// read by the runner
+			// read by SourcePoliteness
 		default:
 			sc.raw[k] = v
 		}
@@ -137,12 +328,18 @@ func (c Config) SourcePoliteness(name string) (Politeness, error) {
 	if !ok {
 		return p, nil
 	}
-	b, err := toml.Marshal(raw)
-	if err != nil {
+	table := "sources." + name + ".politeness"
+	if err := checkPoliteness(table, raw); err != nil {
 		return p, err
 	}
-	if err := toml.Unmarshal(b, &p); err != nil {
-		return p, fmt.Errorf("source %s politeness: %w", name, err)
+	b, err := toml.Marshal(raw)
+	if err != nil {
+		return p, fmt.Errorf("[%s]: %w", table, err)
+	}
+	dec := toml.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return p, describe(table, err)
 	}
 	return p, nil
 }
@@ -161,4 +358,17 @@ func (s SourceConfig) URLsOr(defaults []string) ([]string, error) {
 		}
 	}
 	return urls, nil
+}
+
+// EndpointOr is URLsOr for an API collector: one URL override at most (a
+// mirror of the endpoint), else def.
+func (s SourceConfig) EndpointOr(def string) (string, error) {
+	if len(s.URLs) > 1 {
+		return "", fmt.Errorf("source %s: one url (the API endpoint) at most, got %d", s.Name, len(s.URLs))
+	}
+	urls, err := s.URLsOr([]string{def})
+	if err != nil {
+		return "", err
+	}
+	return urls[0], nil
 }

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,5 +76,47 @@ func TestURLsOr(t *testing.T) {
 		if _, err := (SourceConfig{Name: "s", URLs: []string{bad}}).URLsOr(def); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+func TestSourceTablesAreStrict(t *testing.T) {
+	for doc, want := range map[string]string{
+		"[sources.x]\nurl = \"https://a\"\nurls = [\"https://b\"]\n": `key "urls" in [sources.x]: give url or urls, not both`,
+		"[sources.x]\nenabled = 1\n":                                 `key "enabled" in [sources.x]`,
+		"[sources.x.politeness]\nmax_retries = \"4\"\n":              `key "max_retries" in [sources.x.politeness]`,
+		"[sources]\nx = 3\n":                                         `key "x" in [sources]`,
+	} {
+		c, err := ParseConfig([]byte(doc))
+		if err == nil {
+			_, err = c.Source("x")
+		}
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want a ConfigError with %q", doc, err, want)
+		}
+	}
+	c, err := ParseConfig([]byte("[sources.x.politeness]\ndelay = \"5s\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.SourcePoliteness("x"); err != nil || p.Delay.Duration != 5*time.Second {
+		t.Fatalf("politeness %+v, %v", p, err)
+	}
+}
+
+func TestCheckRejectsUnknownSources(t *testing.T) {
+	r := NewRegistry()
+	r.Add(Entry{Name: "known", New: func(sc SourceConfig) (Collector, error) { return stubCollector{}, sc.Decode(&struct{}{}) }})
+	c, err := ParseConfig([]byte("[sources.known]\nenabled = false\n[sources.knwon]\nenabled = false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ce *ConfigError
+	if err := c.Check(r); !errors.As(err, &ce) || ce.Key != "knwon" || ce.Table != "sources" {
+		t.Fatalf("Check = %v", err)
+	}
+	c, _ = ParseConfig([]byte("[sources.known]\ntypo = 1\n"))
+	if err := c.Check(r); !errors.As(err, &ce) || ce.Key != "typo" || ce.Table != "sources.known" {
+		t.Fatalf("Check = %v", err)
 	}
 }

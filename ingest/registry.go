@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
 )
 
@@ -17,6 +18,33 @@ type Entry struct {
 	// Recording is the bundled recording the offline demo replays through
 	// the collector (nil for collectors that need none, like the seed).
 	Recording fs.FS
+	// Sample is the collector's sample.toml: its [sources.NAME] table with
+	// every key and its default, the source of the README block and of
+	// sources.example.toml.
+	Sample []byte
+}
+
+// Files the entry helper reads from a collector's embedded files.
+const (
+	SampleFile    = "sample.toml"
+	RecordingFile = "testdata/recording.warc.gz"
+)
+
+// NewEntry builds a collector's entry from its embedded files: its
+// sample.toml and, for a web collector, testdata/recording.warc.gz. A
+// missing sample is a programming error, caught by the first test.
+func NewEntry(name string, f Factory, files fs.FS) Entry {
+	sample, err := fs.ReadFile(files, SampleFile)
+	if err != nil {
+		panic(fmt.Sprintf("ingest: collector %s: %v", name, err))
+	}
+	e := Entry{Name: name, New: f, Sample: sample}
+	if _, err := fs.Stat(files, RecordingFile); err == nil {
+		if e.Recording, err = fs.Sub(files, path.Dir(RecordingFile)); err != nil {
+			panic(err)
+		}
+	}
+	return e
 }
 
 // Registry lists the collectors gwanmun knows. It is built explicitly in

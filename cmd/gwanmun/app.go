@@ -66,7 +66,11 @@ func (a *app) config() (ingest.Config, error) {
 		}
 		path = "sources.toml"
 	}
-	return ingest.LoadConfig(path)
+	cfg, err := ingest.LoadConfig(path)
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Check(a.registry)
 }
 
 func newRootCmd(a *app) *cobra.Command {

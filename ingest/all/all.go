@@ -1,5 +1,8 @@
-// Package all is the one list of collectors gwanmun knows, one line each.
+// Package all is the one list of collectors gwanmun knows, one line each,
+// and the files generated from their sample configs.
 package all
+
+//go:generate go run ./gen
 
 import (
 	"github.com/gwanmun/gwanmun/ingest"

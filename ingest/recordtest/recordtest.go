@@ -1,9 +1,10 @@
-// Package recordtest builds and replays collectors' bundled recordings in
-// their tests: hand-made responses are served for the real URLs (a Site
-// read from pages.json, or Files), the collector runs in record mode
-// through ingest/transport, and the WARC it writes is replayed the way
-// `make demo` replays it. It also holds the small helpers those tests
-// share: collecting rows into a slice, golden files and row diffs.
+// Package recordtest is the one harness for collectors' bundled
+// recordings: hand-made responses are served for the real URLs (a Site
+// read from testdata/pages/pages.json, or Files), the collector runs in
+// record mode through ingest/transport, and the WARC it writes is replayed
+// the way `make demo` replays it and checked against testdata/want.json.
+// It also holds the small helpers those tests share: collecting rows into
+// a slice, golden files and row diffs.
 package recordtest
 
 import (
@@ -15,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,9 +127,14 @@ type Result struct {
 // fail the test) and the errors it recorded.
 func Run(t testing.TB, c ingest.Collector, rt http.RoundTripper, mode ingest.Mode) Result {
 	t.Helper()
+	return run(t, c, rt, mode, "test")
+}
+
+func run(t testing.TB, c ingest.Collector, rt http.RoundTripper, mode ingest.Mode, runID string) Result {
+	t.Helper()
 	var res Result
 	rows, s, err := collect(t, c, ingest.SessionOptions{
-		RunID: "test", Mode: mode, Transport: rt,
+		RunID: runID, Mode: mode, Transport: rt,
 		Now: func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) },
 	})
 	res.Rows = rows
@@ -163,52 +168,6 @@ func collect(t testing.TB, c ingest.Collector, opts ingest.SessionOptions) ([]sc
 	return rows, s, err
 }
 
-// Record runs c in record mode against the site in siteDir, writes the
-// WARC to warcPath (replacing it) with every exchange dated at, checks
-// that every page was used, and returns the rows.
-func Record(t testing.TB, c ingest.Collector, siteDir, warcPath string, at time.Time) Result {
-	t.Helper()
-	site, err := OpenSite(siteDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := warcPath + ".tmp.warc.gz"
-	_ = os.Remove(tmp)
-	tr, err := transport.New(transport.Config{
-		Mode: transport.ModeRecord, WARCPath: tmp, Base: site,
-		AllowZeroDelay: true, UserAgent: ingest.DefaultUserAgent,
-		Now: func() time.Time { return at },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := Run(t, c, tr, ingest.Record)
-	if err := tr.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, warcPath); err != nil {
-		t.Fatal(err)
-	}
-	if u := site.Unused(); len(u) > 0 {
-		t.Errorf("pages never requested: %v", u)
-	}
-	return res
-}
-
-// Replay runs c against a WARC as `gwanmun ingest --demo` does (robots
-// respected: the recording holds no robots.txt, so none is checked).
-func Replay(t testing.TB, c ingest.Collector, warcPath string) Result {
-	t.Helper()
-	tr, err := transport.New(transport.Config{
-		Mode: transport.ModeReplay, WARCPath: warcPath, RespectRobots: true, AllowZeroDelay: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tr.Close()
-	return Run(t, c, tr, ingest.Replay)
-}
-
 // Live runs c against rt in live mode with no spacing or real sleeping,
 // for tests of retries and errors on an in-process site.
 func Live(t testing.TB, c ingest.Collector, base http.RoundTripper) Result {
@@ -222,19 +181,6 @@ func Live(t testing.TB, c ingest.Collector, base http.RoundTripper) Result {
 	}
 	defer tr.Close()
 	return Run(t, c, tr, ingest.Live)
-}
-
-// RecordAndCheck rebuilds a recording: it records, replays the new WARC,
-// and fails unless both runs gave identical rows (fetched_at and WARC
-// record ids included).
-func RecordAndCheck(t testing.TB, c ingest.Collector, siteDir, warcPath string, at time.Time) Result {
-	t.Helper()
-	rec := Record(t, c, siteDir, warcPath, at)
-	rep := Replay(t, c, warcPath)
-	if !reflect.DeepEqual(rec.Rows, rep.Rows) {
-		t.Fatalf("replayed rows differ from recorded rows:\nrecorded %s\nreplayed %s", dump(rec.Rows), dump(rep.Rows))
-	}
-	return rep
 }
 
 // Golden compares v's indented JSON with the file at path; with update it

@@ -6,11 +6,10 @@ package appranking
 
 import (
 	"bytes"
-	"context"
 	"embed"
+	"encoding/csv"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,59 +37,33 @@ var DefaultURLs = []string{
 	"https://www.insight.co.kr/news/529626",
 }
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Config is the [sources.appranking] table; url/urls are read by ingest.
 type Config struct{}
 
-// Collector reads news articles with app-ranking tables.
-type Collector struct {
-	urls []string
+// info describes the collector; NewPageCollector fills in the URL.
+var info = ingest.Info{
+	Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau"},
+	Estimator:   "panel",
+	Description: "panel MAU (IGAWorks Mobile Index, WiseApp·Retail) from app-ranking tables in Korean news",
 }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	urls, err := cfg.URLsOr(DefaultURLs)
-	if err != nil {
-		return nil, err
-	}
-	return &Collector{urls: urls}, nil
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
 }
 
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	u := ingest.URLLabel(c.urls)
-	return ingest.Info{
-		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau"},
-		Estimator:   "panel",
-		Description: "panel MAU (IGAWorks Mobile Index, WiseApp·Retail) from app-ranking tables in Korean news",
-	}
-}
-
-// Collect implements ingest.Collector.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
-		pg, err := parse(body)
-		rows := make([]schema.Row, len(pg.rows))
-		for i, r := range pg.rows {
-			rows[i] = r
-		}
-		return ingest.Page{Title: pg.title, Rows: rows, Problems: pg.problems}, err
-	})
+func readPage(f *ingest.Fetched) (ingest.Page, error) {
+	pg, err := parse(f.Body)
+	return ingest.Page{Title: pg.title, Rows: ingest.RowsOf(pg.rows), Problems: pg.problems}, err
 }
 
 // page is what one article yields: rows without provenance, and the
@@ -370,50 +343,25 @@ func osFlag(text string) []string {
 }
 
 // aliases maps app names as Korean and English articles write them
-// (lower case, without spaces and dots) to the lake's platform ids.
-var aliases = map[string]string{
-	"카카오톡": "kakaotalk", "카톡": "kakaotalk", "kakaotalk": "kakaotalk",
-	"라인": "line", "line": "line",
-	"텔레그램": "telegram", "telegram": "telegram",
-	"페이스북메신저": "facebook_messenger", "메신저": "facebook_messenger", "facebookmessenger": "facebook_messenger", "messenger": "facebook_messenger",
-	"위챗": "wechat", "wechat": "wechat",
-	"왓츠앱": "whatsapp", "whatsapp": "whatsapp",
-	"디스코드": "discord", "discord": "discord",
-	"네이트온": "nateon", "nateon": "nateon",
-	"네이버": "naver", "naver": "naver",
-	"다음": "daum", "daum": "daum",
-	"유튜브": "youtube", "youtube": "youtube",
-	"유튜브뮤직": "youtube_music", "youtubemusic": "youtube_music",
-	"인스타그램": "instagram", "instagram": "instagram",
-	"페이스북": "facebook", "facebook": "facebook",
-	"밴드": "band", "네이버밴드": "band", "band": "band",
-	"카카오스토리": "kakaostory", "kakaostory": "kakaostory",
-	"네이버지도": "naver_map", "navermap": "naver_map",
-	"카카오맵": "kakaomap", "kakaomap": "kakaomap",
-	"네이버카페": "naver_cafe", "navercafe": "naver_cafe",
-	"다음카페": "daum_cafe", "daumcafe": "daum_cafe",
-	"쿠팡": "coupang", "coupang": "coupang",
-	"배달의민족": "baemin", "배민": "baemin", "baemin": "baemin",
-	"쿠팡이츠": "coupang_eats", "coupangeats": "coupang_eats",
-	"카카오페이": "kakaopay", "kakaopay": "kakaopay",
-	"네이버페이": "naver_pay", "naverpay": "naver_pay",
-	"네이버웹툰": "naver_webtoon", "naverwebtoon": "naver_webtoon",
-	"카카오웹툰": "kakao_webtoon", "kakaowebtoon": "kakao_webtoon",
-	"카카오워크": "kakaowork", "kakaowork": "kakaowork",
-	"네이버웍스": "naver_works", "naverworks": "naver_works",
-	"카카오t": "kakao_t", "kakaot": "kakao_t",
-	"구글": "google", "google": "google",
-	"크롬": "chrome", "구글크롬": "chrome", "chrome": "chrome", "googlechrome": "chrome",
-	"틱톡": "tiktok", "tiktok": "tiktok",
-	"스냅챗": "snapchat", "snapchat": "snapchat",
-	"트위터": "twitter", "x": "twitter", "엑스": "twitter", "twitter": "twitter",
-	"레딧": "reddit", "reddit": "reddit",
-	"핀터레스트": "pinterest", "pinterest": "pinterest",
-	"qq": "qq", "큐큐": "qq",
-	"qzone": "qzone", "큐존": "qzone",
-	"웨이보": "weibo", "weibo": "weibo",
-	"텀블러": "tumblr", "tumblr": "tumblr",
-	"더우인": "douyin", "douyin": "douyin",
+// (lower case, without spaces and dots) to the lake's platform ids; the
+// table is aliases.csv.
+var aliases = readAliases()
+
+//go:embed aliases.csv
+var aliasesCSV string
+
+func readAliases() map[string]string {
+	r := csv.NewReader(strings.NewReader(aliasesCSV))
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) == 0 {
+		panic(fmt.Sprintf("appranking: aliases.csv: %v", err)) // embedded; its test reads it
+	}
+	out := make(map[string]string, len(recs)-1)
+	for _, f := range recs[1:] {
+		out[f[0]] = f[1]
+	}
+	return out
 }
 
 var parenthetical = regexp.MustCompile(`\s*[(（][^)）]*[)）]`)

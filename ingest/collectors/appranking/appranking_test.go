@@ -16,7 +16,7 @@ import (
 	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
-var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz and testdata/rows.golden.json")
+var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz and testdata/want.json")
 
 // pages maps each URL the collector visits to the hand-made page standing
 // in for it (see testdata/README.md).
@@ -112,16 +112,13 @@ func TestCollect(t *testing.T) {
 		row(insight, "whatsapp", "왓츠앱", "106만", 1_060_000),
 		row(insight, "nateon", "네이트온", "55만", 550_000),
 	}
-	recordtest.EqualRows(t, rows, recordtest.Rows(want))
+	recordtest.EqualRows(t, rows, ingest.RowsOf(want))
 }
 
 // bundled is the WARC recorded from the pages in testdata (robots.txt is
 // not consulted: the pages are hand-made and a recorded robots.txt would
 // claim something about the real site) and the rows that recording gave.
-var bundled = recordtest.Recording{
-	WARC: "testdata/recording.warc.gz", Golden: "testdata/rows.golden.json", Pages: recordtest.Files(pages),
-	Session: ingest.SessionOptions{Now: func() time.Time { return testNow }},
-}
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages)}
 
 // TestRecording replays the bundled WARC and checks it gives the rows
 // recorded with it; -update re-records it first. Replay and a direct run
@@ -138,13 +135,6 @@ func TestRecording(t *testing.T) {
 			t.Errorf("row provenance incomplete: %+v", p)
 		}
 	}
-}
-
-func TestEntryRecording(t *testing.T) {
-	if *update {
-		t.Skip("the embedded copy is the one compiled before -update rewrote it")
-	}
-	recordtest.CheckEntry(t, Entry(), Name, bundled.WARC)
 }
 
 func TestBadPages(t *testing.T) {
@@ -236,22 +226,12 @@ func TestPlatformID(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for _, u := range []string{"ftp://example.org/x", "not a url", "/relative"} {
-		if _, err := New(ingest.SourceConfig{Name: Name, URLs: []string{u}}); err == nil {
-			t.Errorf("New accepted url %q", u)
-		}
-	}
-	cfg, err := ingest.ParseConfig([]byte("[sources.appranking]\npanel = \"x\"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(sc); err == nil {
-		t.Error("New accepted an unknown key")
-	}
+	recordtest.Rejects(t, New, Name,
+		"[sources.appranking]\nurl = \"ftp://example.org/x\"\n",
+		"[sources.appranking]\nurl = \"not a url\"\n",
+		"[sources.appranking]\nurl = \"/relative\"\n",
+		"[sources.appranking]\npanel = \"x\"\n", // an unknown key
+	)
 	if info := newCollector(t).Info(); info.Kind != "web" || info.Estimator != "panel" || !strings.HasPrefix(info.URL, DefaultURLs[0]) {
 		t.Errorf("info %+v", info)
 	}
@@ -260,16 +240,7 @@ func TestNew(t *testing.T) {
 // FuzzParse feeds page bytes to the parser: it must never panic, and every
 // row must carry an id, a period and a panel.
 func FuzzParse(f *testing.F) {
-	for _, pattern := range []string{"testdata/pages/*.html", "testdata/bad/*.html"} {
-		files, _ := filepath.Glob(pattern)
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		pg, err := parse(body)
 		if err != nil {

@@ -5,11 +5,10 @@ package appstore
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
+	"maps"
 	"net/url"
 	"regexp"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -29,21 +27,6 @@ const Name = "appstore"
 
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
-
-// recording is the archive `make demo` replays: the hand-made pages of
-// testdata/pages recorded under their real URLs (see testdata/README.md).
-//
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
-
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
 
 // DefaultURLs are the real Google Play developer pages.
 var DefaultURLs = []string{
@@ -64,85 +47,48 @@ type Config struct {
 	Gateways map[string]string `toml:"gateways"`
 }
 
-// Collector reads developer pages.
-type Collector struct {
-	urls     []string
-	gateways map[string]string
-}
-
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
+	gateways := maps.Clone(DefaultGateways)
+	info := ingest.Info{
+		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
+		Description: "apps on Google Play developer pages of gateway companies",
 	}
-	col := &Collector{urls: DefaultURLs, gateways: map[string]string{}}
-	for dev, g := range DefaultGateways {
-		col.gateways[dev] = g
+	col, err := ingest.NewPageCollector(cfg, &c, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
+		page, err := ParsePage(f.Body)
+		if err != nil {
+			return ingest.Page{}, err
+		}
+		gateway, ok := gateways[page.Developer]
+		if !ok {
+			return ingest.Page{}, fmt.Errorf("developer %q has no gateway (set [sources.%s.gateways])", page.Developer, Name)
+		}
+		rows, problems := page.Rows(gateway, f.Prov(page.Title))
+		return ingest.Page{Rows: ingest.RowsOf(rows), Problems: problems}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for dev, g := range c.Gateways {
 		if strings.TrimSpace(dev) == "" || !slugRE.MatchString(g) {
 			return nil, fmt.Errorf("source %s: gateway for developer %q is %q: want a lowercase slug like kakaotalk", cfg.Name, dev, g)
 		}
-		col.gateways[dev] = g
+		gateways[dev] = g
 	}
-	urls, err := cfg.URLsOr(col.urls)
-	if err != nil {
-		return nil, err
-	}
-	col.urls = urls
 	return col, nil
 }
 
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	return ingest.Info{
-		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
-		URL:         strings.Join(c.urls, " "),
-		Description: "apps on Google Play developer pages of gateway companies",
-	}
-}
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Collect fetches every developer page and emits its apps.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
-			return
-		}
-		page, err := ParsePage(r.Body)
-		if err != nil {
-			s.ParseFailure(u, err)
-			return
-		}
-		gateway, ok := c.gateways[page.Developer]
-		if !ok {
-			s.ParseFailure(u, fmt.Errorf("developer %q has no gateway (set [sources.%s.gateways])", page.Developer, Name))
-			return
-		}
-		rows, problems := page.Rows(gateway, s.Prov(r, page.Title))
-		for _, p := range problems {
-			s.ParseFailure(u, p)
-		}
-		for _, row := range rows {
-			s.Emit(row)
-		}
-	})
-	for _, u := range c.urls {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := col.Visit(u); err != nil {
-			s.Error(fmt.Errorf("visit %s: %w", u, err))
-		}
-	}
-	col.Wait()
-	return ctx.Err()
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // App is one app card.
 type App struct {

@@ -2,9 +2,8 @@ package appstore
 
 import (
 	"errors"
+	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,15 +32,7 @@ func collect(t *testing.T, cfg ingest.SourceConfig, rt http.RoundTripper, now ti
 	if s.Rejected() > 0 {
 		t.Fatalf("%d rows failed validation: %v", s.Rejected(), s.Errors())
 	}
-	return asServices(rows), s
-}
-
-func asServices(rows []schema.Row) []*schema.Service {
-	out := make([]*schema.Service, len(rows))
-	for i, r := range rows {
-		out[i] = r.(*schema.Service)
-	}
-	return out
+	return recordtest.As[*schema.Service](t, rows), s
 }
 
 // wantRows are the rows of the recording, each page fetched at
@@ -103,7 +94,7 @@ func TestCollectDeveloperPages(t *testing.T) {
 
 func TestUnknownDeveloperAndMixedCards(t *testing.T) {
 	const u = "https://play.google.com/store/apps/developer?id=Example+Dev"
-	rt := recordtest.Files{u: "testdata/cases/mixed.html"}
+	rt := recordtest.Files{u: "testdata/pages/mixed.html"}
 	cfg := func(raw map[string]any) ingest.SourceConfig {
 		c, err := (ingest.Config{Sources: map[string]map[string]any{Name: raw}}).Source(Name)
 		if err != nil {
@@ -144,7 +135,7 @@ func TestUnknownDeveloperAndMixedCards(t *testing.T) {
 }
 
 func TestBadPages(t *testing.T) {
-	rt := recordtest.Files{DefaultURLs[0]: "testdata/cases/no_apps.html"}
+	rt := recordtest.Files{DefaultURLs[0]: "testdata/bad/no_apps.html"}
 	rows, s := collect(t, ingest.SourceConfig{Name: Name}, rt, testNow)
 	errs := s.Errors()
 	if len(rows) != 0 || len(errs) != 2 || !strings.Contains(errs[0], "no app cards found") || !strings.Contains(errs[1], "HTTP 404") {
@@ -178,16 +169,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func FuzzParsePage(f *testing.F) {
-	for _, dir := range []string{"testdata/pages", "testdata/cases"} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, m := range matches {
-			b, err := os.ReadFile(m)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	prov := schema.Provenance{SourceURL: "https://example.test/", FetchedAt: testNow}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		p, err := ParsePage(body)
@@ -201,4 +183,21 @@ func FuzzParsePage(f *testing.F) {
 			}
 		}
 	})
+}
+
+var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz from testdata/pages")
+
+// bundled is served from the hand-made pages for the real URLs; its
+// golden file holds the rows emitted while recording, so every run checks
+// that replaying the archive gives exactly those rows.
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages), Robots: true, RunID: "test", Form: recordtest.Tagged}
+
+func TestRecording(t *testing.T) {
+	c, err := New(ingest.SourceConfig{Name: Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := recordtest.As[*schema.Service](t, bundled.Check(t, c, *update))
+	fetched := recordtest.FetchTimes(t, ingest.RowsOf(rows))
+	checkRows(t, rows, wantRows(func(u string) time.Time { return fetched[u] }))
 }

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"regexp"
 	"strings"
@@ -19,7 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
@@ -50,17 +48,14 @@ type Collector struct {
 	urls []string
 }
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err)
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
@@ -68,16 +63,11 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err := cfg.Decode(&c); err != nil {
 		return nil, err
 	}
-	col := &Collector{urls: cfg.URLs}
-	if len(col.urls) == 0 {
-		col.urls = DefaultURLs
+	urls, err := cfg.URLsOr(DefaultURLs)
+	if err != nil {
+		return nil, err
 	}
-	for _, u := range col.urls {
-		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return nil, fmt.Errorf("article: %q is not an http(s) URL", u)
-		}
-	}
-	return col, nil
+	return &Collector{urls: urls}, nil
 }
 
 // Info implements ingest.Collector.
@@ -91,40 +81,27 @@ func (c *Collector) Info() ingest.Info {
 
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
 	set := newsmatch.NewSet(nil)
-	ok := 0
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: status %d", u, r.StatusCode))
-			return
-		}
-		ok++
-		a, err := Extract(u, r.Body)
+	read, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+		a, err := Extract(f.URL.String(), f.Body)
 		if err != nil {
-			s.ParseFailure(u, err)
-			return
+			return ingest.Page{}, err
 		}
-		a.Prov = s.Prov(r, a.Title)
+		a.Prov = f.Prov(a.Title)
 		n, err := newsmatch.DefaultMatcher.News(a)
 		if err != nil {
-			s.ParseFailure(u, err)
-			return
+			return ingest.Page{}, err
 		}
 		set.Add(n)
-	})
-	for _, u := range c.urls {
-		_ = col.Visit(u) // a failed fetch is already recorded by the session's OnError
-	}
-	col.Wait()
+		return ingest.Page{}, nil
+	}})
 	for _, n := range set.Rows() {
 		s.Emit(n)
 	}
-	if ok == 0 {
+	if err == nil && read == 0 {
 		return errors.New("no article page could be read")
 	}
-	return ctx.Err()
+	return err
 }
 
 var (

@@ -18,31 +18,24 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 
 var recordedAt = time.Date(2026, 11, 24, 12, 30, 0, 0, time.UTC)
 
-func replay(t *testing.T) []*schema.News {
+var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
+
+func newCollector(t *testing.T) ingest.Collector {
 	t.Helper()
 	cfg, _ := ingest.Config{}.Source(Name)
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res recordtest.Result
-	if *updateGolden {
-		res = recordtest.RecordAndCheck(t, c, "testdata/site", "testdata/recording.warc.gz", recordedAt)
-	} else {
-		res = recordtest.Replay(t, c, "testdata/recording.warc.gz")
-	}
-	if len(res.Errors) > 0 {
-		t.Fatalf("errors: %v", res.Errors)
-	}
-	var out []*schema.News
-	for _, r := range res.Rows {
-		out = append(out, r.(*schema.News))
-	}
-	return out
+	return c
 }
 
 func TestRecording(t *testing.T) {
-	recordtest.Golden(t, "testdata/want.json", replay(t), *updateGolden)
+	bundled.Check(t, newCollector(t), *updateGolden)
+}
+
+func replay(t *testing.T) []*schema.News {
+	return recordtest.As[*schema.News](t, bundled.Rows(t, newCollector(t)))
 }
 
 // Each page's date comes from a different place: meta, JSON-LD (a day
@@ -150,7 +143,7 @@ func TestNewValidates(t *testing.T) {
 
 func FuzzExtract(f *testing.F) {
 	for _, name := range []string{"chosun-amp.html", "ddaily.html", "mt.html", "koreaherald.html"} {
-		b, err := os.ReadFile("testdata/site/" + name)
+		b, err := os.ReadFile("testdata/pages/" + name)
 		if err != nil {
 			f.Fatal(err)
 		}

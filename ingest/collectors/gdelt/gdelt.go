@@ -10,13 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
@@ -61,17 +58,14 @@ type Collector struct {
 	maxRecords int
 }
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err)
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
@@ -79,16 +73,11 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err := cfg.Decode(&c); err != nil {
 		return nil, err
 	}
-	col := &Collector{endpoint: Endpoint, queries: c.Queries, step: c.Step.Duration, maxRecords: c.MaxRecords}
-	if len(cfg.URLs) > 1 {
-		return nil, errors.New("gdelt: one url (the API endpoint) at most")
+	endpoint, err := cfg.EndpointOr(Endpoint)
+	if err != nil {
+		return nil, err
 	}
-	if len(cfg.URLs) == 1 {
-		col.endpoint = cfg.URLs[0]
-	}
-	if u, err := url.Parse(col.endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("gdelt: endpoint %q is not an http(s) URL", col.endpoint)
-	}
+	col := &Collector{endpoint: endpoint, queries: c.Queries, step: c.Step.Duration, maxRecords: c.MaxRecords}
 	if len(col.queries) == 0 {
 		col.queries = DefaultQueries
 	}
@@ -154,47 +143,36 @@ func (c *Collector) url(query, mode string, from, to time.Time) string {
 
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
 	set := newsmatch.NewSet(nil)
-	ok := 0
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: status %d", u, r.StatusCode))
-			return
-		}
-		ok++
-		arts, err := ParseArtList(r.Body)
+	read, err := s.VisitPages(ctx, ingest.Pages{URLs: c.Requests(), Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+		arts, err := ParseArtList(f.Body)
 		if err != nil {
-			s.ParseFailure(u, err)
-			return
+			return ingest.Page{}, err
 		}
 		if len(arts) >= c.maxRecords {
-			s.Error(fmt.Errorf("%s: %d articles, the request's limit: some were cut off (set a smaller step)", u, len(arts)))
+			s.Error(fmt.Errorf("%s: %d articles, the request's limit: some were cut off (set a smaller step)", f.URL, len(arts)))
 		}
-		query := r.Request.URL.Query().Get("query")
-		prov := s.Prov(r, "GDELT DOC 2.0 artlist: "+query)
+		query := f.URL.Query().Get("query")
+		prov := f.Prov("GDELT DOC 2.0 artlist: " + query)
+		var problems []error
 		for _, a := range arts {
 			a.Query, a.Prov = query, prov
 			n, err := newsmatch.DefaultMatcher.News(a)
 			if err != nil {
-				s.ParseFailure(u, fmt.Errorf("article %q: %w", a.URL, err))
+				problems = append(problems, fmt.Errorf("article %q: %w", a.URL, err))
 				continue
 			}
 			set.Add(n)
 		}
-	})
-	for _, u := range c.Requests() {
-		_ = col.Visit(u) // a failed fetch is already recorded by the session's OnError
-	}
-	col.Wait()
+		return ingest.Page{Problems: problems}, nil
+	}})
 	for _, n := range set.Rows() {
 		s.Emit(n)
 	}
-	if ok == 0 {
+	if err == nil && read == 0 {
 		return errors.New("no GDELT response could be read")
 	}
-	return ctx.Err()
+	return err
 }
 
 type artList struct {

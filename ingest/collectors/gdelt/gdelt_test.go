@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/data/schema"
-	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
 	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
@@ -19,43 +18,17 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 var recordedAt = time.Date(2026, 11, 24, 12, 10, 0, 0, time.UTC)
 
 func newCollector(t *testing.T, toml string) *Collector {
-	t.Helper()
-	cfg, err := ingest.ParseConfig([]byte(toml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.(*Collector)
+	return recordtest.New(t, New, Name, toml).(*Collector)
 }
 
+var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
+
 func replay(t *testing.T) []*schema.News {
-	t.Helper()
-	c := newCollector(t, "")
-	var res recordtest.Result
-	if *updateGolden {
-		res = recordtest.RecordAndCheck(t, c, "testdata/site", "testdata/recording.warc.gz", recordedAt)
-	} else {
-		res = recordtest.Replay(t, c, "testdata/recording.warc.gz")
-	}
-	if len(res.Errors) > 0 {
-		t.Fatalf("errors: %v", res.Errors)
-	}
-	var out []*schema.News
-	for _, r := range res.Rows {
-		out = append(out, r.(*schema.News))
-	}
-	return out
+	return recordtest.As[*schema.News](t, bundled.Rows(t, newCollector(t, "")))
 }
 
 func TestRecording(t *testing.T) {
-	recordtest.Golden(t, "testdata/want.json", replay(t), *updateGolden)
+	bundled.Check(t, newCollector(t, ""), *updateGolden)
 }
 
 // GDELT's seendate is UTC; the rows keep it with offset +00:00 and the
@@ -112,10 +85,10 @@ func TestParseArtListErrors(t *testing.T) {
 	}
 }
 
-// The timelinevol shape (testdata/shape holds placeholder values, not
+// The timelinevol shape (testdata/pages holds placeholder values, not
 // GDELT data: see its README).
 func TestParseTimeline(t *testing.T) {
-	b, err := os.ReadFile("testdata/shape/timelinevol.json")
+	b, err := os.ReadFile("testdata/pages/timelinevol.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,26 +102,17 @@ func TestParseTimeline(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	for _, raw := range []string{
+	recordtest.Rejects(t, New, Name,
 		"[sources.gdelt]\nmax_records = 251\n",
 		"[sources.gdelt]\nstep = \"10m\"\n",
 		"[sources.gdelt]\nfrom = \"\"\n",
 		"[sources.gdelt]\nqueries = [\"\"]\n",
 		"[sources.gdelt]\nurls = [\"https://a\", \"https://b\"]\n",
-	} {
-		cfg, err := ingest.ParseConfig([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, _ := cfg.Source(Name)
-		if _, err := New(sc); err == nil {
-			t.Errorf("New accepted %q", raw)
-		}
-	}
+	)
 }
 
 func FuzzParseArtList(f *testing.F) {
-	b, err := os.ReadFile("testdata/site/artlist.json")
+	b, err := os.ReadFile("testdata/pages/artlist.json")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -169,7 +133,7 @@ func FuzzParseArtList(f *testing.F) {
 }
 
 func FuzzParseTimeline(f *testing.F) {
-	b, err := os.ReadFile("testdata/shape/timelinevol.json")
+	b, err := os.ReadFile("testdata/pages/timelinevol.json")
 	if err != nil {
 		f.Fatal(err)
 	}

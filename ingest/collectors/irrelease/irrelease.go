@@ -8,11 +8,9 @@ package irrelease
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"sort"
 	"strconv"
@@ -50,55 +48,33 @@ const (
 	platform = "kakaotalk"
 )
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Config is the [sources.irrelease] table; url/urls are read by ingest.
 type Config struct{}
 
-// Collector reads IR releases and articles quoting them.
-type Collector struct {
-	urls []string
+// info describes the collector; NewPageCollector fills in the URL.
+var info = ingest.Info{
+	Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau", "financials"},
+	Estimator:   "company-reported",
+	Description: "KakaoTalk MAU and Kakao revenue / operating profit from IR releases and articles quoting them",
 }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	urls, err := cfg.URLsOr(DefaultURLs)
-	if err != nil {
-		return nil, err
-	}
-	return &Collector{urls: urls}, nil
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
 }
 
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	u := ingest.URLLabel(c.urls)
-	return ingest.Info{
-		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau", "financials"},
-		Estimator:   "company-reported",
-		Description: "KakaoTalk MAU and Kakao revenue / operating profit from IR releases and articles quoting them",
-	}
-}
-
-// Collect implements ingest.Collector.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
-		pg, err := parse(body)
-		return ingest.Page{Title: pg.title, Rows: pg.rows, Problems: pg.problems}, err
-	})
+func readPage(f *ingest.Fetched) (ingest.Page, error) {
+	pg, err := parse(f.Body)
+	return ingest.Page{Title: pg.title, Rows: pg.rows, Problems: pg.problems}, err
 }
 
 // page is what one article yields: rows without provenance, and the

@@ -18,7 +18,7 @@ import (
 	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
-var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz and testdata/rows.golden.json")
+var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz and testdata/want.json")
 
 // pages maps each URL the collector visits to the hand-made page standing
 // in for it (see testdata/README.md).
@@ -226,10 +226,7 @@ func TestReadSentences(t *testing.T) {
 // bundled is the WARC recorded from the pages in testdata (robots.txt is
 // not consulted: the pages are hand-made and a recorded robots.txt would
 // claim something about the real site) and the rows that recording gave.
-var bundled = recordtest.Recording{
-	WARC: "testdata/recording.warc.gz", Golden: "testdata/rows.golden.json", Pages: recordtest.Files(pages),
-	Session: ingest.SessionOptions{Now: func() time.Time { return testNow }},
-}
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages)}
 
 // TestRecording replays the bundled WARC and checks it gives the rows
 // recorded with it; -update re-records it first. Replay and a direct run
@@ -246,13 +243,6 @@ func TestRecording(t *testing.T) {
 			t.Errorf("row provenance incomplete: %+v", p)
 		}
 	}
-}
-
-func TestEntryRecording(t *testing.T) {
-	if *update {
-		t.Skip("the embedded copy is the one compiled before -update rewrote it")
-	}
-	recordtest.CheckEntry(t, Entry(), Name, bundled.WARC)
 }
 
 func TestBadPages(t *testing.T) {
@@ -295,22 +285,12 @@ func TestBadPages(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for _, u := range []string{"ftp://example.org/x", "not a url", "/relative"} {
-		if _, err := New(ingest.SourceConfig{Name: Name, URLs: []string{u}}); err == nil {
-			t.Errorf("New accepted url %q", u)
-		}
-	}
-	cfg, err := ingest.ParseConfig([]byte("[sources.irrelease]\ncompany = \"Naver\"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(sc); err == nil {
-		t.Error("New accepted an unknown key")
-	}
+	recordtest.Rejects(t, New, Name,
+		"[sources.irrelease]\nurl = \"ftp://example.org/x\"\n",
+		"[sources.irrelease]\nurl = \"not a url\"\n",
+		"[sources.irrelease]\nurl = \"/relative\"\n",
+		"[sources.irrelease]\ncompany = \"Naver\"\n", // an unknown key
+	)
 	if info := newCollector(t).Info(); info.Kind != "web" || info.URL != DefaultURLs[0]+" (+3 more)" || info.Estimator != "company-reported" {
 		t.Errorf("info %+v", info)
 	}
@@ -319,14 +299,7 @@ func TestNew(t *testing.T) {
 // FuzzParse feeds article bytes to the parser: it must never panic, and
 // every row must carry a period (validation judges the rest).
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/pages/*.html")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html")
 	f.Add(article("2022-11-03", "카카오톡 국내 MAU는 2022년 3분기 4,76,3만명이다."))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		pg, err := parse(body)

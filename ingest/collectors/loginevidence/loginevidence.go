@@ -11,11 +11,9 @@ package loginevidence
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"sort"
 	"strings"
@@ -23,7 +21,6 @@ import (
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -35,21 +32,6 @@ const Name = "loginevidence"
 
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
-
-// recording is the archive `make demo` replays: the hand-made pages of
-// testdata/pages recorded under their real URLs (see testdata/README.md).
-//
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
-
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
 
 // DefaultURLs are the articles data/seed cites for third parties that
 // depend on Kakao or Naver building blocks.
@@ -65,67 +47,31 @@ var DefaultURLs = []string{
 // yet, but decoding it still rejects typos.
 type Config struct{}
 
-// Collector reads news articles.
-type Collector struct {
-	urls []string
-}
-
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	col := &Collector{urls: DefaultURLs}
-	urls, err := cfg.URLsOr(col.urls)
-	if err != nil {
-		return nil, err
-	}
-	col.urls = urls
-	return col, nil
-}
-
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	return ingest.Info{
+	info := ingest.Info{
 		Name: Name, Version: Version, Kind: "web", Datasets: []string{"dependencies", "services"},
-		URL:         strings.Join(c.urls, " "),
 		Description: "third parties' dependence on Kakao/Naver login, pay and maps, read from news articles",
 	}
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
 }
 
-// Collect fetches every article and emits the edges it evidences.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
-			return
-		}
-		a, err := ParseArticle(r.Body)
-		if err != nil {
-			s.ParseFailure(u, err)
-			return
-		}
-		rows, problems := a.Rows(s.Prov(r, a.Title))
-		for _, p := range problems {
-			s.ParseFailure(u, p)
-		}
-		for _, row := range rows {
-			s.Emit(row)
-		}
-	})
-	for _, u := range c.urls {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := col.Visit(u); err != nil {
-			s.Error(fmt.Errorf("visit %s: %w", u, err))
-		}
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
+
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
+
+func readPage(f *ingest.Fetched) (ingest.Page, error) {
+	a, err := ParseArticle(f.Body)
+	if err != nil {
+		return ingest.Page{}, err
 	}
-	col.Wait()
-	return ctx.Err()
+	rows, problems := a.Rows(f.Prov(a.Title))
+	return ingest.Page{Rows: rows, Problems: problems}, nil
 }
 
 // Article is the part of a news page the collector reads.

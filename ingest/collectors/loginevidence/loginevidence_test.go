@@ -2,9 +2,8 @@ package loginevidence
 
 import (
 	"errors"
+	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -254,7 +253,7 @@ func TestUndatedArticleIsObservedOnFetchDay(t *testing.T) {
 }
 
 func TestBadPages(t *testing.T) {
-	rt := recordtest.Files{DefaultURLs[0]: "testdata/cases/no_body.html"}
+	rt := recordtest.Files{DefaultURLs[0]: "testdata/bad/no_body.html"}
 	rows, s := collect(t, ingest.SourceConfig{Name: Name, URLs: DefaultURLs[:2]}, rt, testNow)
 	errs := s.Errors()
 	if len(rows) != 0 || len(errs) != 2 || !strings.Contains(errs[0], "no article body found") || !strings.Contains(errs[1], "HTTP 404") {
@@ -283,16 +282,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func FuzzParseArticle(f *testing.F) {
-	for _, dir := range []string{"testdata/pages", "testdata/cases"} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, m := range matches {
-			b, err := os.ReadFile(m)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	prov := schema.Provenance{SourceURL: "https://example.test/", FetchedAt: testNow}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		a, err := ParseArticle(body)
@@ -306,4 +296,21 @@ func FuzzParseArticle(f *testing.F) {
 			}
 		}
 	})
+}
+
+var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz from testdata/pages")
+
+// bundled is served from the hand-made pages for the real URLs; its
+// golden file holds the rows emitted while recording, so every run checks
+// that replaying the archive gives exactly those rows.
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages), Robots: true, RunID: "test", Form: recordtest.Tagged}
+
+func TestRecording(t *testing.T) {
+	c, err := New(ingest.SourceConfig{Name: Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := bundled.Check(t, c, *update)
+	fetched := recordtest.FetchTimes(t, rows)
+	checkRows(t, rows, wantRows(func(u string) time.Time { return fetched[u] }))
 }

@@ -9,13 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
-
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
@@ -77,17 +74,14 @@ type Collector struct {
 	window   newsmatch.Window
 }
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err)
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // New validates the config; it does no I/O and does not look at the
 // credentials (a replay needs none; Collect checks them).
@@ -96,16 +90,11 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err := cfg.Decode(&c); err != nil {
 		return nil, err
 	}
-	col := &Collector{endpoint: Endpoint, queries: c.Queries, display: c.Display, sort: c.Sort, maxStart: c.MaxStart}
-	if len(cfg.URLs) > 1 {
-		return nil, errors.New("navernews: one url (the API endpoint) at most")
+	endpoint, err := cfg.EndpointOr(Endpoint)
+	if err != nil {
+		return nil, err
 	}
-	if len(cfg.URLs) == 1 {
-		col.endpoint = cfg.URLs[0]
-	}
-	if u, err := url.Parse(col.endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("navernews: endpoint %q is not an http(s) URL", col.endpoint)
-	}
+	col := &Collector{endpoint: endpoint, queries: c.Queries, display: c.Display, sort: c.Sort, maxStart: c.MaxStart}
 	if len(col.queries) == 0 {
 		col.queries = DefaultQueries
 	}
@@ -152,72 +141,58 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 	if s.Mode != ingest.Replay && (id == "" || secret == "") {
 		return ErrNoCredentials
 	}
-	col := s.Colly(colly.StdlibContext(ctx))
-	if id != "" && secret != "" {
-		col.OnRequest(func(r *colly.Request) {
-			r.Headers.Set("X-Naver-Client-Id", id)
-			r.Headers.Set("X-Naver-Client-Secret", secret)
-		})
-	}
 	set := newsmatch.NewSet(nil)
-	ok := 0
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		query, start := r.Ctx.Get("query"), r.Ctx.GetAny("start").(int)
-		if r.StatusCode >= 400 {
-			// The API explains itself: {"errorMessage": ..., "errorCode": "SE01"}.
-			s.Error(fmt.Errorf("fetch %s: status %d: %s", u, r.StatusCode, apiError(r.Body)))
-			return
-		}
-		ok++
-		page, err := Parse(r.Body)
-		if err != nil {
-			s.ParseFailure(u, err)
-			return
-		}
-		prov := s.Prov(r, "Naver News Search: "+query)
-		older := false
-		for _, a := range page.Articles {
-			a.Query, a.Prov = query, prov
-			n, err := newsmatch.DefaultMatcher.News(a)
-			if err != nil {
-				s.ParseFailure(u, fmt.Errorf("item %q: %w", a.Title, err))
-				continue
-			}
-			if n.PublishedAt != nil && !c.window.From.IsZero() && n.PublishedAt.Before(c.window.From) {
-				older = true
-			}
-			if c.window.Contains(n.PublishedAt) {
-				set.Add(n)
-			}
-		}
-		next := start + c.display
-		switch {
-		case len(page.Articles) < c.display, next > page.Total, next > c.maxStart:
-		case older && c.sort == "date": // the rest is older still
-		default:
-			c.visit(col, query, next)
-		}
-	})
-	for _, q := range c.queries {
-		c.visit(col, q, 1)
+	pages := ingest.Pages{Parse: func(f *ingest.Fetched) (ingest.Page, error) { return c.parse(f, set) }, Explain: apiError}
+	if id != "" && secret != "" {
+		pages.Header = map[string]string{"X-Naver-Client-Id": id, "X-Naver-Client-Secret": secret}
 	}
-	col.Wait()
+	for _, q := range c.queries {
+		pages.URLs = append(pages.URLs, c.PageURL(q, 1))
+	}
+	read, err := s.VisitPages(ctx, pages)
 	for _, n := range set.Rows() {
 		s.Emit(n)
 	}
-	if ok == 0 {
+	if err == nil && read == 0 {
 		return errors.New("no page of results could be read")
 	}
-	return ctx.Err()
+	return err
 }
 
-func (c *Collector) visit(col *colly.Collector, query string, start int) {
-	ctx := colly.NewContext()
-	ctx.Put("query", query)
-	ctx.Put("start", start)
-	// A failed fetch is already recorded by the session's OnError.
-	_ = col.Request("GET", c.PageURL(query, start), nil, ctx, nil)
+// parse reads one page of results into the set and asks for the next
+// page while there may be more in the window.
+func (c *Collector) parse(f *ingest.Fetched, set *newsmatch.Set) (ingest.Page, error) {
+	page, err := Parse(f.Body)
+	if err != nil {
+		return ingest.Page{}, err
+	}
+	query := f.URL.Query().Get("query")
+	start, _ := strconv.Atoi(f.URL.Query().Get("start"))
+	prov := f.Prov("Naver News Search: " + query)
+	var pg ingest.Page
+	older := false
+	for _, a := range page.Articles {
+		a.Query, a.Prov = query, prov
+		n, err := newsmatch.DefaultMatcher.News(a)
+		if err != nil {
+			pg.Problems = append(pg.Problems, fmt.Errorf("item %q: %w", a.Title, err))
+			continue
+		}
+		if n.PublishedAt != nil && !c.window.From.IsZero() && n.PublishedAt.Before(c.window.From) {
+			older = true
+		}
+		if c.window.Contains(n.PublishedAt) {
+			set.Add(n)
+		}
+	}
+	next := start + c.display
+	switch {
+	case len(page.Articles) < c.display, next > page.Total, next > c.maxStart:
+	case older && c.sort == "date": // the rest is older still
+	default:
+		pg.Next = []string{c.PageURL(query, next)}
+	}
+	return pg, nil
 }
 
 // Page is one parsed response.

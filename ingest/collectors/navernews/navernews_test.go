@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"net/http"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -22,20 +21,7 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 var recordedAt = time.Date(2026, 11, 24, 12, 20, 0, 0, time.UTC)
 
 func newCollector(t *testing.T, toml string) *Collector {
-	t.Helper()
-	cfg, err := ingest.ParseConfig([]byte(toml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.(*Collector)
+	return recordtest.New(t, New, Name, toml).(*Collector)
 }
 
 func news(t *testing.T, res recordtest.Result) []*schema.News {
@@ -43,30 +29,29 @@ func news(t *testing.T, res recordtest.Result) []*schema.News {
 	if len(res.Errors) > 0 {
 		t.Fatalf("errors: %v", res.Errors)
 	}
-	var out []*schema.News
-	for _, r := range res.Rows {
-		out = append(out, r.(*schema.News))
-	}
-	return out
+	return recordtest.As[*schema.News](t, res.Rows)
 }
 
+var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
+
+// A replay needs no credentials, so none are set.
 func replay(t *testing.T) []*schema.News {
-	t.Helper()
-	c := newCollector(t, "")
+	t.Setenv(EnvClientID, "")
+	t.Setenv(EnvClientSecret, "")
+	return recordtest.As[*schema.News](t, bundled.Rows(t, newCollector(t, "")))
+}
+
+func TestRecording(t *testing.T) {
 	if *updateGolden {
 		// Recording is a live run: it needs credentials, and the WARC's
 		// request records show what was sent, so only placeholders go in.
 		t.Setenv(EnvClientID, "placeholder-id")
 		t.Setenv(EnvClientSecret, "placeholder-secret")
-		return news(t, recordtest.RecordAndCheck(t, c, "testdata/site", "testdata/recording.warc.gz", recordedAt))
+	} else {
+		t.Setenv(EnvClientID, "")
+		t.Setenv(EnvClientSecret, "")
 	}
-	t.Setenv(EnvClientID, "")
-	t.Setenv(EnvClientSecret, "")
-	return news(t, recordtest.Replay(t, c, "testdata/recording.warc.gz"))
-}
-
-func TestRecording(t *testing.T) {
-	recordtest.Golden(t, "testdata/want.json", replay(t), *updateGolden)
+	bundled.Check(t, newCollector(t, ""), *updateGolden)
 }
 
 func id(t *testing.T, u string) string {
@@ -189,7 +174,7 @@ func (f *flaky) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestPagingAndRateLimit(t *testing.T) {
 	t.Setenv(EnvClientID, "cid")
 	t.Setenv(EnvClientSecret, "csecret")
-	site, err := recordtest.OpenSite("testdata/paging")
+	site, err := recordtest.OpenSite("testdata/pages/paging")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +195,7 @@ func TestPagingAndRateLimit(t *testing.T) {
 func TestPagingStopsAtWindow(t *testing.T) {
 	t.Setenv(EnvClientID, "cid")
 	t.Setenv(EnvClientSecret, "csecret")
-	site, err := recordtest.OpenSite("testdata/paging")
+	site, err := recordtest.OpenSite("testdata/pages/paging")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,33 +207,18 @@ func TestPagingStopsAtWindow(t *testing.T) {
 }
 
 func TestNewValidates(t *testing.T) {
-	for _, raw := range []string{
+	recordtest.Rejects(t, New, Name,
 		"[sources.navernews]\ndisplay = 0\n",
 		"[sources.navernews]\ndisplay = 101\n",
 		"[sources.navernews]\nmax_start = 1001\n",
 		"[sources.navernews]\nsort = \"newest\"\n",
 		"[sources.navernews]\nqueries = [\" \"]\n",
 		"[sources.navernews]\nclient_secret = \"x\"\n", // secrets never come from the file
-	} {
-		cfg, err := ingest.ParseConfig([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, _ := cfg.Source(Name)
-		if _, err := New(sc); err == nil {
-			t.Errorf("New accepted %q", raw)
-		}
-	}
+	)
 }
 
 func FuzzParse(f *testing.F) {
-	for _, p := range []string{"testdata/site/kakao-meoktong.json", "testdata/site/datacenter-fire.json", "testdata/paging/page3.json"} {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	recordtest.Seeds(f, "testdata/pages/*.json", "testdata/pages/paging/page*.json")
 	f.Add([]byte(`{"items":[{"title":"<b>x","pubDate":"Sat, 15 Oct 2022 16:02:00 KST"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Parse(b)

@@ -9,14 +9,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"mime"
 	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
 
-	"github.com/gocolly/colly/v2"
 	"github.com/mmcdole/gofeed"
 
 	"github.com/gwanmun/gwanmun/ingest"
@@ -62,17 +60,14 @@ type Collector struct {
 	window newsmatch.Window
 }
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err)
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
@@ -80,15 +75,11 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err := cfg.Decode(&c); err != nil {
 		return nil, err
 	}
-	col := &Collector{feeds: cfg.URLs, keep: c.Keep}
-	if len(col.feeds) == 0 {
-		col.feeds = DefaultFeeds
+	feeds, err := cfg.URLsOr(DefaultFeeds)
+	if err != nil {
+		return nil, err
 	}
-	for _, f := range col.feeds {
-		if u, err := url.Parse(f); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("rss: feed %q is not an http(s) URL", f)
-		}
-	}
+	col := &Collector{feeds: feeds, keep: c.Keep}
 	switch col.keep {
 	case "":
 		col.keep = KeepTerms
@@ -115,46 +106,34 @@ func (c *Collector) Info() ingest.Info {
 
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
 	set := newsmatch.NewSet(nil)
-	ok := 0
-	col.OnResponse(func(r *colly.Response) {
-		feedURL := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: status %d", feedURL, r.StatusCode))
-			return
-		}
-		ok++
-		feed, items, err := Parse(r.Body, r.Headers.Get("Content-Type"), feedURL)
+	read, err := s.VisitPages(ctx, ingest.Pages{URLs: c.feeds, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
+		feed, items, err := Parse(f.Body, f.Header.Get("Content-Type"), f.URL.String())
 		if err != nil {
-			s.ParseFailure(feedURL, err)
-			return
+			return ingest.Page{}, err
 		}
-		prov := s.Prov(r, feed.Title)
+		prov := f.Prov(feed.Title)
+		var problems []error
 		for _, it := range items {
 			it.Prov = prov
 			n, err := newsmatch.DefaultMatcher.News(it)
 			if err != nil {
-				s.ParseFailure(feedURL, fmt.Errorf("item %q: %w", it.Title, err))
+				problems = append(problems, fmt.Errorf("item %q: %w", it.Title, err))
 				continue
 			}
-			if !c.window.Contains(n.PublishedAt) || !c.wanted(n.MatchedTerms, n.ServicesMentioned) {
-				continue
+			if c.window.Contains(n.PublishedAt) && c.wanted(n.MatchedTerms, n.ServicesMentioned) {
+				set.Add(n)
 			}
-			set.Add(n)
 		}
-	})
-	for _, f := range c.feeds {
-		_ = col.Visit(f) // a failed fetch is already recorded by the session's OnError
-	}
-	col.Wait()
+		return ingest.Page{Problems: problems}, nil
+	}})
 	for _, n := range set.Rows() {
 		s.Emit(n)
 	}
-	if ok == 0 {
+	if err == nil && read == 0 {
 		return errors.New("no feed could be read")
 	}
-	return ctx.Err()
+	return err
 }
 
 func (c *Collector) wanted(terms, services []string) bool {

@@ -19,44 +19,17 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 var recordedAt = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func newCollector(t *testing.T, toml string) ingest.Collector {
-	t.Helper()
-	cfg, err := ingest.ParseConfig([]byte(toml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := New(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return recordtest.New(t, New, Name, toml)
 }
 
+var bundled = recordtest.Recording{At: recordedAt, RunID: "test"}
+
 func replay(t *testing.T) []*schema.News {
-	t.Helper()
-	c := newCollector(t, "")
-	var res recordtest.Result
-	if *updateGolden {
-		res = recordtest.RecordAndCheck(t, c, "testdata/site", "testdata/recording.warc.gz", recordedAt)
-	} else {
-		res = recordtest.Replay(t, c, "testdata/recording.warc.gz")
-	}
-	if len(res.Errors) > 0 {
-		t.Fatalf("errors: %v", res.Errors)
-	}
-	var out []*schema.News
-	for _, r := range res.Rows {
-		out = append(out, r.(*schema.News))
-	}
-	return out
+	return recordtest.As[*schema.News](t, bundled.Rows(t, newCollector(t, "")))
 }
 
 func TestRecording(t *testing.T) {
-	rows := replay(t)
-	recordtest.Golden(t, "testdata/want.json", rows, *updateGolden)
+	bundled.Check(t, newCollector(t, ""), *updateGolden)
 }
 
 func id(t *testing.T, u string) string {
@@ -151,7 +124,7 @@ func TestRows(t *testing.T) {
 // EUC-KR straight from disk (no transport in between): gofeed decodes it
 // from the XML declaration.
 func TestParseEUCKR(t *testing.T) {
-	body, err := os.ReadFile("testdata/site/etnews-section901.xml")
+	body, err := os.ReadFile("testdata/pages/etnews-section901.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,34 +170,25 @@ func TestParseMissingDate(t *testing.T) {
 
 func TestWindowAndKeep(t *testing.T) {
 	c := newCollector(t, "[sources.rss]\nfrom = \"2022-10-16\"\nto = \"2022-10-18\"\n")
-	res := recordtest.Replay(t, c, "testdata/recording.warc.gz")
+	res := bundled.Replay(t, c)
 	if len(res.Rows) != 1 || res.Rows[0].(*schema.News).Outlet != "머니투데이" {
 		t.Errorf("window 16..18 Oct kept %d rows", len(res.Rows))
 	}
 }
 
 func TestNewValidates(t *testing.T) {
-	for _, raw := range []string{
+	recordtest.Rejects(t, New, Name,
 		"[sources.rss]\nkeep = \"some\"\n",
 		"[sources.rss]\nurl = \"file:///etc/passwd\"\n",
 		"[sources.rss]\nfrom = \"2022-10-20\"\nto = \"2022-10-15\"\n",
 		"[sources.rss]\nfrom = \"yesterday\"\n",
 		"[sources.rss]\nfeeds = [\"x\"]\n",
-	} {
-		cfg, err := ingest.ParseConfig([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, _ := cfg.Source(Name)
-		if _, err := New(sc); err == nil {
-			t.Errorf("New accepted %q", raw)
-		}
-	}
+	)
 }
 
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"chosun-all.xml", "etnews-section901.xml", "mt-news.xml"} {
-		b, err := os.ReadFile("testdata/site/" + name)
+		b, err := os.ReadFile("testdata/pages/" + name)
 		if err != nil {
 			f.Fatal(err)
 		}

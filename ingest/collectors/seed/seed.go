@@ -6,6 +6,7 @@ package seed
 import (
 	"context"
 	"crypto/sha256"
+	"embed"
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
@@ -20,6 +21,9 @@ import (
 	"github.com/gwanmun/gwanmun/ingest"
 )
 
+// Name is the collector's name in the registry and the sources file.
+const Name = "seed"
+
 // Version changes when the normalisation changes the rows.
 const Version = "1.0.0"
 
@@ -33,11 +37,10 @@ var KST = time.FixedZone("KST", 9*3600)
 // IncidentPangyo is the id of the 2022-10-15 SK C&C Pangyo fire.
 const IncidentPangyo = "2022-10-15-pangyo-fire"
 
-// Config is the [sources.seed] table.
-type Config struct {
-	// Dir loads a seed folder from disk instead of the embedded one.
-	Dir string `toml:"dir"`
-}
+// Config is the [sources.seed] table. It has no keys of its own: a
+// researcher's own series come in through the file collector, with their
+// own citations, not as a replacement seed.
+type Config struct{}
 
 // Collector loads the seed.
 type Collector struct {
@@ -63,13 +66,16 @@ func NewFS(fsys fs.FS, dir string) *Collector {
 	return &Collector{files: sub, url: "embedded:data/seed"}
 }
 
+//go:embed sample.toml
+var files embed.FS
+
 // Entry registers the collector.
-func Entry() ingest.Entry { return ingest.Entry{Name: "seed", New: New} }
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Info implements ingest.Collector.
 func (c *Collector) Info() ingest.Info {
 	return ingest.Info{
-		Name: "seed", Version: Version, Kind: "seed", URL: c.url,
+		Name: Name, Version: Version, Kind: "seed", URL: c.url,
 		Datasets:    []string{"platforms", "mau", "financials", "services", "dependencies", "incidents", "thresholds"},
 		Description: "embedded cited snapshot (data/seed)",
 	}
@@ -180,37 +186,47 @@ func (c *Collector) mau(s *ingest.Session, p platformIndex) error {
 			return err
 		}
 		for i, r := range t.rows {
-			where := fmt.Sprintf("data/seed/%s row %d", name, i+2)
-			id, err := p.id(t.get(r, "app"))
+			f, err := p.figure(t, r, "app", "period", "mau")
 			if err != nil {
-				s.ParseFailure(where, err)
-				continue
-			}
-			start, grain, err := ParsePeriod(t.get(r, "period"))
-			if err != nil {
-				s.ParseFailure(where, err)
-				continue
-			}
-			v, err := strconv.ParseFloat(t.get(r, "mau"), 64)
-			if err != nil {
-				s.ParseFailure(where, fmt.Errorf("mau %q: %w", t.get(r, "mau"), err))
-				continue
-			}
-			cl, err := classify(t.get(r, "note"), t.get(r, "source_title"))
-			if err != nil {
-				s.ParseFailure(where, err)
+				s.ParseFailure(fmt.Sprintf("data/seed/%s row %d", name, i+2), err)
 				continue
 			}
 			s.Emit(&schema.MAU{
-				PlatformID: id, Country: t.get(r, "country"), Metric: cl.metric,
-				PeriodStart: start, PeriodGrain: grain, PeriodLabel: t.get(r, "period"),
-				Value: v, Unit: t.get(r, "unit"), Estimator: cl.estimator, Source: cl.source,
-				Revision: cl.revision, Flags: cl.flags, Note: t.get(r, "note"),
+				PlatformID: f.id, Country: t.get(r, "country"), Metric: f.cl.metric,
+				PeriodStart: f.start, PeriodGrain: f.grain, PeriodLabel: t.get(r, "period"),
+				Value: f.value, Unit: t.get(r, "unit"), Estimator: f.cl.estimator, Source: f.cl.source,
+				Revision: f.cl.revision, Flags: f.cl.flags, Note: t.get(r, "note"),
 				Provenance: t.prov(t.get(r, "source_url"), t.get(r, "source_title")),
 			})
 		}
 	}
 	return nil
+}
+
+// figure is what every user-count row of the seed gives: the platform, the
+// period, the value and what the row's note says it measures.
+type figure struct {
+	id    string
+	start time.Time
+	grain string
+	value float64
+	cl    classification
+}
+
+func (p platformIndex) figure(t table, r []string, app, period, value string) (figure, error) {
+	var f figure
+	var err error
+	if f.id, err = p.id(t.get(r, app)); err != nil {
+		return f, err
+	}
+	if f.start, f.grain, err = ParsePeriod(t.get(r, period)); err != nil {
+		return f, err
+	}
+	if f.value, err = strconv.ParseFloat(t.get(r, value), 64); err != nil {
+		return f, fmt.Errorf("%s %q: %w", value, t.get(r, value), err)
+	}
+	f.cl, err = classify(t.get(r, "note"), t.get(r, "source_title"))
+	return f, err
 }
 
 func (c *Collector) dailyUsage(s *ingest.Session, p platformIndex) error {
@@ -219,32 +235,16 @@ func (c *Collector) dailyUsage(s *ingest.Session, p platformIndex) error {
 		return err
 	}
 	for i, r := range t.rows {
-		where := fmt.Sprintf("data/seed/%s row %d", t.name, i+2)
-		id, err := p.id(t.get(r, "app"))
+		f, err := p.figure(t, r, "app", "date", "value")
 		if err != nil {
-			s.ParseFailure(where, err)
-			continue
-		}
-		start, grain, err := ParsePeriod(t.get(r, "date"))
-		if err != nil {
-			s.ParseFailure(where, err)
-			continue
-		}
-		v, err := strconv.ParseFloat(t.get(r, "value"), 64)
-		if err != nil {
-			s.ParseFailure(where, fmt.Errorf("value %q: %w", t.get(r, "value"), err))
-			continue
-		}
-		cl, err := classify(t.get(r, "note"), t.get(r, "source_title"))
-		if err != nil {
-			s.ParseFailure(where, err)
+			s.ParseFailure(fmt.Sprintf("data/seed/%s row %d", t.name, i+2), err)
 			continue
 		}
 		s.Emit(&schema.MAU{
-			PlatformID: id, Country: t.get(r, "country"), Metric: t.get(r, "metric"),
-			PeriodStart: start, PeriodGrain: grain, PeriodLabel: t.get(r, "date"),
-			Value: v, Unit: t.get(r, "unit"), Estimator: cl.estimator, Source: cl.source,
-			Flags: cl.flags, Note: t.get(r, "note"),
+			PlatformID: f.id, Country: t.get(r, "country"), Metric: t.get(r, "metric"),
+			PeriodStart: f.start, PeriodGrain: f.grain, PeriodLabel: t.get(r, "date"),
+			Value: f.value, Unit: t.get(r, "unit"), Estimator: f.cl.estimator, Source: f.cl.source,
+			Flags: f.cl.flags, Note: t.get(r, "note"),
 			Provenance: t.prov(t.get(r, "source_url"), t.get(r, "source_title")),
 		})
 	}

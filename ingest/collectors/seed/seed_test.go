@@ -2,12 +2,14 @@ package seed
 
 import (
 	"context"
+	"flag"
 	"testing"
 	"time"
 
 	"github.com/gwanmun/gwanmun/data"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
 func collect(t *testing.T) ([]schema.Row, *ingest.Session) {
@@ -134,4 +136,13 @@ func TestClassifyRejectsUnknownNotes(t *testing.T) {
 	if err != nil || c.estimator != "panel" || c.flags[0] != "android_only" {
 		t.Fatalf("classify = %+v, %v", c, err)
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/want.json")
+
+// TestWant pins every row the snapshot gives, so a change to data/seed or
+// to the loader shows up as a reviewed diff of testdata/want.json.
+func TestWant(t *testing.T) {
+	rows, _ := collect(t)
+	recordtest.Golden(t, recordtest.Want, recordtest.Tagged(rows), *update)
 }

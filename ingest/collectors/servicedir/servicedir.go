@@ -6,18 +6,16 @@ package servicedir
 
 import (
 	"bytes"
-	"context"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"regexp"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -29,21 +27,6 @@ const Name = "servicedir"
 
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
-
-// recording is the archive `make demo` replays: the hand-made pages of
-// testdata/pages recorded under their real URLs (see testdata/README.md).
-//
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
-
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
 
 // DefaultURLs are the real directory pages.
 var DefaultURLs = []string{
@@ -59,89 +42,45 @@ type Config struct {
 	NaverGateway string `toml:"naver_gateway"`
 }
 
-// Collector reads service directory pages.
-type Collector struct {
-	urls     []string
-	gateways map[string]string // layout → gateway id
-}
-
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	var c Config
-	if err := cfg.Decode(&c); err != nil {
+	gateways := map[string]string{} // layout → gateway id
+	info := ingest.Info{
+		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
+		Description: "services listed on company service directories (Kakao, Naver)",
+	}
+	col, err := ingest.NewPageCollector(cfg, &c, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
+		page, err := ParsePage(f.Body)
+		if err != nil {
+			return ingest.Page{}, err
+		}
+		rows, problems := page.Rows(gateways[page.Layout], f.Prov(page.Title))
+		return ingest.Page{Rows: ingest.RowsOf(rows), Problems: problems}, nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	col := &Collector{
-		urls: DefaultURLs,
-		gateways: map[string]string{
-			layoutKakao: orDefault(c.KakaoGateway, "kakao"),
-			layoutNaver: orDefault(c.NaverGateway, "naver"),
-		},
-	}
-	for layout, g := range col.gateways {
+	gateways[layoutKakao] = cmp.Or(c.KakaoGateway, "kakao")
+	gateways[layoutNaver] = cmp.Or(c.NaverGateway, "naver")
+	for layout, g := range gateways {
 		if !slugRE.MatchString(g) {
 			return nil, fmt.Errorf("source %s: %s gateway %q: want a lowercase slug like kakaotalk", cfg.Name, layout, g)
 		}
 	}
-	urls, err := cfg.URLsOr(col.urls)
-	if err != nil {
-		return nil, err
-	}
-	col.urls = urls
 	return col, nil
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	return ingest.Info{
-		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
-		URL:         strings.Join(c.urls, " "),
-		Description: "services listed on company service directories (Kakao, Naver)",
-	}
-}
-
-// Collect fetches every directory page and emits its services.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: HTTP %d", u, r.StatusCode))
-			return
-		}
-		page, err := ParsePage(r.Body)
-		if err != nil {
-			s.ParseFailure(u, err)
-			return
-		}
-		rows, problems := page.Rows(c.gateways[page.Layout], s.Prov(r, page.Title))
-		for _, p := range problems {
-			s.ParseFailure(u, p)
-		}
-		for _, row := range rows {
-			s.Emit(row)
-		}
-	})
-	for _, u := range c.urls {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := col.Visit(u); err != nil {
-			s.Error(fmt.Errorf("visit %s: %w", u, err))
-		}
-	}
-	col.Wait()
-	return ctx.Err()
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Directory layouts the parser knows.
 const (

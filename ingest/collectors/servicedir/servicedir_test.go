@@ -2,9 +2,9 @@ package servicedir
 
 import (
 	"errors"
+	"flag"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,15 +33,7 @@ func collect(t *testing.T, cfg ingest.SourceConfig, rt http.RoundTripper, now ti
 	if s.Rejected() > 0 {
 		t.Fatalf("%d rows failed validation: %v", s.Rejected(), s.Errors())
 	}
-	return asServices(rows), s
-}
-
-func asServices(rows []schema.Row) []*schema.Service {
-	out := make([]*schema.Service, len(rows))
-	for i, r := range rows {
-		out[i] = r.(*schema.Service)
-	}
-	return out
+	return recordtest.As[*schema.Service](t, rows), s
 }
 
 // want is the compact form of an expected row; the test fills in the
@@ -195,7 +187,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func TestRowsFromBroadLabels(t *testing.T) {
-	b, err := os.ReadFile("testdata/cases/broad_labels.html")
+	b, err := os.ReadFile("testdata/pages/broad_labels.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,8 +237,8 @@ func TestRowsFromBroadLabels(t *testing.T) {
 
 func TestBadPagesAreParseFailures(t *testing.T) {
 	rt := recordtest.Files{
-		"https://www.kakaocorp.com/page/service/service": "testdata/cases/no_list.html",
-		"https://www.naver.com/more.html":                "testdata/cases/broad_labels.html",
+		"https://www.kakaocorp.com/page/service/service": "testdata/bad/no_list.html",
+		"https://www.naver.com/more.html":                "testdata/pages/broad_labels.html",
 	}
 	rows, s := collect(t, ingest.SourceConfig{Name: Name}, rt, testNow)
 	errs := s.Errors()
@@ -270,16 +262,7 @@ func TestHTTPErrorIsReported(t *testing.T) {
 }
 
 func FuzzParsePage(f *testing.F) {
-	for _, dir := range []string{"testdata/pages", "testdata/cases"} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "*.html"))
-		for _, m := range matches {
-			b, err := os.ReadFile(m)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	prov := schema.Provenance{SourceURL: "https://example.test/", FetchedAt: testNow}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		p, err := ParsePage(body)
@@ -293,4 +276,21 @@ func FuzzParsePage(f *testing.F) {
 			}
 		}
 	})
+}
+
+var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz from testdata/pages")
+
+// bundled is served from the hand-made pages for the real URLs; its
+// golden file holds the rows emitted while recording, so every run checks
+// that replaying the archive gives exactly those rows.
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages), Robots: true, RunID: "test", Form: recordtest.Tagged}
+
+func TestRecording(t *testing.T) {
+	c, err := New(ingest.SourceConfig{Name: Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := recordtest.As[*schema.Service](t, bundled.Check(t, c, *update))
+	fetched := recordtest.FetchTimes(t, ingest.RowsOf(rows))
+	checkRows(t, rows, wantRecording(func(u string) time.Time { return fetched[u] }))
 }

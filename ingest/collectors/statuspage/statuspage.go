@@ -12,15 +12,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // pages name IANA zones; a minimal container has no zoneinfo
-
-	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -58,17 +55,14 @@ type Collector struct {
 	serviceIDs map[string]string
 }
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err)
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
@@ -79,9 +73,9 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if len(c.Endpoints) == 0 {
 		c.Endpoints = []string{"summary"}
 	}
-	pages := cfg.URLs
-	if len(pages) == 0 {
-		pages = DefaultPages
+	pages, err := cfg.URLsOr(DefaultPages)
+	if err != nil {
+		return nil, err
 	}
 	col := &Collector{serviceIDs: map[string]string{}}
 	for h, id := range c.ServiceIDs {
@@ -92,8 +86,8 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	}
 	for _, p := range pages {
 		u, err := url.Parse(p)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("statuspage: page %q is not an http(s) URL", p)
+		if err != nil {
+			return nil, err // URLsOr parsed it already
 		}
 		// A URL naming a .json file is read as it is (a mirror, a saved copy).
 		if strings.HasSuffix(u.Path, ".json") {
@@ -122,44 +116,33 @@ func (c *Collector) Info() ingest.Info {
 
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	col := s.Colly(colly.StdlibContext(ctx))
 	seen := map[string]bool{}
-	ok := 0
-	col.OnResponse(func(r *colly.Response) {
-		u := r.Request.URL.String()
-		if r.StatusCode >= 400 {
-			s.Error(fmt.Errorf("fetch %s: status %d", u, r.StatusCode))
-			return
-		}
-		ok++
+	read, err := s.VisitPages(ctx, ingest.Pages{URLs: c.urls, Parse: func(f *ingest.Fetched) (ingest.Page, error) {
 		var evs []Event
 		var err error
-		if b := bytes.TrimSpace(r.Body); len(b) > 0 && b[0] == '[' {
+		if b := bytes.TrimSpace(f.Body); len(b) > 0 && b[0] == '[' {
 			evs, err = ParseGCP(b)
 		} else {
-			evs, err = Parse(r.Body, c.serviceIDs[strings.ToLower(r.Request.URL.Host)])
+			evs, err = Parse(f.Body, c.serviceIDs[strings.ToLower(f.URL.Host)])
 		}
 		if err != nil {
-			s.ParseFailure(u, err)
-			return
+			return ingest.Page{}, err
 		}
+		var pg ingest.Page
 		for _, e := range evs {
 			if seen[e.UpdateID] { // summary and incidents list the same updates
 				continue
 			}
 			seen[e.UpdateID] = true
-			e.Row.Provenance = s.Prov(r, e.Title)
-			s.Emit(e.Row)
+			e.Row.Provenance = f.Prov(e.Title)
+			pg.Rows = append(pg.Rows, e.Row)
 		}
-	})
-	for _, u := range c.urls {
-		_ = col.Visit(u) // a failed fetch is already recorded by the session's OnError
-	}
-	col.Wait()
-	if ok == 0 {
+		return pg, nil
+	}})
+	if err == nil && read == 0 {
 		return errors.New("no status page could be read")
 	}
-	return ctx.Err()
+	return err
 }
 
 // The API's JSON, the parts used.

@@ -19,7 +19,7 @@ var updateGolden = flag.Bool("update", false, "rebuild testdata/recording.warc.g
 // was put into the recording (the capture itself is of 2022-11-25).
 var recordedAt = time.Date(2026, 11, 24, 12, 40, 0, 0, time.UTC)
 
-const capture = "testdata/site/githubstatus-summary-2022-11-25.json"
+const capture = "testdata/pages/githubstatus-summary-2022-11-25.json"
 
 func newCollector(t *testing.T) ingest.Collector {
 	t.Helper()
@@ -35,24 +35,14 @@ func newCollector(t *testing.T) ingest.Collector {
 }
 
 func TestRecording(t *testing.T) {
-	c := newCollector(t)
-	var res recordtest.Result
-	if *updateGolden {
-		res = recordtest.RecordAndCheck(t, c, "testdata/site", "testdata/recording.warc.gz", recordedAt)
-	} else {
-		res = recordtest.Replay(t, c, "testdata/recording.warc.gz")
-	}
-	if len(res.Errors) > 0 {
-		t.Fatalf("errors: %v", res.Errors)
-	}
-	for _, r := range res.Rows {
+	rows := recordtest.Recording{At: recordedAt, RunID: "test"}.Check(t, newCollector(t), *updateGolden)
+	for _, r := range rows {
 		p := r.Prov()
 		if p.SourceURL != "https://www.githubstatus.com/api/v2/summary.json" || p.ContentSHA256 == "" ||
 			p.WARCRecordID == nil || !p.FetchedAt.Equal(recordedAt) {
 			t.Errorf("provenance %+v", p)
 		}
 	}
-	recordtest.Golden(t, "testdata/want.json", res.Rows, *updateGolden)
 }
 
 // The real GitHub capture: seven "investigating" updates of one incident,
@@ -209,7 +199,7 @@ func FuzzParse(f *testing.F) {
 // testdata/README.md): one product with five updates, and a four-product
 // outage whose mini incident report names the root cause.
 func TestParseGCP(t *testing.T) {
-	body, err := os.ReadFile("testdata/gcp-incidents-excerpt.json")
+	body, err := os.ReadFile("testdata/pages/gcp-incidents-excerpt.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +253,7 @@ func TestParseGCP(t *testing.T) {
 }
 
 func FuzzParseGCP(f *testing.F) {
-	body, err := os.ReadFile("testdata/gcp-incidents-excerpt.json")
+	body, err := os.ReadFile("testdata/pages/gcp-incidents-excerpt.json")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -6,12 +6,9 @@ package wikitable
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,75 +34,33 @@ const DefaultURL = "https://en.wikipedia.org/wiki/List_of_social_platforms_with_
 // Source names who compiled the figures when the table's caption does not.
 const defaultSource = "Wikipedia table"
 
-//go:embed testdata/recording.warc.gz
-var recording embed.FS
+// files are the collector's sample config and the recording `make demo`
+// replays (see testdata/README.md).
+//
+//go:embed sample.toml testdata/recording.warc.gz
+var files embed.FS
 
-// Entry registers the collector with its bundled recording.
-func Entry() ingest.Entry {
-	sub, err := fs.Sub(recording, "testdata")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	return ingest.Entry{Name: Name, New: New, Recording: sub}
-}
+// Entry registers the collector.
+func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // Config is the [sources.wikitable] table; url/urls are read by ingest.
 type Config struct{}
 
-// Collector reads one or more Wikipedia list pages.
-type Collector struct {
-	urls []string
+// info describes the collector; NewPageCollector fills in the URL.
+var info = ingest.Info{
+	Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau"},
+	Estimator:   "company-reported",
+	Description: "platform user counts from a Wikipedia table.wikitable",
 }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	var c Config
-	if err := cfg.Decode(&c); err != nil {
-		return nil, err
-	}
-	urls := cfg.URLs
-	if len(urls) == 0 {
-		urls = []string{DefaultURL}
-	}
-	for _, u := range urls {
-		if err := checkURL(u); err != nil {
-			return nil, fmt.Errorf("source %s: %w", cfg.Name, err)
-		}
-	}
-	return &Collector{urls: urls}, nil
+	return ingest.NewPageCollector(cfg, &Config{}, info, []string{DefaultURL}, readPage)
 }
 
-func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("url %q: %w", raw, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("url %q: want an absolute http(s) URL", raw)
-	}
-	return nil
-}
-
-// Info implements ingest.Collector.
-func (c *Collector) Info() ingest.Info {
-	u := ingest.URLLabel(c.urls)
-	return ingest.Info{
-		Name: Name, Version: Version, Kind: "web", URL: u, Datasets: []string{"mau"},
-		Estimator:   "company-reported",
-		Description: "platform user counts from a Wikipedia table.wikitable",
-	}
-}
-
-// Collect implements ingest.Collector.
-func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	return s.VisitPages(ctx, c.urls, func(body []byte) (ingest.Page, error) {
-		pg, err := parse(body)
-		rows := make([]schema.Row, len(pg.rows))
-		for i, r := range pg.rows {
-			rows[i] = r
-		}
-		return ingest.Page{Title: pg.title, Rows: rows, Problems: pg.problems}, err
-	})
+func readPage(f *ingest.Fetched) (ingest.Page, error) {
+	pg, err := parse(f.Body)
+	return ingest.Page{Title: pg.title, Rows: ingest.RowsOf(pg.rows), Problems: pg.problems}, err
 }
 
 // page is what one page yields: its title, the rows (without provenance)

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 	"github.com/gwanmun/gwanmun/ingest/recordtest"
 )
 
-var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz and testdata/rows.golden.json")
+var update = flag.Bool("update", false, "re-record testdata/recording.warc.gz and testdata/want.json")
 
 // pages maps each URL the collector visits to the hand-made page standing
 // in for it (see testdata/README.md).
@@ -85,16 +84,13 @@ func TestCollect(t *testing.T) {
 		row("pinterest", "Pinterest", "291", "2019", 291_000_000),
 		row("snapchat", "Snapchat", "238.648", "2016", 238_648_000),
 	}
-	recordtest.EqualRows(t, rows, recordtest.Rows(want))
+	recordtest.EqualRows(t, rows, ingest.RowsOf(want))
 }
 
 // bundled is the WARC recorded from the pages in testdata (robots.txt is
 // not consulted: the pages are hand-made and a recorded robots.txt would
 // claim something about the real site) and the rows that recording gave.
-var bundled = recordtest.Recording{
-	WARC: "testdata/recording.warc.gz", Golden: "testdata/rows.golden.json", Pages: recordtest.Files(pages),
-	Session: ingest.SessionOptions{Now: func() time.Time { return testNow }},
-}
+var bundled = recordtest.Recording{Pages: recordtest.Files(pages)}
 
 // TestRecording replays the bundled WARC and checks it gives the rows
 // recorded with it; -update re-records it first. Replay and a direct run
@@ -111,13 +107,6 @@ func TestRecording(t *testing.T) {
 			t.Errorf("row provenance incomplete: %+v", p)
 		}
 	}
-}
-
-func TestEntryRecording(t *testing.T) {
-	if *update {
-		t.Skip("the embedded copy is the one compiled before -update rewrote it")
-	}
-	recordtest.CheckEntry(t, Entry(), Name, bundled.WARC)
 }
 
 func TestBadPages(t *testing.T) {
@@ -155,22 +144,12 @@ func TestBadPages(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	for _, u := range []string{"ftp://example.org/x", "not a url", "/relative"} {
-		if _, err := New(ingest.SourceConfig{Name: Name, URLs: []string{u}}); err == nil {
-			t.Errorf("New accepted url %q", u)
-		}
-	}
-	cfg, err := ingest.ParseConfig([]byte("[sources.wikitable]\ncolumns = 3\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := cfg.Source(Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(sc); err == nil {
-		t.Error("New accepted an unknown key")
-	}
+	recordtest.Rejects(t, New, Name,
+		"[sources.wikitable]\nurl = \"ftp://example.org/x\"\n",
+		"[sources.wikitable]\nurl = \"not a url\"\n",
+		"[sources.wikitable]\nurl = \"/relative\"\n",
+		"[sources.wikitable]\ncolumns = 3\n", // an unknown key
+	)
 	c := newCollector(t)
 	if info := c.Info(); info.Kind != "web" || info.URL != DefaultURL || info.Estimator != "company-reported" {
 		t.Errorf("info %+v", info)
@@ -208,16 +187,7 @@ func TestParseDate(t *testing.T) {
 // FuzzParse feeds page bytes to the parser: it must never panic, and every
 // row it returns must carry an id and a period.
 func FuzzParse(f *testing.F) {
-	for _, pattern := range []string{"testdata/pages/*.html", "testdata/bad/*.html"} {
-		files, _ := filepath.Glob(pattern)
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
-	}
+	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		pg, err := parse(body)
 		if err != nil {
