@@ -34,7 +34,11 @@ func main() {
 
 // execute runs the CLI and maps the outcome to an exit code; tests call it.
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	app := newApp(all.Registry(), stdout, stderr)
+	return executeApp(ctx, newApp(all.Registry(), stdout, stderr), args)
+}
+
+func executeApp(ctx context.Context, app *app, args []string) int {
+	stdout, stderr := app.stdout, app.stderr
 	root := newRootCmd(app)
 	root.SetArgs(args)
 	root.SetOut(stdout)
