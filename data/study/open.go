@@ -3,6 +3,7 @@ package study
 import (
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/gwanmun/gwanmun/data/studies"
@@ -18,12 +19,13 @@ func Open(name, dir string, now time.Time) (*Study, error) {
 	return Load(fsys, name, now)
 }
 
-// Default is the shipped default study. It is checked by this package's
-// tests, so failing to load it is a build defect.
-func Default() *Study {
+// Default is the shipped default study, loaded once and shared: callers
+// must not modify it. It is checked by this package's tests, so failing
+// to load it is a build defect.
+var Default = sync.OnceValue(func() *Study {
 	s, err := Load(studies.FS, DefaultName, time.Now())
 	if err != nil {
 		panic("study: the shipped default study does not load: " + err.Error())
 	}
 	return s
-}
+})
