@@ -342,6 +342,8 @@ latest row per natural key, for tools that do not read Parquet:
   csv     one <dataset>.csv per dataset in the directory PATH (default out/export);
           UTF-8 with a header row, timestamps in RFC 3339 UTC, list columns as JSON
           arrays. R: read.csv("mau.csv", encoding = "UTF-8"); Stata: import delimited.
+          datapackage.json beside them describes every column, unit, natural key and
+          licence as a Frictionless Data Package (frictionless validate datapackage.json).
   duckdb  one database file PATH (default out/gwanmun.duckdb) with a table per
           dataset; opens in DBeaver, the DuckDB CLI, R (duckdb package) and Python.
 
@@ -385,7 +387,11 @@ func runLakeExport(ctx context.Context, a *app, o *lakeExportOptions) error {
 		if o.out == "" {
 			o.out = filepath.Join("out", "export")
 		}
-		return exportCSV(ctx, o, datasets, files, a.stdout)
+		if err := exportCSV(ctx, o, datasets, files, a.stdout); err != nil {
+			return err
+		}
+		// study helper: the exported folder is a Frictionless Data Package.
+		return lakestore.WriteDataPackage(o.out, datasets)
 	case "duckdb":
 		if o.out == "" {
 			o.out = filepath.Join("out", "gwanmun.duckdb")
