@@ -451,3 +451,37 @@ func TestIdle(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The shipped second study lands from its config and data files alone.
+func TestShippedStudy(t *testing.T) {
+	c, err := newCollector(t, "[sources.file]\nstudy = \"facebook_outage_2021\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, s, err := collect(t, c)
+	if err != nil || len(s.Errors()) > 0 || s.Rejected() > 0 {
+		t.Fatalf("err %v, errors %v, rejected %d", err, s.Errors(), s.Rejected())
+	}
+	count := map[string]int{}
+	for _, r := range rows {
+		count[r.Dataset()]++
+		if p := r.Prov(); p.SourceURL == "" || p.SourceTitle == "" || p.FetchedAt.IsZero() || p.ContentSHA256 == "" {
+			t.Fatalf("uncited row %+v", r)
+		}
+	}
+	want := map[string]int{"platforms": 3, "mau": 18, "financials": 3, "incidents": 9, "dependencies": 3}
+	for ds, n := range want {
+		if count[ds] != n {
+			t.Errorf("%s: %d rows, want %d", ds, count[ds], n)
+		}
+	}
+	for _, r := range rows {
+		if inc, ok := r.(*schema.Incident); ok && inc.ServiceID == "facebook_backbone" && inc.Event == "start" {
+			if inc.IncidentID != "2021-10-04-facebook-outage" || inc.At != time.Date(2021, 10, 4, 15, 40, 0, 0, time.UTC) {
+				t.Fatalf("start event %+v", inc)
+			}
+			return
+		}
+	}
+	t.Fatal("no backbone start event")
+}

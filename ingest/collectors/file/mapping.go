@@ -109,6 +109,9 @@ func newMapper(src source, t *table) (*mapper, error) {
 		switch {
 		case (isField || slices.Contains(virtual, h) || h == "utc_offset") && !mapped && !constant && !slices.Contains(reserved, h):
 			m.from[h] = i
+		case constant:
+			errs = append(errs, fmt.Errorf("%s:%s: column %q is in the file and also a constant: drop one, or list the column in ignore",
+				t.name, t.headerAt[i], h))
 		default:
 			errs = append(errs, fmt.Errorf("%s:%s: column %q is not a %s column: map it in columns, or list it in ignore",
 				t.name, t.headerAt[i], h, src.Dataset))
