@@ -18,6 +18,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 // Report is one HTML page: the full report or a rendered notebook.
@@ -150,6 +151,9 @@ type Options struct {
 	Now  time.Time
 	// Log receives warnings about sections shown without data; nil discards.
 	Log *slog.Logger
+	// Study names the incident the outage sections show and the sections
+	// the report has, in order; nil means the default study.
+	Study *study.Study
 }
 
 func (o *Options) defaults() {
@@ -162,6 +166,31 @@ func (o *Options) defaults() {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+}
+
+// SectionIDs lists the sections a study may ask for, in default order.
+func SectionIDs() []string {
+	ids := make([]string, len(reportSections))
+	for i, st := range reportSections {
+		ids[i] = st.id
+	}
+	return ids
+}
+
+// studySections returns the steps a study asks for, in its order.
+func studySections(s *study.Study) ([]sectionStep, error) {
+	if err := s.CheckSections(SectionIDs()); err != nil {
+		return nil, err
+	}
+	var steps []sectionStep
+	for _, id := range s.Report.Sections {
+		for _, st := range reportSections {
+			if st.id == id {
+				steps = append(steps, st)
+			}
+		}
+	}
+	return steps, nil
 }
 
 // NewPage starts a page with the header fields every page shares.
@@ -184,19 +213,29 @@ var errNoData = errors.New("no data")
 // Build runs the analyses the report shows and lays them out.
 func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	o.defaults()
-	r, err := NewPage(db, tr(o.Lang, "title"), o)
+	title, st := tr(o.Lang, "title"), o.Study
+	if st == nil {
+		st = study.Default()
+	} else if st.Report.Title != "" {
+		title = st.Report.Title
+	}
+	steps, err := studySections(st)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{db: db, src: NewSources(), lang: o.Lang}
-	for _, st := range reportSections {
+	r, err := NewPage(db, title, o)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{db: db, src: NewSources(), lang: o.Lang, study: st}
+	for _, st := range steps {
 		s, err := st.build(ctx, b)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			o.Log.Info("report section without data", "section", st.id, "err", err)
-			s = &Section{Title: tr(o.Lang, st.id+".title")}
+			s = &Section{Title: b.text(st.id + ".title")}
 			s.NoData = tr(o.Lang, "nodata")
 			if !errors.Is(err, errNoData) {
 				s.NoData += " (" + err.Error() + ")"

@@ -84,6 +84,9 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 	if err != nil {
 		return ingest.Summary{}, usageError{err}
 	}
+	if err := a.useStudy(&cfg); err != nil {
+		return ingest.Summary{}, err
+	}
 	mode, err := o.resolveMode()
 	if err != nil {
 		return ingest.Summary{}, err

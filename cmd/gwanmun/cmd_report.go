@@ -108,7 +108,11 @@ func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
 		return "", err
 	}
 	defer db.Close()
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger()})
+	st, err := a.study()
+	if err != nil {
+		return "", err
+	}
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger(), Study: st})
 	if err != nil {
 		return "", err
 	}

@@ -201,4 +201,23 @@ func TestSecondStudyIntegration(t *testing.T) {
 	if strings.Join(hit, ",") != "facebook,instagram,whatsapp" {
 		t.Fatalf("blast radius %v, want facebook, instagram, whatsapp", hit)
 	}
+
+	// --study renders the study's own report: its title and sections,
+	// nothing of the default study's incident.
+	out := filepath.Join(dir, "report")
+	if code, stdout, errs := runWithConfig(t, dir, conf, "--study", "facebook_outage_2021", "report", "-o", out); code != exitOK {
+		t.Fatalf("report: exit %d\n%s%s", code, stdout, errs)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(page)
+	if !strings.Contains(html, "the 2021-10-04 Facebook outage</h1>") || strings.Contains(html, "Pangyo") ||
+		strings.Count(html, "<h2>") != 6+2 { // six sections, methods, references
+		t.Fatalf("the study's report is not its own: %d sections", strings.Count(html, "<h2>"))
+	}
+	if code, _, _ := runWithConfig(t, dir, conf, "--study", "no_such_study", "report", "-o", out); code != exitUsage {
+		t.Fatalf("unknown study: exit %d, want %d", code, exitUsage)
+	}
 }

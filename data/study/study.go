@@ -126,10 +126,13 @@ type Platform struct {
 	Category       string `toml:"category"`
 }
 
-// Report lists the sections, in order, the study's report shows.
+// Report lists the sections, in order, the study's report shows, and the
+// study's own wording of section titles and captions that name its
+// incident: Text[lang]["outage_gantt.title"].
 type Report struct {
-	Title    string   `toml:"title"`
-	Sections []string `toml:"sections"`
+	Title    string                       `toml:"title"`
+	Sections []string                     `toml:"sections"`
+	Text     map[string]map[string]string `toml:"text"`
 }
 
 // Parse decodes a study file strictly: an unknown or mistyped key is an
@@ -336,6 +339,15 @@ func (s *Study) CheckSections(known []string) error {
 			unknown = append(unknown, sec)
 		}
 	}
+	for lang, texts := range s.Report.Text {
+		for key := range texts {
+			sec, part, _ := strings.Cut(key, ".")
+			if !slices.Contains(known, sec) || (part != "title" && part != "caption") {
+				unknown = append(unknown, "text."+lang+"."+key)
+			}
+		}
+	}
+	slices.Sort(unknown)
 	if len(unknown) > 0 {
 		return fmt.Errorf("study %s: unknown report section(s) %q (known: %v)", s.Name, unknown, known)
 	}

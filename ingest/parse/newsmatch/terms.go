@@ -81,8 +81,12 @@ type alias struct {
 }
 
 // DefaultMatcher matches the terms of the default study (study.DefaultName);
-// collectors given another study use StudyMatcher.
+// UseStudy swaps in another study's before collectors run.
 var DefaultMatcher = StudyMatcher(study.Default())
+
+// UseStudy makes s the study every news collector matches against. Call
+// it once, before any collector runs (the CLI does for --study).
+func UseStudy(s *study.Study) { DefaultMatcher = StudyMatcher(s) }
 
 // NewMatcher compiles term and alias lists.
 func NewMatcher(incidents []Incident, services []Service) *Matcher {
