@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,7 +22,9 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/vocab"
 	"github.com/gwanmun/gwanmun/ingest"
 )
 
@@ -485,3 +488,47 @@ func TestShippedStudy(t *testing.T) {
 	}
 	t.Fatal("no backbone start event")
 }
+
+// The DMA's turnover leg: a revenue series lands as turnover through a
+// config block, and the cited FX table turns it into EUR. Tencent's 2021
+// revenue, RMB 560,118 million, at the Fed's 2021 averages (6.4508 CNY per
+// USD, 1.1830 USD per EUR) is EUR 73.40 billion.
+func TestTurnoverInEUR(t *testing.T) {
+	conf := `[sources.file]
+[[sources.file.files]]
+path = "testdata/market/financials.csv"
+dataset = "financials"
+[sources.file.files.columns]
+value = "revenue"
+[sources.file.files.constants]
+metric = "turnover"
+`
+	c, err := newCollector(t, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _, err := collect(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		f := r.(*schema.Financial)
+		if f.Company != "Tencent Holdings" || f.PeriodLabel != "2021" {
+			continue
+		}
+		eur, used, err := vocab.ToEUR(f.Value, f.Currency, f.PeriodStart.Year())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 560_118e6 / 6.4508 / 1.1830; math.Abs(eur-want) > 1 || len(used) != 2 {
+			t.Fatalf("EUR %.0f, want %.0f (rates %+v)", eur, want, used)
+		}
+		if eur < 73.39e9 || eur > 73.41e9 {
+			t.Fatalf("EUR %.0f", eur)
+		}
+		return
+	}
+	t.Fatal("no Tencent 2021 row")
+}
+
+func testPackage() lakestore.DataPackage { return lakestore.NewDataPackage(schema.Datasets()) }
