@@ -9,6 +9,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 //go:embed *.sql
@@ -58,8 +60,8 @@ var mauTrend = Analysis{Name: "mau_trend", Title: "MAU trend by platform and est
 var outageDurations = Analysis{Name: "outage_durations", Title: "Outage durations per service",
 	Doc: "Hours from the incident start to first partial and full restoration, per service.",
 	Params: []Param{
-		{Name: "incident", Default: "2022-10-15-pangyo-fire", Doc: "incident id"},
-		{Name: "root", Default: "sk_cc_pangyo", Doc: "service whose start event starts the clock"},
+		{Name: "incident", Default: defaultIncident().ID, Doc: "incident id (default: the default study's)"},
+		{Name: "root", Default: defaultIncident().Root, Doc: "service whose start event starts the clock"},
 	}}
 
 var designation = Analysis{Name: "designation", Title: "Designation tests (EU DMA, KR disaster management, TBA Art. 22-7)",
@@ -81,8 +83,8 @@ var outageImpact = Analysis{Name: "outage_impact", Title: "Outage impact: user-d
 		"user-days exposed = daily users × outage days; MAU × a stated DAU/MAU ratio only when the ratio is given.",
 	Uses: []string{"outage_durations", "service_platforms"},
 	Params: []Param{
-		{Name: "incident", Default: "2022-10-15-pangyo-fire", Doc: "incident id"},
-		{Name: "root", Default: "sk_cc_pangyo", Doc: "service whose start event starts the clock"},
+		{Name: "incident", Default: defaultIncident().ID, Doc: "incident id (default: the default study's)"},
+		{Name: "root", Default: defaultIncident().Root, Doc: "service whose start event starts the clock"},
 		{Name: "country", Default: "KR", Doc: "country of the user figures"},
 		{Name: "tz", Default: "Asia/Seoul", Doc: "time zone of the incident's local day"},
 		{Name: "dau_mau_ratio", Default: "", Doc: "DAU/MAU ratio for services without a daily figure, printed on every row; " +
@@ -95,7 +97,7 @@ var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a faile
 		"what it fails through, and its users where known.",
 	Uses: []string{"service_platforms"},
 	Params: []Param{
-		{Name: "failed", Default: "sk_cc_pangyo", Doc: "failed node id(s), comma-separated (sk_cc_pangyo, kakao_account)"},
+		{Name: "failed", Default: strings.Join(defaultIncident().FailedNodes, ","), Doc: "failed node id(s), comma-separated (default: the default study's)"},
 		{Name: "kinds", Default: "", Doc: "dependency kinds to follow, comma-separated; empty for all"},
 		{Name: "country", Default: "KR", Doc: "country of the user figures"},
 		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights the radius"},
@@ -371,3 +373,7 @@ func stripComments(q string) string {
 	}
 	return b.String()
 }
+
+// defaultIncident is the default study's incident (data/studies): the
+// parameters' defaults, so no incident is written into the analyses.
+func defaultIncident() *study.Incident { return study.Default().Incident }

@@ -6,7 +6,7 @@ import (
 )
 
 var newsParams = []Param{
-	{Name: "incident", Default: "2022-10-15-pangyo-fire", Doc: "incident whose earliest start event is day 0"},
+	{Name: "incident", Default: defaultIncident().ID, Doc: "incident whose earliest start event is day 0"},
 	{Name: "start", Default: "", Doc: "explicit start instant (e.g. 2022-10-15T15:19:00+09:00), overriding the incident's"},
 	{Name: "tz", Default: "Asia/Seoul", Doc: "time zone of the calendar days counted"},
 	{Name: "baseline_days", Default: "28", Doc: "days before day 0 averaged for the baseline"},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 // Report is one HTML page: the full report or a rendered notebook.
@@ -154,6 +155,9 @@ type Options struct {
 	// `gwanmun run`'s analyze step), so no analysis runs twice; nil
 	// computes each one the report needs, once.
 	Results *analysis.Results
+	// Study names the incident the outage sections show and the sections
+	// the report has, in order; nil means the default study.
+	Study *study.Study
 }
 
 func (o *Options) defaults() {
@@ -166,6 +170,31 @@ func (o *Options) defaults() {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+}
+
+// SectionIDs lists the sections a study may ask for, in default order.
+func SectionIDs() []string {
+	ids := make([]string, len(reportSections))
+	for i, st := range reportSections {
+		ids[i] = st.id
+	}
+	return ids
+}
+
+// studySections returns the steps a study asks for, in its order.
+func studySections(s *study.Study) ([]sectionStep, error) {
+	if err := s.CheckSections(SectionIDs()); err != nil {
+		return nil, err
+	}
+	var steps []sectionStep
+	for _, id := range s.Report.Sections {
+		for _, st := range reportSections {
+			if st.id == id {
+				steps = append(steps, st)
+			}
+		}
+	}
+	return steps, nil
 }
 
 // NewPage starts a page with the header fields every page shares.
@@ -188,7 +217,17 @@ var errNoData = errors.New("no data")
 // Build runs the analyses the report shows and lays them out.
 func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	o.defaults()
-	r, err := NewPage(db, tr(o.Lang, "title"), o)
+	title, st := tr(o.Lang, "title"), o.Study
+	if st == nil {
+		st = study.Default()
+	} else if st.Report.Title != "" {
+		title = st.Report.Title
+	}
+	steps, err := studySections(st)
+	if err != nil {
+		return nil, err
+	}
+	r, err := NewPage(db, title, o)
 	if err != nil {
 		return nil, err
 	}
@@ -196,15 +235,15 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	if res == nil {
 		res = analysis.NewResults(db)
 	}
-	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang}
-	for _, st := range reportSections {
+	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, study: st}
+	for _, st := range steps {
 		s, err := st.build(ctx, b)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			o.Log.Info("report section without data", "section", st.id, "err", err)
-			s = &Section{Title: tr(o.Lang, st.id+".title")}
+			s = &Section{Title: b.text(st.id + ".title")}
 			s.NoData = tr(o.Lang, "nodata")
 			if !errors.Is(err, errNoData) {
 				s.NoData += " (" + err.Error() + ")"

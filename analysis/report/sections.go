@@ -18,6 +18,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 //go:embed queries/*.sql
@@ -31,6 +32,16 @@ type builder struct {
 	lang string
 	// koNames maps platform ids to Korean names, loaded on first use.
 	koNames map[string]string
+	// study names the incident of the outage sections.
+	study *study.Study
+}
+
+// incident is the study's incident, or an empty one for a study without.
+func (b *builder) incident() study.Incident {
+	if b.study == nil || b.study.Incident == nil {
+		return study.Incident{}
+	}
+	return *b.study.Incident
 }
 
 // platformName is a platform's name in the page language.
@@ -210,7 +221,18 @@ func (b *builder) citeQuery(ctx context.Context, q string, args ...any) ([]Sourc
 }
 
 func (b *builder) section(id string, t *analysis.Table, c *Chart) *Section {
-	return &Section{ID: id, Title: tr(b.lang, id+".title"), Caption: tr(b.lang, id+".caption"), Chart: c, Table: t}
+	return &Section{ID: id, Title: b.text(id + ".title"), Caption: b.text(id + ".caption"), Chart: c, Table: t}
+}
+
+// text is a page string: the study's own wording for its incident
+// ([report.text.LANG] in study.toml) before the generic one.
+func (b *builder) text(key string) string {
+	if b.study != nil {
+		if t := b.study.Report.Text[b.lang][key]; t != "" {
+			return t
+		}
+	}
+	return tr(b.lang, key)
 }
 
 func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
@@ -521,8 +543,9 @@ FROM services GROUP BY gateway_id ORDER BY gateway_id`)
 }
 
 func outageSection(ctx context.Context, b *builder) (*Section, error) {
-	const incident = "2022-10-15-pangyo-fire"
-	t, err := b.analysisTable(ctx, "outage_durations", map[string]string{"incident": incident})
+	inc := b.incident()
+	incident := inc.ID
+	t, err := b.analysisTable(ctx, "outage_durations", map[string]string{"incident": incident, "root": inc.Root})
 	if err != nil {
 		return nil, err
 	}

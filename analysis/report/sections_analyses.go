@@ -229,7 +229,8 @@ func designationSection(ctx context.Context, b *builder) (*Section, error) {
 
 // outageImpactSection ranks services by user-days exposed.
 func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "outage_impact", map[string]string{"incident": "2022-10-15-pangyo-fire"})
+	inc := b.incident()
+	t, err := b.analysisTable(ctx, "outage_impact", map[string]string{"incident": inc.ID, "root": inc.Root})
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +239,7 @@ func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
 		y = hasPrefixCol(t, "user_days", "users_days", "person_days")
 	}
 	x := firstCol(t, "service_id", "service", "platform_id")
-	s, err := barSection(ctx, b, "outage_impact", t, x, y, "incident_id = '2022-10-15-pangyo-fire'")
+	s, err := barSection(ctx, b, "outage_impact", t, x, y, "incident_id = '"+strings.ReplaceAll(inc.ID, "'", "''")+"'")
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +250,7 @@ func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
 
 // blastRadiusSection shows what fails with a node, weighted by users.
 func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "blast_radius", map[string]string{"failed": "sk_cc_pangyo"})
+	t, err := b.analysisTable(ctx, "blast_radius", map[string]string{"failed": strings.Join(b.incident().FailedNodes, ",")})
 	if err != nil {
 		return nil, err
 	}

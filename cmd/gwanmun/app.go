@@ -7,11 +7,14 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/gwanmun/gwanmun/data/study"
 	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
 )
 
 // app holds what every command shares: the collector registry, the output
@@ -31,6 +34,41 @@ type app struct {
 	// onAnalysis, when set, hears of every analysis `run` executes; tests
 	// count with it.
 	onAnalysis func(name string)
+	// studyName is --study; empty means the default study.
+	studyName string
+}
+
+// study loads --study, or nil for the default study. (study helper)
+func (a *app) study() (*study.Study, error) {
+	if a.studyName == "" {
+		return nil, nil
+	}
+	s, err := study.Open(a.studyName, "", time.Now())
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return s, nil
+}
+
+// useStudy points the news filter and the file collector at --study:
+// news terms come from the study, and its data files are landed unless
+// the sources file names a study itself. (study helper)
+func (a *app) useStudy(cfg *ingest.Config) error {
+	s, err := a.study()
+	if err != nil || s == nil {
+		return err
+	}
+	newsmatch.UseStudy(s)
+	if cfg.Sources == nil {
+		cfg.Sources = map[string]map[string]any{}
+	}
+	if cfg.Sources["file"] == nil {
+		cfg.Sources["file"] = map[string]any{}
+	}
+	if _, ok := cfg.Sources["file"]["study"]; !ok && len(s.Data) > 0 {
+		cfg.Sources["file"]["study"] = s.Name
+	}
+	return nil
 }
 
 func newApp(r *ingest.Registry, stdout, stderr io.Writer) *app {
@@ -101,6 +139,7 @@ The default run works offline on the embedded, cited snapshot.`,
 	pf.StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	pf.StringVar(&a.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 4GB")
 	pf.IntVar(&a.threads, "threads", 0, "DuckDB threads (0 = all cores)")
+	pf.StringVar(&a.studyName, "study", "", "study (data/studies/NAME): its incident, news terms, data files and report sections (default "+study.DefaultName+")")
 	root.AddCommand(
 		newRunCmd(a), newIngestCmd(a), newAnalyzeCmd(a), newReportCmd(a), newSQLCmd(a),
 		newSourcesCmd(a), newNotebookCmd(a), newLakeCmd(a), newScheduleCmd(a),

@@ -106,6 +106,9 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 	if err != nil {
 		return ingest.Summary{}, usageError{err}
 	}
+	if err := a.useStudy(&cfg); err != nil {
+		return ingest.Summary{}, err
+	}
 	mode, err := o.resolveMode()
 	if err != nil {
 		return ingest.Summary{}, err
@@ -149,6 +152,10 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 		}
 		if o.demo && c.Info().Kind == "web" && e.Recording == nil {
 			continue // nothing bundled to replay
+		}
+		// study helper: the file collector with no files configured.
+		if idle, ok := c.(interface{ Idle() bool }); ok && idle.Idle() && len(o.sources) == 0 {
+			continue
 		}
 		if inc, ok := c.(ingest.Incremental); ok && !cursors[n].IsZero() {
 			inc.Since(cursors[n].Add(-o.lag))

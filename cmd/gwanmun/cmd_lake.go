@@ -315,6 +315,8 @@ latest row per natural key, for tools that do not read Parquet:
   csv     one <dataset>.csv per dataset in the directory PATH (default out/export);
           UTF-8 with a header row, timestamps in RFC 3339 UTC, list columns as JSON
           arrays. R: read.csv("mau.csv", encoding = "UTF-8"); Stata: import delimited.
+          datapackage.json beside them describes every column, unit, natural key and
+          licence as a Frictionless Data Package (frictionless validate datapackage.json).
   duckdb  one database file PATH (default out/gwanmun.duckdb) with a table per
           dataset; opens in DBeaver, the DuckDB CLI, R (duckdb package) and Python.
 
@@ -364,7 +366,12 @@ func runLakeExport(ctx context.Context, a *app, o *lakeExportOptions) error {
 		for _, d := range done {
 			fmt.Fprintf(a.stdout, "%s\t%d rows\n", d.Path, d.Rows)
 		}
-		return nil
+		// The exported folder is a Frictionless Data Package.
+		described := eo.Datasets
+		if len(described) == 0 {
+			described = schema.Datasets()
+		}
+		return lakestore.WriteDataPackage(o.out, described)
 	case "duckdb":
 		if o.out == "" {
 			o.out = filepath.Join("out", "gwanmun.duckdb")

@@ -106,7 +106,11 @@ func runNotebookRender(ctx context.Context, a *app, o *notebookOptions, files []
 	defer db.Close()
 	var out []string
 	for i, nb := range nbs {
-		page, err := nb.Render(ctx, db, report.Options{Lang: o.lang, Log: a.logger()})
+		st, err := a.study()
+		if err != nil {
+			return out, err
+		}
+		page, err := nb.Render(ctx, db, report.Options{Lang: o.lang, Log: a.logger(), Study: st})
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", files[i], err)
 		}

@@ -128,7 +128,11 @@ func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
 // renderReport writes the report from db, reusing the results in res
 // (nil: the report computes what it needs).
 func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB, res *analysis.Results) (string, error) {
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger(), Results: res})
+	st, err := a.study()
+	if err != nil {
+		return "", err
+	}
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger(), Results: res, Study: st})
 	if err != nil {
 		return "", err
 	}

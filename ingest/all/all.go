@@ -9,6 +9,7 @@ import (
 	"github.com/gwanmun/gwanmun/ingest/collectors/appranking"
 	"github.com/gwanmun/gwanmun/ingest/collectors/appstore"
 	"github.com/gwanmun/gwanmun/ingest/collectors/article"
+	"github.com/gwanmun/gwanmun/ingest/collectors/file"
 	"github.com/gwanmun/gwanmun/ingest/collectors/gdelt"
 	"github.com/gwanmun/gwanmun/ingest/collectors/irrelease"
 	"github.com/gwanmun/gwanmun/ingest/collectors/loginevidence"
@@ -24,6 +25,7 @@ import (
 func Registry() *ingest.Registry {
 	r := ingest.NewRegistry()
 	r.Add(seed.Entry())
+	r.Add(file.Entry()) // the user's own data files
 	// MAU figures
 	r.Add(wikitable.Entry())
 	r.Add(irrelease.Entry())

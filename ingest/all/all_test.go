@@ -121,7 +121,13 @@ func TestSamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			def := newDefault(t, e)
-			if got, want := c.Info(), def.Info(); !reflect.DeepEqual(got, want) || !sc.Enabled {
+			got, want := c.Info(), def.Info()
+			if want.Kind == "file" {
+				// The file collector has nothing to read by default; its
+				// sample shows one cited file instead, which must build.
+				got.Datasets, got.URL = want.Datasets, want.URL
+			}
+			if !reflect.DeepEqual(got, want) || !sc.Enabled {
 				t.Errorf("the sample's collector differs from the default one:\n got %+v\nwant %+v", got, want)
 			}
 			if c.Info().Kind != "web" {

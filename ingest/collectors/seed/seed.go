@@ -34,9 +34,6 @@ var SnapshotDate = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 // KST is the zone of every Korean timestamp in the seed.
 var KST = time.FixedZone("KST", 9*3600)
 
-// IncidentPangyo is the id of the 2022-10-15 SK C&C Pangyo fire.
-const IncidentPangyo = "2022-10-15-pangyo-fire"
-
 // Config is the [sources.seed] table. It has no keys of its own: a
 // researcher's own series come in through the file collector, with their
 // own citations, not as a replacement seed.

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/study"
 	"github.com/gwanmun/gwanmun/ingest"
 )
 
@@ -213,8 +214,8 @@ func (c *Collector) services(s *ingest.Session, _ platformIndex) error {
 				}
 			case g.node != "":
 				edge(id, g.node, g.kind, "reached through "+t.get(r, "gateway"), prov)
-				if g.gateway == "naver" && strings.Contains(strings.ToLower(raw), "impaired") {
-					edge(id, "sk_cc_pangyo", "hosting", "partly impaired by the 2022-10-15 Pangyo fire: "+raw, prov)
+				if inc := seedIncident(); g.gateway == "naver" && strings.Contains(strings.ToLower(raw), "impaired") {
+					edge(id, inc.Root, "hosting", "partly impaired by the "+inc.Title+": "+raw, prov)
 				}
 			}
 		}
@@ -222,9 +223,10 @@ func (c *Collector) services(s *ingest.Session, _ platformIndex) error {
 	return c.platformEdges(s, edge)
 }
 
-// platformEdges adds the edges the fire itself evidences: Kakao's account
-// system and KakaoTalk ran from the Pangyo data center, and the Kakao login
-// and KakaoTalk both need the Kakao account.
+// platformEdges adds the edges the incident itself evidences: Kakao's
+// account system and KakaoTalk ran from the failed data center (the
+// study's root node), and the Kakao login and KakaoTalk both need the
+// Kakao account.
 func (c *Collector) platformEdges(s *ingest.Session, edge func(from, to, kind, note string, prov schema.Provenance)) error {
 	t, err := c.read("outage_timeline.csv")
 	if err != nil {
@@ -233,9 +235,10 @@ func (c *Collector) platformEdges(s *ingest.Session, edge func(from, to, kind, n
 	for _, r := range t.rows {
 		if t.get(r, "service") == "Kakao (all services)" && t.get(r, "event") == "outage_start" {
 			prov := t.prov(t.get(r, "source_url"), "")
-			note := "all Kakao services went down with the 2022-10-15 Pangyo fire: " + t.get(r, "note")
-			edge("kakao_account", "sk_cc_pangyo", "hosting", note, prov)
-			edge("kakaotalk", "sk_cc_pangyo", "hosting", note, prov)
+			inc := seedIncident()
+			note := "all Kakao services went down with the " + inc.Title + ": " + t.get(r, "note")
+			edge("kakao_account", inc.Root, "hosting", note, prov)
+			edge("kakaotalk", inc.Root, "hosting", note, prov)
 			edge("kakaotalk", "kakao_account", "account", "KakaoTalk signs in with the Kakao account", prov)
 			edge("kakao_login", "kakao_account", "account", "Kakao Login authenticates Kakao accounts", prov)
 			return nil
@@ -277,18 +280,23 @@ func (c *Collector) incidents(s *ingest.Session, _ platformIndex) error {
 		if len(raw) == len("2006-01-02") {
 			note = "date only in source; time set to 00:00 KST. " + note
 		}
+		inc := seedIncident()
 		for _, id := range strings.Split(m.get(mr, "service_ids"), "|") {
 			s.Emit(&schema.Incident{
-				IncidentID: IncidentPangyo, ServiceID: id, Service: t.get(r, "service"),
+				IncidentID: inc.ID, ServiceID: id, Service: t.get(r, "service"),
 				Company: t.get(r, "company"), Event: m.get(mr, "event_norm"), EventRaw: t.get(r, "event"),
 				At: at.UTC(), AtLocal: raw, UTCOffset: "+09:00", Scope: m.get(mr, "scope"),
-				Cause: "fire in the UPS battery room of the SK C&C Pangyo data center", Note: note,
+				Cause: inc.Cause, Note: note,
 				Provenance: t.prov(t.get(r, "source_url"), ""),
 			})
 		}
 	}
 	return nil
 }
+
+// seedIncident is the incident the seed's timeline records: the default
+// study's (data/studies), so its id and cause are written once, as data.
+func seedIncident() *study.Incident { return study.Default().Incident }
 
 func parseKST(s string) (time.Time, error) {
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {

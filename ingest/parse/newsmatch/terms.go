@@ -9,100 +9,52 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
-// Incident is an outage news is grouped under. Terms name it in Korean and
-// English; an article belongs to it when a term (or an outage term of one of
-// its services) matches and the article's date falls in the news window.
+// Incident is an outage news is grouped under. Terms name it in any
+// language; an article belongs to it when a term (or an outage term of one
+// of its services) matches and the article's date falls in the news window.
 type Incident struct {
 	ID string
-	// Start and End bound the outage itself (KST in the source).
+	// Start and End bound the outage itself.
 	Start, End time.Time
 	// NewsFrom and NewsTo bound the coverage counted for it: follow-ups
-	// ("먹통 사태 두 달") keep coming for weeks.
+	// keep coming for weeks.
 	NewsFrom, NewsTo time.Time
 	Terms            []string
 	// Services affected; their outage terms count for the incident too.
 	Services []string
 }
 
-// Incidents known to the matcher. The 2022 Pangyo fire: Kakao down from
-// 15:19 KST on 15 Oct until full recovery at 23:00 KST on 20 Oct (MSIT).
-var Incidents = []Incident{{
-	ID:       "2022-10-15-pangyo-fire",
-	Start:    time.Date(2022, 10, 15, 15, 19, 0, 0, KST),
-	End:      time.Date(2022, 10, 20, 23, 0, 0, 0, KST),
-	NewsFrom: time.Date(2022, 10, 15, 0, 0, 0, 0, KST),
-	NewsTo:   time.Date(2023, 1, 16, 0, 0, 0, 0, KST),
-	Terms: []string{
-		"카카오 먹통", "카카오톡 먹통", "카톡 먹통", "카카오 장애", "카카오톡 장애", "카카오 서비스 장애",
-		"카카오 먹통 사태", "카카오 복구", "카카오 서비스 복구", "카카오 정상화",
-		"데이터센터 화재", "판교 데이터센터", "SK C&C 화재", "SK C&C 데이터센터", "판교 화재",
-		"네이버 장애", "메신저 망명",
-		"Kakao outage", "KakaoTalk outage", "Kakao down", "KakaoTalk down", "Kakao blackout",
-		"Kakao disruption", "Kakao services restored", "data center fire", "Pangyo data center",
-		"SK C&C fire",
-	},
-	Services: []string{
-		"kakaotalk", "kakaotalk_pc", "kakao_t", "kakaopay", "kakaomap", "kakaobank", "kakao_navi",
-		"kakaopage", "kakao_webtoon", "melon", "daum", "daum_mail", "kakao_mail", "tistory",
-		"talk_channel", "kakao_games", "kakao_bus", "naver", "sk_cc_pangyo",
-	},
-}}
-
 // Service is one entry of the alias table: the service id used in the
-// seed and the incidents dataset, its names as the press writes them, and
-// terms that report it broken.
+// lake, its names as the press writes them, and terms that report it broken.
 type Service struct {
 	ID      string
 	Aliases []string
 	Outage  []string
 }
 
-// Services is the alias table. Longer aliases win over the shorter ones
-// they contain (카카오페이지 is kakaopage, not kakaopay).
-var Services = []Service{
-	{ID: "kakaotalk", Aliases: []string{"카카오톡", "카톡", "KakaoTalk", "Kakao Talk"},
-		Outage: []string{"카카오톡 장애", "카카오톡 먹통", "카톡 먹통", "카톡 장애", "KakaoTalk outage", "KakaoTalk down"}},
-	{ID: "kakaotalk_pc", Aliases: []string{"PC 카카오톡", "PC 카톡", "카카오톡 PC", "KakaoTalk PC"}},
-	{ID: "kakao_t", Aliases: []string{"카카오T", "카카오 T", "카카오 택시", "카카오택시", "Kakao T", "Kakao Taxi", "KakaoTaxi"},
-		Outage: []string{"카카오T 먹통", "카카오 택시 먹통", "카카오T 장애", "Kakao T outage"}},
-	{ID: "kakaopay", Aliases: []string{"카카오페이", "KakaoPay", "Kakao Pay"},
-		Outage: []string{"카카오페이 장애", "카카오페이 먹통", "KakaoPay outage"}},
-	{ID: "kakaobank", Aliases: []string{"카카오뱅크", "KakaoBank", "Kakao Bank"},
-		Outage: []string{"카카오뱅크 장애", "카카오뱅크 먹통"}},
-	{ID: "kakaomap", Aliases: []string{"카카오맵", "카카오 맵", "카카오 지도", "KakaoMap", "Kakao Map"}},
-	{ID: "kakao_navi", Aliases: []string{"카카오내비", "카카오 내비", "카카오네비", "Kakao Navi"}},
-	{ID: "kakao_bus", Aliases: []string{"카카오버스", "카카오 버스", "Kakao Bus"}},
-	{ID: "kakao_subway", Aliases: []string{"카카오지하철", "카카오 지하철", "Kakao Subway"}},
-	{ID: "kakaopage", Aliases: []string{"카카오페이지", "KakaoPage", "Kakao Page"}},
-	{ID: "kakao_webtoon", Aliases: []string{"카카오웹툰", "카카오 웹툰", "Kakao Webtoon"}},
-	{ID: "kakaotv", Aliases: []string{"카카오TV", "카카오 TV", "KakaoTV", "Kakao TV"}},
-	{ID: "kakaostory", Aliases: []string{"카카오스토리", "KakaoStory"}},
-	{ID: "kakao_games", Aliases: []string{"카카오게임즈", "카카오게임", "Kakao Games"}},
-	{ID: "kakao_mail", Aliases: []string{"카카오메일", "카카오 메일", "Kakao Mail"}},
-	{ID: "kakao_login", Aliases: []string{"카카오 로그인", "카카오로그인", "Kakao Login"}},
-	{ID: "talk_channel", Aliases: []string{"카카오톡 채널", "톡채널", "KakaoTalk Channel"}},
-	{ID: "melon", Aliases: []string{"멜론", "Melon"}},
-	{ID: "piccoma", Aliases: []string{"픽코마", "Piccoma"}},
-	{ID: "zigzag", Aliases: []string{"지그재그", "Zigzag"}},
-	{ID: "tistory", Aliases: []string{"티스토리", "Tistory"}},
-	{ID: "daum", Aliases: []string{"포털 다음", "다음 포털", "Daum"}},
-	{ID: "daum_mail", Aliases: []string{"다음 메일", "다음메일", "한메일", "Daum Mail", "Hanmail"},
-		Outage: []string{"다음 메일 장애", "다음 메일 먹통"}},
-	{ID: "daum_cafe", Aliases: []string{"다음 카페", "다음카페", "Daum Cafe"}},
-	{ID: "naver", Aliases: []string{"네이버", "Naver"}, Outage: []string{"네이버 장애", "네이버 오류"}},
-	{ID: "naver_cafe", Aliases: []string{"네이버 카페", "네이버카페", "Naver Cafe"}},
-	{ID: "naver_map", Aliases: []string{"네이버 지도", "네이버지도", "Naver Map"}},
-	{ID: "naver_pay", Aliases: []string{"네이버페이", "네이버 페이", "Naver Pay"}},
-	{ID: "naver_shopping", Aliases: []string{"네이버 쇼핑", "네이버쇼핑", "Naver Shopping"}},
-	{ID: "naver_shopping_live", Aliases: []string{"네이버 쇼핑라이브", "쇼핑라이브", "쇼핑 라이브", "Shopping Live"}},
-	{ID: "naver_papago", Aliases: []string{"파파고", "Papago"}},
-	{ID: "line", Aliases: []string{"라인", "LINE"}},
-	{ID: "telegram", Aliases: []string{"텔레그램", "Telegram"}},
-	{ID: "facebook_messenger", Aliases: []string{"페이스북 메신저", "Facebook Messenger"}},
-	{ID: "sk_cc_pangyo", Aliases: []string{"판교 데이터센터", "SK C&C 판교", "SK C&C 데이터센터", "Pangyo data center"}},
+// FromStudy returns the incident and alias table a study names. The terms
+// live in the study file (data/studies/<name>/study.toml), not here.
+func FromStudy(s *study.Study) ([]Incident, []Service) {
+	var incs []Incident
+	if inc := s.Incident; inc != nil {
+		incs = append(incs, Incident{
+			ID: inc.ID, Start: inc.Start, End: inc.End, NewsFrom: inc.NewsFrom, NewsTo: inc.NewsTo,
+			Terms: s.News.Terms, Services: inc.AffectedServices,
+		})
+	}
+	svcs := make([]Service, 0, len(s.News.Services))
+	for _, sv := range s.News.Services {
+		svcs = append(svcs, Service{ID: sv.ID, Aliases: sv.Aliases, Outage: sv.Outage})
+	}
+	return incs, svcs
 }
+
+// StudyMatcher compiles a study's terms and aliases.
+func StudyMatcher(s *study.Study) *Matcher { return NewMatcher(FromStudy(s)) }
 
 // Matcher finds terms and services in article text.
 type Matcher struct {
@@ -127,8 +79,13 @@ type alias struct {
 	hangul bool
 }
 
-// DefaultMatcher uses Incidents and Services.
-var DefaultMatcher = NewMatcher(Incidents, Services)
+// DefaultMatcher matches the terms of the default study (study.DefaultName);
+// UseStudy swaps in another study's before collectors run.
+var DefaultMatcher = StudyMatcher(study.Default())
+
+// UseStudy makes s the study every news collector matches against. Call
+// it once, before any collector runs (the CLI does for --study).
+func UseStudy(s *study.Study) { DefaultMatcher = StudyMatcher(s) }
 
 // NewMatcher compiles term and alias lists.
 func NewMatcher(incidents []Incident, services []Service) *Matcher {

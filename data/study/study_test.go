@@ -1,0 +1,118 @@
+package study
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gwanmun/gwanmun/data/studies"
+)
+
+var now = time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+
+// Every shipped study loads, validates and names only known things.
+func TestShippedStudies(t *testing.T) {
+	names, err := Names(studies.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 2 {
+		t.Fatalf("shipped studies %v, want the default and a second one", names)
+	}
+	for _, n := range names {
+		s, err := Load(studies.FS, n, now)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		if s.Incident == nil || len(s.News.Terms) == 0 {
+			t.Errorf("%s: no incident or news terms", n)
+		}
+	}
+}
+
+func TestDefaultStudy(t *testing.T) {
+	s := Default()
+	inc := s.Incident
+	if inc.ID != "2022-10-15-pangyo-fire" || inc.Root != "sk_cc_pangyo" {
+		t.Fatalf("incident %s root %s", inc.ID, inc.Root)
+	}
+	// 15:19 KST on the 15th to 23:00 KST on the 20th.
+	if got := inc.End.Sub(inc.Start); got != 127*time.Hour+41*time.Minute {
+		t.Fatalf("outage lasted %v", got)
+	}
+	if got := len(s.News.Services); got != 35 {
+		t.Fatalf("%d services in the alias table", got)
+	}
+}
+
+const minimal = `name = "x"
+title = "X"
+[incident]
+id = "x-1"
+cause = "fire"
+start = 2021-10-04T15:39:00Z
+end = 2021-10-04T22:00:00Z
+[incident.start_citation]
+url = "https://example.org/a"
+title = "A"
+publisher = "P"
+accessed = "2024-01-02"
+[incident.end_citation]
+document = "Annual report 2021, p. 3"
+title = "B"
+publisher = "P"
+accessed = "2024-01-02"
+[news]
+terms = ["x outage"]
+[report]
+sections = ["outage_gantt"]
+`
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, file, want string
+	}{
+		{"ok", minimal, ""},
+		{"unknown key", strings.Replace(minimal, `cause = "fire"`, `casue = "fire"`, 1),
+			`x/study.toml:5:1: unknown key "incident.casue"`},
+		{"unknown table", minimal + "[reprot]\nsections = []\n", `unknown key "reprot"`},
+		{"wrong type", strings.Replace(minimal, `terms = ["x outage"]`, `terms = "x outage"`, 1), `x/study.toml:19:9: key "news.terms"`},
+		{"citation incomplete", strings.Replace(minimal, `publisher = "P"`+"\n"+`accessed = "2024-01-02"`, ``, 1),
+			"incident.start_citation: citation lacks publisher, accessed"},
+		{"accessed in the future", strings.Replace(minimal, `accessed = "2024-01-02"`, `accessed = "2027-01-02"`, 1),
+			"accessed 2027-01-02 is in the future"},
+		{"end before start", strings.Replace(minimal, "end = 2021-10-04T22:00:00Z", "end = 2021-10-04T10:00:00Z", 1),
+			"is not before end"},
+		{"end in the future", strings.Replace(minimal, "end = 2021-10-04T22:00:00Z", "end = 2027-10-04T10:00:00Z", 1),
+			"is in the future"},
+		{"no terms", strings.Replace(minimal, `terms = ["x outage"]`, `terms = []`, 1), "news.terms is empty"},
+		{"name mismatch", strings.Replace(minimal, `name = "x"`, `name = "y"`, 1), `does not match its folder "x"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"x/study.toml": {Data: []byte(tt.file)}}
+			s, err := Load(fsys, "x", now)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s.Incident.NewsFrom != s.Incident.Start || s.Incident.NewsTo != s.Incident.End {
+					t.Fatalf("news window not defaulted to the outage: %v..%v", s.Incident.NewsFrom, s.Incident.NewsTo)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckSections(t *testing.T) {
+	s := &Study{Name: "x", Report: Report{Sections: []string{"hhi", "gantt"}}}
+	err := s.CheckSections([]string{"hhi", "outage_gantt"})
+	if err == nil || !strings.Contains(err.Error(), `"gantt"`) {
+		t.Fatalf("got %v", err)
+	}
+}
