@@ -4,10 +4,11 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
+	"syscall"
 	"testing"
 
-	"github.com/gwanmun/gwanmun/cmd/gwanmun/internal/earlysignal"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -22,7 +23,10 @@ func TestMain(m *testing.M) {
 		}
 		main()
 	}
-	earlysignal.Stop() // the test binary itself ends on Ctrl-C as usual
+	// The test binary itself ends on Ctrl-C as usual. Reset, not
+	// earlysignal.Stop: Stop cancels the context that `gwanmun` run by a
+	// scenario (this binary again, through testscript) would then inherit.
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
 	testscript.Main(m, map[string]func(){"gwanmun": main})
 }
 
