@@ -8,45 +8,14 @@
 // alone. See BENCHMARKS.md.
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"runtime/pprof"
-	"sort"
-	"syscall"
-)
-
-var subcommands = map[string]func(context.Context, []string) error{
-	"all":          runAll,
-	"write-duckdb": runWriteDuckDB,
-	"analyze":      runAnalyzeChild,
-	"export-csv":   runExportCSV,
-	"gen-news":     runGenNews,
-}
+import "github.com/gwanmun/gwanmun/bench/subcmd"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if len(os.Args) < 2 || subcommands[os.Args[1]] == nil {
-		names := make([]string, 0, len(subcommands))
-		for n := range subcommands {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		fmt.Fprintf(os.Stderr, "usage: gwbench %v [flags]\n  gwbench all -h  for the driver's flags\n", names)
-		os.Exit(2)
-	}
-	// GWBENCH_CPUPROFILE=file profiles a contender, to see where time goes.
-	if path := os.Getenv("GWBENCH_CPUPROFILE"); path != "" {
-		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
-			defer pprof.StopCPUProfile()
-		}
-	}
-	if err := subcommands[os.Args[1]](ctx, os.Args[2:]); err != nil {
-		pprof.StopCPUProfile()
-		fmt.Fprintf(os.Stderr, "gwbench %s: %v\n", os.Args[1], err)
-		os.Exit(1)
-	}
+	subcmd.Main("gwbench", "\n  gwbench all -h  for the driver's flags", map[string]subcmd.Func{
+		"all":          runAll,
+		"write-duckdb": runWriteDuckDB,
+		"analyze":      runAnalyzeChild,
+		"export-csv":   runExportCSV,
+		"gen-news":     runGenNews,
+	})
 }

@@ -6,46 +6,20 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/signal"
-	"runtime/pprof"
-	"sort"
 	"syscall"
+
+	"github.com/gwanmun/gwanmun/bench/subcmd"
 )
 
-var subcommands = map[string]func(context.Context, []string) error{
-	"crawl":      runCrawlChild,
-	"serve":      runServe,
-	"ingest":     runIngestChild,
-	"write-lake": runWriteLake,
-}
-
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if len(os.Args) < 2 || subcommands[os.Args[1]] == nil {
-		names := make([]string, 0, len(subcommands))
-		for n := range subcommands {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		fmt.Fprintf(os.Stderr, "usage: gwingest %v [flags] (started by gwbench all)\n", names)
-		os.Exit(2)
-	}
-	// GWBENCH_CPUPROFILE=file profiles a contender, to see where time goes.
-	if path := os.Getenv("GWBENCH_CPUPROFILE"); path != "" {
-		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
-			defer pprof.StopCPUProfile()
-		}
-	}
-	if err := subcommands[os.Args[1]](ctx, os.Args[2:]); err != nil {
-		pprof.StopCPUProfile()
-		fmt.Fprintf(os.Stderr, "gwingest %s: %v\n", os.Args[1], err)
-		os.Exit(1)
-	}
+	subcmd.Main("gwingest", " (started by gwbench all)", map[string]subcmd.Func{
+		"crawl":      runCrawlChild,
+		"serve":      runServe,
+		"ingest":     runIngestChild,
+		"write-lake": runWriteLake,
+	})
 }
 
 // report prints the child's own figures as its last stdout line.

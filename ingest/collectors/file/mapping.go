@@ -20,6 +20,7 @@ import (
 	"github.com/gwanmun/gwanmun/data/study"
 	"github.com/gwanmun/gwanmun/data/vocab"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
+	"github.com/gwanmun/gwanmun/ingest/parse/period"
 )
 
 // decodeEntry reads a study's [[data]] entry as strictly as the sources
@@ -312,43 +313,8 @@ func parseTimestamp(s, offset string) (time.Time, error) {
 	return time.Time{}, errors.New("want 2006-01-02T15:04[:05] with utc_offset, or RFC 3339")
 }
 
-var (
-	reQuarter = regexp.MustCompile(`^(\d{4})\s*Q([1-4])$`)
-	reHalf    = regexp.MustCompile(`^(\d{4})\s*H([12])$`)
-	reMonth   = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
-	reDay     = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
-	reYear    = regexp.MustCompile(`^(\d{4})$`)
-)
-
 // parsePeriod reads 2021Q3, 2021H1, 2021-09, 2021-09-30 and 2021.
-func parsePeriod(s string) (time.Time, string, error) {
-	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
-	var y, mo, d int
-	var grain string
-	switch {
-	case reQuarter.MatchString(s):
-		g := reQuarter.FindStringSubmatch(s)
-		y, mo, d, grain = atoi(g[1]), (atoi(g[2])-1)*3+1, 1, "quarter"
-	case reHalf.MatchString(s):
-		g := reHalf.FindStringSubmatch(s)
-		y, mo, d, grain = atoi(g[1]), (atoi(g[2])-1)*6+1, 1, "half"
-	case reMonth.MatchString(s):
-		g := reMonth.FindStringSubmatch(s)
-		y, mo, d, grain = atoi(g[1]), atoi(g[2]), 1, "month"
-	case reDay.MatchString(s):
-		g := reDay.FindStringSubmatch(s)
-		y, mo, d, grain = atoi(g[1]), atoi(g[2]), atoi(g[3]), "day"
-	case reYear.MatchString(s):
-		y, mo, d, grain = atoi(s), 1, 1, "year"
-	default:
-		return time.Time{}, "", errors.New("want 2021Q3, 2021H1, 2021-09, 2021-09-30 or 2021")
-	}
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if int(t.Month()) != mo || t.Day() != d {
-		return time.Time{}, "", errors.New("not a real date")
-	}
-	return t, grain, nil
-}
+func parsePeriod(s string) (time.Time, string, error) { return period.Parse(s) }
 
 func (m *mapper) citation(rec record) (study.Citation, string, error) {
 	var c study.Citation
