@@ -110,6 +110,20 @@ var koPrefixes = [][2]string{
 	{"data: ", "자료: "},
 }
 
+// koFragments translate the pieces analyses compose explanations from
+// (a designation's data_basis); applied in order when neither a whole
+// value nor a prefix matches.
+var koFragments = [][2]string{
+	{"average of ", "평균: "},
+	{" figure(s) (", "개 수치 ("},
+	{" flagged ", " 표시: "},
+	{" users against a line that counts users in the Union (benchmark)", " 이용자를 EU 역내 이용자 기준선과 비교(참고치)"},
+	{"user line met in ", "이용자 기준 충족 "},
+	{" (a year without data is unknown)", " (자료 없는 연도는 미정)"},
+	{"; business-user leg as in ", "; 사업 이용자 요건은 다음과 같음: "},
+	{"business_users figure", "사업 이용자 수치"},
+}
+
 // valueText is a value the program wrote, in the page language.
 func valueText(lang, v string) string {
 	if lang != "ko" {
@@ -122,6 +136,9 @@ func valueText(lang, v string) string {
 		if rest, ok := strings.CutPrefix(v, p[0]); ok {
 			return p[1] + rest
 		}
+	}
+	for _, f := range koFragments {
+		v = strings.ReplaceAll(v, f[0], f[1])
 	}
 	return v
 }

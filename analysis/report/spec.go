@@ -498,21 +498,25 @@ func (s Spec) fold(order []string, series map[string]*seriesData, cats []string)
 	}
 	name := s.othersName(len(rest))
 	sum := &seriesData{name: name, byCat: map[string]any{}}
-	for _, c := range cats {
-		total, any := 0.0, false
-		for _, sd := range rest {
-			if f, ok := sd.byCat[c].(float64); ok {
-				total, any = total+f, true
+	totals := map[string]float64{}
+	var xs []any
+	for _, sd := range rest {
+		for _, p := range sd.points {
+			f, ok := p[1].(float64)
+			if !ok {
+				continue
 			}
-		}
-		if any {
-			sum.byCat[c] = roundSig(total, 6)
+			k := fmt.Sprint(p[0])
+			if _, seen := totals[k]; !seen {
+				xs = append(xs, p[0])
+			}
+			totals[k] += f
 		}
 	}
-	for _, c := range cats {
-		if v, ok := sum.byCat[c]; ok {
-			sum.points = append(sum.points, []any{c, v})
-		}
+	for _, x := range xs {
+		v := roundSig(totals[fmt.Sprint(x)], 6)
+		sum.points = append(sum.points, []any{x, v})
+		sum.byCat[fmt.Sprint(x)] = v
 	}
 	series[name] = sum
 	return append(kept, name), nil
