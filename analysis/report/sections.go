@@ -425,6 +425,9 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 	for _, r := range nodes.Records() {
 		id := str(r["node_id"])
 		label := shorten(b.name(r["name_en"], r["name_ko"]), 22)
+		if label == "" || label == id {
+			label = shorten(humanID(b.displayName(ctx, id)), 22)
+		}
 		if label == "" || used[label] {
 			label = id // node names must be unique in an ECharts graph
 		}
@@ -678,6 +681,15 @@ func hasPrefixCol(t *analysis.Table, prefixes ...string) string {
 		}
 	}
 	return ""
+}
+
+// humanID writes an id no source names (kakao_account) as words.
+func humanID(s string) string {
+	if strings.ContainsAny(s, " ") || !strings.Contains(s, "_") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // shorten cuts s to n runes, marking the cut.

@@ -310,7 +310,8 @@ func barSection(ctx context.Context, b *builder, id string, t *analysis.Table, x
 		sp.X, sp.Y, sp.Height, sp.Scale, sp.YName = "name", y, height, scale, yName
 		var err error
 		c, err = sp.Build(id, sorted)
-		if err != nil {
+		// One bar is a number, not a chart: the table says it.
+		if err != nil || len(sorted.Rows) < 2 {
 			c = nil
 		}
 	}

@@ -379,9 +379,12 @@ func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		// Categories read top to bottom in result order.
+		// Categories read top to bottom in result order; a few bars stay bars.
 		for _, a := range list(o, "yAxis") {
 			a["inverse"] = true
+		}
+		for _, sr := range list(o, "series") {
+			sr["barMaxWidth"] = 28
 		}
 		return o, nil
 	}

@@ -184,7 +184,7 @@ func (c Chart) Static(size FigureSize) StaticFigure {
 		plotH = math.Max(plotH, float64(n)*(font*1.25+4)+top+font*2)
 	}
 	for _, s := range list(o, "series") {
-		staticSeries(s, font, legendH)
+		staticSeries(s, font, legendH, w)
 		if s["type"] == "graph" || s["type"] == "sankey" || s["type"] == "treemap" {
 			plotH = math.Max(plotH, w*0.75)
 		}
@@ -205,7 +205,7 @@ func (c Chart) Static(size FigureSize) StaticFigure {
 
 // staticSeries sets a series' label and mark sizes, and keeps graph-like
 // series clear of the legend band.
-func staticSeries(s map[string]any, font, legendH float64) {
+func staticSeries(s map[string]any, font, legendH, w float64) {
 	if l, ok := s["label"].(map[string]any); ok {
 		l["fontSize"] = font
 	}
@@ -230,7 +230,11 @@ func staticSeries(s map[string]any, font, legendH float64) {
 	case "graph", "sankey", "treemap", "pie":
 		s["top"], s["bottom"] = 10, legendH+12
 		if s["type"] == "graph" {
+			// A force layout spreads over as many pixels as its forces
+			// say, whatever the box: it fills about 600 px, so a narrower
+			// figure zooms out, nodes and all.
 			s["left"], s["right"] = 10, 10
+			s["zoom"], s["nodeScaleRatio"], s["roam"] = math.Min(1, math.Round(w/600*100)/100), 1, false
 		}
 	}
 }
