@@ -57,7 +57,7 @@
         el.style.width = "";
         el.style.height = el.dataset.screenHeight || el.style.height;
       }
-      var ch = echarts.init(el, null, { renderer: "canvas", devicePixelRatio: print ? 3 : undefined });
+      var ch = echarts.init(el, null, { renderer: "canvas", devicePixelRatio: print ? 2 : undefined });
       ch.setOption(print ? copy(p.option) : copy(options[id]));
       charts[id] = ch;
     });

@@ -334,29 +334,25 @@ func sharesSection(ctx context.Context, b *builder) (*Section, error) {
 		return nil, errNoData
 	}
 	recs := t.Records()
-	var cats []string
-	var data []opts.BarData
-	for i := len(recs) - 1; i >= 0; i-- { // largest at the top
-		r := recs[i]
-		cats = append(cats, b.name(r["platform"], r["platform_ko"]))
-		data = append(data, opts.BarData{Value: math.Round(num(r["share"])*1000) / 10})
+	bars := &analysis.Table{Columns: []string{"name", "share", "share_pct"}}
+	for _, r := range recs {
+		bars.Rows = append(bars.Rows, []any{b.name(r["platform"], r["platform_ko"]), r["share"], math.Round(num(r["share"])*1000) / 10})
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts("shares"),
-		charts.WithInitializationOpts(opts.Initialization{ChartID: "shares", Width: "100%", Height: fmt.Sprintf("%dpx", 120+34*len(cats))}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "%", Max: 100}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: cats, AxisLabel: &opts.AxisLabel{Interval: "0"}}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "8%", ContainLabel: opts.Bool(true)}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-	)...)
-	bar.XYReversal()
-	bar.SetXAxis(cats)
-	bar.AddSeries(tr(b.lang, "share"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}%"}))
-	opt, err := optionOf(bar)
+	sp := b.spec("hbar")
+	sp.X, sp.Y, sp.YName = "name", "share_pct", "%"
+	sp.Height = fmt.Sprintf("%dpx", 120+34*len(recs))
+	c, err := sp.Build("shares", bars)
 	if err != nil {
 		return nil, err
 	}
-	s := b.section("shares", pick(t, "period_label", "source", "metric", "platform", "users", "share"), &Chart{ID: "shares", Option: opt, Height: fmt.Sprintf("%dpx", 120+34*len(cats))})
+	for _, x := range list(c.Option, "xAxis") {
+		x["max"] = 100
+	}
+	for _, sr := range list(c.Option, "series") {
+		sr["label"] = map[string]any{"show": true, "position": "right", "formatter": "{c}%"}
+	}
+	sub(c.Option, "legend")["show"] = false
+	s := b.section("shares", pick(t, "period_label", "source", "metric", "platform", "users", "share"), c)
 	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(recs[0]["source"]), str(recs[0]["period_label"]), str(recs[0]["metric"]))
 	s.Sources = b.src.CiteTable(t)
 	return s, nil

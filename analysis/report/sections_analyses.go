@@ -94,33 +94,36 @@ func lockinSection(ctx context.Context, b *builder) (*Section, error) {
 	if len(comps) == 0 {
 		return nil, fmt.Errorf("%w: lockin has none of the columns %v", errNoData, lockinComponents)
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts("lockin"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, AxisLabel: &opts.AxisLabel{Interval: "0"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: 1}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-	)...)
-	bar.SetXAxis(labels)
 	shown := latestPerGateway(t, gw)
-	for _, r := range shown {
-		var data []opts.BarData
-		for _, c := range comps {
+	long := &analysis.Table{Columns: []string{"component", "gateway", "score"}}
+	for i, c := range comps {
+		for _, r := range shown {
 			v := yValue(r[c])
 			if f, ok := v.(float64); ok {
 				v = math.Round(f*1000) / 1000
 			}
-			data = append(data, opts.BarData{Value: v})
+			name := b.gatewayName(str(r[gw]))
+			if d := str(r["observed_at"]); d != "" {
+				name += " (" + d + ")"
+			}
+			long.Rows = append(long.Rows, []any{labels[i], name, v})
 		}
-		name := b.gatewayName(str(r[gw]))
-		if d := str(r["observed_at"]); d != "" {
-			name += " (" + d + ")"
-		}
-		bar.AddSeries(name, data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
 	}
-	opt, err := optionOf(bar)
+	sp := b.spec("bar")
+	sp.X, sp.Y, sp.Series, sp.YName = "component", "score", "gateway", tr(b.lang, "zero_to_one")
+	c, err := sp.Build("lockin", long)
 	if err != nil {
 		return nil, err
+	}
+	for _, y := range list(c.Option, "yAxis") {
+		y["min"], y["max"] = 0, 1
+	}
+	for _, x := range list(c.Option, "xAxis") {
+		sub(x, "axisLabel")["interval"] = 0
+		x["name"] = "" // the components name themselves
+	}
+	for _, sr := range list(c.Option, "series") {
+		sr["label"] = map[string]any{"show": true, "position": "top"}
 	}
 	// The table holds the charted snapshots; `gwanmun analyze lockin` has every one.
 	charted := &analysis.Table{Columns: t.Columns}
@@ -134,7 +137,7 @@ func lockinSection(ctx context.Context, b *builder) (*Section, error) {
 	tbl := pick(charted, gw, "observed_at", "own_services", "third_party_services", "categories_opened", "taxonomy_size", "breadth",
 		"account_linked_services", "dependence", "reachable_users", "market_users", "coverage", "sso_reach", "sso_share",
 		"composite", "users_source", "unmatched_services")
-	s := b.section("lockin", tbl, &Chart{ID: "lockin", Option: opt})
+	s := b.section("lockin", tbl, c)
 	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM services ORDER BY 1`)
 	if err != nil {
 		return nil, err

@@ -104,6 +104,26 @@ func (c Chart) Static(size FigureSize) StaticFigure {
 		sub(a, "axisLabel")["fontSize"] = font
 		sub(a, "nameTextStyle")["fontSize"] = font
 	}
+	// Category labels that would run into each other wrap within their
+	// slot instead.
+	for _, a := range xs {
+		if a["type"] != "category" {
+			continue
+		}
+		if n := len(strs(a["data"])); n > 0 {
+			slot := (w - 40) / float64(n)
+			if longestLabel(a, font) <= slot-4 {
+				continue
+			}
+			l := sub(a, "axisLabel")
+			l["interval"] = 0
+			if longestWord(a, font) <= slot-4 {
+				l["width"], l["overflow"] = math.Floor(slot-4), "break"
+			} else {
+				l["rotate"] = 30 // a word wider than its slot: slant rather than split it
+			}
+		}
+	}
 	// An x axis name sits centred under the tick labels; a y axis name at
 	// the top of the axis, reading rightwards, so neither is clipped.
 	xName := false
@@ -208,6 +228,8 @@ func (c Chart) Static(size FigureSize) StaticFigure {
 func staticSeries(s map[string]any, font, legendH, w float64) {
 	if l, ok := s["label"].(map[string]any); ok {
 		l["fontSize"] = font
+		// Value labels of neighbouring bars would print over each other.
+		s["labelLayout"] = map[string]any{"hideOverlap": true}
 	}
 	if l, ok := s["upperLabel"].(map[string]any); ok {
 		l["fontSize"] = font
@@ -388,6 +410,16 @@ func longestLabel(a map[string]any, font float64) float64 {
 	m := 0.0
 	for _, v := range strs(a["data"]) {
 		m = math.Max(m, textWidth(v, font))
+	}
+	return m
+}
+
+func longestWord(a map[string]any, font float64) float64 {
+	m := 0.0
+	for _, v := range strs(a["data"]) {
+		for _, w := range strings.Fields(v) {
+			m = math.Max(m, textWidth(w, font))
+		}
 	}
 	return m
 }
