@@ -42,7 +42,7 @@ func texEscape(s string) string {
 // urlEscape keeps a URL verbatim for \url except the characters that end
 // a BibTeX field or a comment.
 func urlEscape(s string) string {
-	return strings.NewReplacer("{", "%7B", "}", "%7D", "%", `\%`, "#", `\#`, " ", "%20").Replace(s)
+	return strings.NewReplacer("{", `\%7B`, "}", `\%7D`, "%", `\%`, "#", `\#`, " ", `\%20`).Replace(s)
 }
 
 // cslItem is one CSL-JSON item (the format Zotero, Pandoc and citeproc read).

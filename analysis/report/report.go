@@ -97,6 +97,9 @@ type Method struct{ Name, Text string }
 type Sources struct {
 	refs map[string]*Source
 	list []*Source
+	// evidence is each URL's evidence class where the run ledger decides
+	// it (queries/evidence.sql), for rows that carry none.
+	evidence map[string]string
 }
 
 // NewSources starts an empty reference list.
@@ -108,6 +111,9 @@ func (b *Sources) Cite(url, title string, retrieved any) Source {
 }
 
 func (b *Sources) cite(url, title string, retrieved any, evidence string) Source {
+	if evidence == "" {
+		evidence = b.evidence[url]
+	}
 	if s, ok := b.refs[url]; ok {
 		if s.Title == "" && title != "" {
 			s.Title = title
@@ -228,6 +234,16 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 		return nil, err
 	}
 	b := &builder{db: db, src: NewSources(), lang: o.Lang, loc: o.TZ}
+	if t, err := b.query(ctx, "evidence"); err == nil {
+		b.src.evidence = map[string]string{}
+		for _, r := range t.Rows {
+			if ev := str(r[1]); ev != "" {
+				b.src.evidence[str(r[0])] = ev
+			}
+		}
+	} else if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	for _, st := range reportSections {
 		s, err := st.build(ctx, b)
 		if err != nil {
