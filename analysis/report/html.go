@@ -141,7 +141,7 @@ func (r *Report) funcs() template.FuncMap {
 			return fmt.Sprintf(tr(r.Lang, "appendix_ref"), n)
 		},
 		"evidence": func(e string) string { return tr(r.Lang, "evidence."+e) },
-		"tz": func() string { return fmt.Sprintf(tr(r.Lang, "timezone"), r.tzName()) },
+		"tz":       func() string { return fmt.Sprintf(tr(r.Lang, "timezone"), r.tzName()) },
 	}
 }
 
