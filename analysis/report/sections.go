@@ -104,8 +104,6 @@ var reportSections = []sectionStep{
 	{"network_effects", networkEffectsSection},
 }
 
-const fontFamily = `"Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif`
-
 func baseOpts(id string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", defaultHeight)}),
