@@ -56,7 +56,7 @@ var (
 	reName    = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 	reChartID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 	// Chart attributes a block may set; anything else is a typo.
-	chartKeys = []string{"type", "x", "y", "series", "sql", "title", "id", "from", "to", "value", "stack", "logy", "xname", "yname", "height"}
+	chartKeys = []string{"type", "x", "y", "series", "sql", "title", "id", "from", "to", "value", "stack", "logy", "xname", "yname", "height", "step", "top"}
 	sqlKeys   = []string{"name", "table", "rows"}
 )
 
@@ -130,6 +130,14 @@ func Parse(src []byte) (*Notebook, error) {
 			if !slices.Contains(report.SpecTypes, attrs["type"]) {
 				errs = append(errs, fmt.Errorf("line %d: chart type %q: want one of %s", line, attrs["type"], strings.Join(report.SpecTypes, ", ")))
 			}
+			if v, ok := attrs["step"]; ok && !slices.Contains(report.StepTypes, v) {
+				errs = append(errs, fmt.Errorf("line %d: step=%q: want one of %s", line, v, strings.Join(report.StepTypes, ", ")))
+			}
+			if v, ok := attrs["top"]; ok {
+				if n, err := strconv.Atoi(v); err != nil || n < 1 {
+					errs = append(errs, fmt.Errorf("line %d: top=%q: want a whole number of series, 1 or more", line, v))
+				}
+			}
 			b.Name = attrs["id"]
 			if b.Name == "" {
 				b.Name = fmt.Sprintf("chart_%d", charts)
@@ -169,9 +177,10 @@ func (b Block) Spec() report.Spec {
 	if h != "" && !strings.HasSuffix(h, "px") {
 		h += "px"
 	}
+	top, _ := strconv.Atoi(a["top"])
 	return report.Spec{Type: a["type"], X: a["x"], Y: a["y"], Series: a["series"],
 		From: a["from"], To: a["to"], Value: a["value"], Stack: on("stack"), LogY: on("logy"),
-		XName: a["xname"], YName: a["yname"], Height: h}
+		XName: a["xname"], YName: a["yname"], Height: h, Step: a["step"], Top: top}
 }
 
 func isLakeView(name string) bool {

@@ -85,7 +85,9 @@ func (n *Notebook) Render(ctx context.Context, db *analysis.DB, o report.Options
 		case "chart":
 			t := results[b.Attrs["sql"]]
 			s = &report.Section{ID: b.Name, Title: b.Attrs["title"], Caption: b.Body, Sources: src.CiteTable(t)}
-			c, err := b.Spec().Build(b.Name, t)
+			sp := b.Spec()
+			sp.Lang, sp.Loc = page.Lang, page.Loc
+			c, err := sp.Build(b.Name, t)
 			switch {
 			case err == nil:
 				s.Chart = c

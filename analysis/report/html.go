@@ -28,6 +28,54 @@ type RenderOptions struct {
 	// OmitLibrary leaves ECharts and our init.js out, so golden files hold
 	// only the page's own markup and data; such a page draws nothing.
 	OmitLibrary bool
+	// Base names the files written beside the page (see WriteFile);
+	// empty is "index".
+	Base string
+}
+
+// files are the names of what WriteFile writes beside a page named base:
+// the report's index.html gets tables/, references.bib and
+// references.json; a notebook page n.html gets n-tables/, n.bib and
+// n.csl.json.
+type files struct{ tables, bib, csl string }
+
+func filesFor(base string) files {
+	if base == "" || base == "index" {
+		return files{"tables", "references.bib", "references.json"}
+	}
+	return files{base + "-tables", base + ".bib", base + ".csl.json"}
+}
+
+// number assigns figure and table numbers in page order and the CSV file
+// of every table.
+func (r *Report) number(f files) {
+	fig, tab := 0, 0
+	for _, b := range r.Blocks {
+		s := b.Section
+		if s == nil || s.NoData != "" {
+			continue
+		}
+		if s.Chart != nil {
+			fig++
+			s.FigureNo = fig
+		}
+		if s.Table != nil && len(s.Table.Rows) > 0 {
+			tab++
+			s.TableNo = tab
+			s.TableCSV = f.tables + "/" + s.ID + ".csv"
+		}
+	}
+}
+
+// WideTables are the sections whose tables print in the appendix.
+func (r *Report) WideTables() []*Section {
+	var out []*Section
+	for _, b := range r.Blocks {
+		if s := b.Section; s != nil && s.NoData == "" && s.TableNo > 0 && s.Wide() {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Render writes the page as one self-contained HTML document. Everything
@@ -47,6 +95,8 @@ func (r *Report) Render(w io.Writer, o RenderOptions) error {
 			b.Section.Chart.Height = fmt.Sprintf("%dpx", defaultHeight)
 		}
 	}
+	fs := filesFor(o.Base)
+	r.number(fs)
 	cj, err := chartsJSON(r.Charts())
 	if err != nil {
 		return err
@@ -58,7 +108,8 @@ func (r *Report) Render(w io.Writer, o RenderOptions) error {
 	data := struct {
 		*Report
 		ChartsJSON, EChartsJS, InitJS template.JS
-	}{r, template.JS(cj), template.JS(strings.ReplaceAll(js, "</script", `<\/script`)), template.JS(boot)}
+		BibFile, CSLFile, TZ          string
+	}{r, template.JS(cj), template.JS(strings.ReplaceAll(js, "</script", `<\/script`)), template.JS(boot), fs.bib, fs.csl, r.tzName()}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %q: %w", r.Title, err)
@@ -71,7 +122,7 @@ func (r *Report) funcs() template.FuncMap {
 	return template.FuncMap{
 		"tr":        func(k string) string { return tr(r.Lang, k) },
 		"header":    func(c string) string { return header(r.Lang, c) },
-		"cell":      cellText,
+		"cell":      r.cell,
 		"retrieved": retrievedDates,
 		"rows": func(t *analysis.Table, max int) [][]any {
 			if max > 0 && len(t.Rows) > max {
@@ -83,17 +134,69 @@ func (r *Report) funcs() template.FuncMap {
 			return fmt.Sprintf(tr(r.Lang, "shown"), n, total)
 		},
 		"isNum": isNumber,
+		"fullTable": func(n int) string {
+			return fmt.Sprintf(tr(r.Lang, "full_table"), n)
+		},
+		"appendixRef": func(n int) string {
+			return fmt.Sprintf(tr(r.Lang, "appendix_ref"), n)
+		},
+		"evidence": func(e string) string { return tr(r.Lang, "evidence."+e) },
+		"tz":       func() string { return fmt.Sprintf(tr(r.Lang, "timezone"), r.tzName()) },
 	}
 }
 
+// tzName names the page's time zone: its IANA name and abbreviation.
+func (r *Report) tzName() string {
+	if r.Loc == nil {
+		return "UTC"
+	}
+	abbr := time.Date(2022, 10, 15, 12, 0, 0, 0, r.Loc).Format("MST")
+	if abbr == r.Loc.String() {
+		return abbr
+	}
+	return r.Loc.String() + ", " + abbr
+}
+
 // WriteFile renders into dir/name atomically and returns the path.
+// Beside the page it writes every table in full as CSV (truncated tables
+// link to theirs) and the references as BibTeX and CSL-JSON.
 func (r *Report) WriteFile(dir, name string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("report dir: %w", err)
 	}
+	base := strings.TrimSuffix(name, filepath.Ext(name))
 	var buf bytes.Buffer
-	if err := r.Render(&buf, RenderOptions{}); err != nil {
+	if err := r.Render(&buf, RenderOptions{Base: base}); err != nil {
 		return "", err
+	}
+	fs := filesFor(base)
+	for _, b := range r.Blocks {
+		s := b.Section
+		if s == nil || s.TableCSV == "" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Join(dir, fs.tables), 0o755); err != nil {
+			return "", err
+		}
+		csv, err := tableCSV(s.Table, r.Loc)
+		if err != nil {
+			return "", fmt.Errorf("table %s: %w", s.ID, err)
+		}
+		if err := writeAtomic(filepath.Join(dir, filepath.FromSlash(s.TableCSV)), csv); err != nil {
+			return "", err
+		}
+	}
+	if len(r.References) > 0 {
+		if err := writeAtomic(filepath.Join(dir, fs.bib), BibTeX(r.References, r.Lang)); err != nil {
+			return "", err
+		}
+		csl, err := CSLJSON(r.References, r.Lang)
+		if err != nil {
+			return "", err
+		}
+		if err := writeAtomic(filepath.Join(dir, fs.csl), csl); err != nil {
+			return "", err
+		}
 	}
 	dst := filepath.Join(dir, name)
 	if err := writeAtomic(dst, buf.Bytes()); err != nil {
@@ -130,6 +233,31 @@ func retrievedDates(ss []Source) string {
 		return strings.Join(ds, ", ")
 	}
 	return ds[0] + " – " + ds[len(ds)-1]
+}
+
+// cell is a table cell as the page shows it: instants in the page's time
+// zone, values the program wrote in the page's language.
+func (r *Report) cell(v any) string {
+	switch x := v.(type) {
+	case time.Time:
+		if isDate(x) {
+			return x.UTC().Format("2006-01-02")
+		}
+		loc := r.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		return x.In(loc).Format("2006-01-02 15:04 MST")
+	case string:
+		return valueText(r.Lang, x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = r.cell(e)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return cellText(v)
 }
 
 func cellText(v any) string {

@@ -149,11 +149,15 @@ var texts = map[string]map[string]string{
 func Text(lang, key string) string { return tr(lang, key) }
 
 func tr(lang, key string) string {
-	if s, ok := texts[lang][key]; ok {
-		return s
+	for _, m := range []map[string]map[string]string{texts, labels} {
+		if s, ok := m[lang][key]; ok {
+			return s
+		}
 	}
-	if s, ok := texts["en"][key]; ok {
-		return s
+	for _, m := range []map[string]map[string]string{texts, labels} {
+		if s, ok := m["en"][key]; ok {
+			return s
+		}
 	}
 	return key
 }

@@ -31,6 +31,8 @@ type Report struct {
 	Blocks     []Block
 	References []Source
 	Methods    []Method
+	// Loc is the one time zone of the page: tables, time axes, captions.
+	Loc *time.Location
 }
 
 // Block is either trusted prose (rendered Markdown, raw HTML disabled) or a
@@ -55,14 +57,35 @@ type Section struct {
 	// SQL is the query behind a notebook section, shown folded.
 	SQL     string
 	SQLName string
+
+	// Set by Render: the figure's and the table's numbers, and where
+	// the full table is written as CSV (relative to the page).
+	FigureNo, TableNo int
+	TableCSV          string
 }
 
-// Charts returns every chart of the page, in page order.
+// wideColumns is how many columns a table may have and still print
+// upright on A4; wider tables print in full in a landscape appendix.
+const wideColumns = 9
+
+// Wide reports whether the section's table prints in the appendix.
+func (s *Section) Wide() bool {
+	return s.Table != nil && len(s.Table.Columns) > wideColumns
+}
+
+// Charts returns every chart of the page, in page order, numbered and
+// carrying its section's title, caption and sources for figure files.
 func (r *Report) Charts() []Chart {
 	var out []Chart
 	for _, b := range r.Blocks {
-		if b.Section != nil && b.Section.Chart != nil {
-			out = append(out, *b.Section.Chart)
+		if s := b.Section; s != nil && s.Chart != nil && s.NoData == "" {
+			c := *s.Chart
+			c.Number, c.Title, c.Caption, c.Sources = len(out)+1, s.Title, s.Caption, s.Sources
+			c.Vintage, c.Lang = r.Vintage, r.Lang
+			if c.Data == nil {
+				c.Data = s.Table
+			}
+			out = append(out, c)
 		}
 	}
 	return out
@@ -75,6 +98,9 @@ type Method struct{ Name, Text string }
 type Sources struct {
 	refs map[string]*Source
 	list []*Source
+	// evidence is each URL's evidence class where the run ledger decides
+	// it (queries/evidence.sql), for rows that carry none.
+	evidence map[string]string
 }
 
 // NewSources starts an empty reference list.
@@ -82,6 +108,13 @@ func NewSources() *Sources { return &Sources{refs: map[string]*Source{}} }
 
 // Cite returns the numbered reference for url, adding it on first use.
 func (b *Sources) Cite(url, title string, retrieved any) Source {
+	return b.cite(url, title, retrieved, "")
+}
+
+func (b *Sources) cite(url, title string, retrieved any, evidence string) Source {
+	if evidence == "" {
+		evidence = b.evidence[url]
+	}
 	if s, ok := b.refs[url]; ok {
 		if s.Title == "" && title != "" {
 			s.Title = title
@@ -89,9 +122,12 @@ func (b *Sources) Cite(url, title string, retrieved any) Source {
 		if s.Retrieved == "" {
 			s.Retrieved = dateOf(retrieved)
 		}
+		if s.Evidence == "" {
+			s.Evidence = evidence
+		}
 		return *s
 	}
-	s := &Source{URL: url, Title: title, Retrieved: dateOf(retrieved), Ref: len(b.list) + 1}
+	s := &Source{URL: url, Title: title, Retrieved: dateOf(retrieved), Ref: len(b.list) + 1, Evidence: evidence}
 	b.refs[url] = s
 	b.list = append(b.list, s)
 	return *s
@@ -105,18 +141,22 @@ func (b *Sources) CiteTable(t *analysis.Table) []Source {
 	}
 	var out []Source
 	seen := map[string]bool{}
-	add := func(url string, title, at any) {
+	add := func(url string, title, at any, evidence string) {
 		if url == "" || seen[url] {
 			return
 		}
 		seen[url] = true
-		out = append(out, b.Cite(url, str(title), at))
+		out = append(out, b.cite(url, str(title), at, evidence))
 	}
 	for _, r := range t.Records() {
-		add(str(r["source_url"]), r["source_title"], r["fetched_at"])
+		ev := str(r["evidence"])
+		if ev == "" {
+			ev = str(r["evidence_class"])
+		}
+		add(str(r["source_url"]), r["source_title"], r["fetched_at"], ev)
 		if l, ok := r["sources"].([]any); ok {
 			for _, u := range l {
-				add(str(u), nil, r["fetched_at"])
+				add(str(u), nil, r["fetched_at"], ev)
 			}
 		}
 	}
@@ -148,7 +188,9 @@ func dateOf(v any) string {
 // Options control a build.
 type Options struct {
 	Lang string // en or ko
-	Now  time.Time
+	// TZ is the page's one time zone; nil is DefaultTZ.
+	TZ  *time.Location
+	Now time.Time
 	// Log receives warnings about sections shown without data; nil discards.
 	Log *slog.Logger
 	// Results, when set, supplies analysis results already computed (by
@@ -163,6 +205,9 @@ type Options struct {
 func (o *Options) defaults() {
 	if o.Lang == "" {
 		o.Lang = "en"
+	}
+	if o.TZ == nil {
+		o.TZ = DefaultTZ()
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
@@ -205,8 +250,8 @@ func NewPage(db *analysis.DB, title string, o Options) (*Report, error) {
 		return nil, err
 	}
 	return &Report{
-		Title: title, Lang: o.Lang, Vintage: vintage, Code: CodeVersion(),
-		Generated: o.Now.UTC().Format("2006-01-02 15:04 UTC"),
+		Title: title, Lang: o.Lang, Vintage: vintage, Code: CodeVersion(), Loc: o.TZ,
+		Generated: o.Now.In(o.TZ).Format("2006-01-02 15:04 MST"),
 	}, nil
 }
 
@@ -235,7 +280,17 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	if res == nil {
 		res = analysis.NewResults(db)
 	}
-	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, study: st}
+	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, loc: o.TZ, study: st}
+	if t, err := b.query(ctx, "evidence"); err == nil {
+		b.src.evidence = map[string]string{}
+		for _, r := range t.Rows {
+			if ev := str(r[1]); ev != "" {
+				b.src.evidence[str(r[0])] = ev
+			}
+		}
+	} else if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	for _, st := range steps {
 		s, err := st.build(ctx, b)
 		if err != nil {
@@ -257,6 +312,16 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	r.References = b.src.List()
 	r.Methods = methods(o.Lang)
 	return r, nil
+}
+
+// DefaultTZ is the study's time zone until studies carry their own: the
+// first study, the Pangyo fire, is told in Korea time.
+func DefaultTZ() *time.Location {
+	loc, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		return time.FixedZone("KST", 9*3600) // no tzdata: Korea has had no DST since 1988
+	}
+	return loc
 }
 
 // LakeVintage hashes the committed manifests' file hashes: two reports
@@ -314,4 +379,7 @@ type Source struct {
 	Title     string
 	Retrieved string
 	Ref       int
+	// Evidence is the evidence class (live, archived, fixture, compiled)
+	// where the cited rows carry one.
+	Evidence string
 }

@@ -30,8 +30,11 @@ type builder struct {
 	res  *analysis.Results
 	src  *Sources
 	lang string
+	loc  *time.Location
 	// koNames maps platform ids to Korean names, loaded on first use.
 	koNames map[string]string
+	// names maps service and platform ids to display names [en, ko].
+	names map[string][2]string
 	// study names the incident of the outage sections.
 	study *study.Study
 }
@@ -43,6 +46,33 @@ func (b *builder) incident() study.Incident {
 	}
 	return *b.study.Incident
 }
+
+// displayName names a service or platform id for the page: its name in
+// the page language, else its English name, else the id.
+func (b *builder) displayName(ctx context.Context, id string) string {
+	if b.names == nil {
+		b.names = map[string][2]string{}
+		if t, err := b.query(ctx, "names"); err == nil {
+			for _, r := range t.Rows {
+				b.names[str(r[0])] = [2]string{str(r[1]), str(r[2])}
+			}
+		}
+	}
+	n := b.names[id]
+	if b.lang == "ko" && n[1] != "" {
+		return n[1]
+	}
+	if n[0] != "" {
+		return n[0]
+	}
+	if n[1] != "" {
+		return n[1]
+	}
+	return id
+}
+
+// spec starts a chart spec in the page's language and time zone.
+func (b *builder) spec(typ string) Spec { return Spec{Type: typ, Lang: b.lang, Loc: b.loc} }
 
 // platformName is a platform's name in the page language.
 func (b *builder) platformName(ctx context.Context, id, name string) string {
@@ -243,39 +273,29 @@ func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
 	if t, err = whereEq(t, "country", "KR"); err != nil {
 		return nil, err
 	}
+	// One line per platform, estimator and source; a single point is not a
+	// trend.
 	type key struct{ platform, estimator, source string }
-	series := map[key][]opts.LineData{}
+	count := map[key]int{}
 	for _, r := range t.Records() {
-		name := b.platformName(ctx, str(r["platform_id"]), str(r["platform"]))
-		k := key{name, str(r["estimator"]), str(r["source"])}
-		series[k] = append(series[k], opts.LineData{Value: []any{str(r["period_start"]), num(r["users"])}})
+		count[key{str(r["platform_id"]), str(r["estimator"]), str(r["source"])}]++
 	}
-	keys := make([]key, 0, len(series))
-	for k, pts := range series {
-		if len(pts) >= 2 { // a single point is not a trend
-			keys = append(keys, k)
+	lines := &analysis.Table{Columns: []string{"period_start", "users", "series"}}
+	for _, r := range t.Records() {
+		if count[key{str(r["platform_id"]), str(r["estimator"]), str(r["source"])}] < 2 {
+			continue
 		}
+		name := fmt.Sprintf("%s · %s (%s)", b.platformName(ctx, str(r["platform_id"]), str(r["platform"])),
+			tr(b.lang, "est."+str(r["estimator"])), str(r["source"]))
+		lines.Rows = append(lines.Rows, []any{r["period_start"], r["users"], name})
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if len(series[keys[i]]) != len(series[keys[j]]) {
-			return len(series[keys[i]]) > len(series[keys[j]])
-		}
-		return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j])
-	})
-	line := charts.NewLine()
-	line.SetGlobalOptions(append(baseOpts("mau_trend"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: tr(b.lang, "users"), Scale: opts.Bool(true)}),
-	)...)
-	for _, k := range keys {
-		line.AddSeries(fmt.Sprintf("%s · %s (%s)", k.platform, tr(b.lang, "est."+k.estimator), k.source), series[k],
-			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true)}))
-	}
-	opt, err := optionOf(line)
+	sp := b.spec("line")
+	sp.X, sp.Y, sp.Series, sp.Top, sp.Scale, sp.YName = "period_start", "users", "series", topSeries, 1e6, tr(b.lang, "million_users")
+	c, err := sp.Build("mau_trend", lines)
 	if err != nil {
 		return nil, err
 	}
-	s := b.section("mau_trend", nil, &Chart{ID: "mau_trend", Option: opt})
+	s := b.section("mau_trend", nil, c)
 	s.Sources = b.src.CiteTable(t)
 	return s, nil
 }
@@ -289,20 +309,9 @@ func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(append(baseOpts("hhi"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "HHI", Min: 0, Max: 10000}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-	)...)
-	series := map[string][]opts.LineData{}
-	var names []string
+	lines := &analysis.Table{Columns: []string{"period_start", "hhi", "series"}}
 	for _, r := range t.Records() {
-		name := fmt.Sprintf("%s · %s", str(r["source"]), str(r["metric"]))
-		if _, ok := series[name]; !ok {
-			names = append(names, name)
-		}
-		series[name] = append(series[name], opts.LineData{Value: []any{str(r["period_start"]), num(r["hhi"])}})
+		lines.Rows = append(lines.Rows, []any{r["period_start"], r["hhi"], fmt.Sprintf("%s · %s", str(r["source"]), metricLabel(b.lang, str(r["metric"])))})
 	}
 	// Threshold bands: shaded areas between the guideline lines.
 	var moderate, high float64
@@ -314,41 +323,19 @@ func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
 			moderate = num(r["value"])
 		}
 	}
-	for i, n := range names {
-		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true)})}
-		if i == 0 && high > 0 {
-			so = append(so,
-				charts.WithMarkLineNameYAxisItemOpts(
-					opts.MarkLineNameYAxisItem{Name: "DOJ/FTC 2023", YAxis: moderate},
-					opts.MarkLineNameYAxisItem{Name: "DOJ/FTC 2023", YAxis: high}),
-				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}, LineStyle: &opts.LineStyle{Type: "dashed", Color: "#b22"}}))
+	sp := b.spec("line")
+	sp.X, sp.Y, sp.Series, sp.YName, sp.Top = "period_start", "hhi", "series", "HHI", topSeries
+	if high > 0 {
+		sp.Bands = []Band{
+			{From: moderate, To: high, Label: tr(b.lang, "band.moderate"), Color: "rgba(230,159,0,0.14)"},
+			{From: high, To: 10000, Label: tr(b.lang, "band.high"), Color: "rgba(213,94,0,0.10)"},
 		}
-		line.AddSeries(n, series[n], so...)
 	}
-	opt, err := optionOf(line)
+	c, err := sp.Build("hhi", lines)
 	if err != nil {
 		return nil, err
 	}
-	if high > 0 && len(names) > 0 {
-		// Shaded threshold bands; go-echarts misspells markArea's yAxis key.
-		opt, err = patchOption(opt, func(o map[string]any) {
-			ss, _ := o["series"].([]any)
-			s0, _ := ss[0].(map[string]any)
-			band := func(name string, from, to float64, color string) []any {
-				return []any{
-					map[string]any{"name": name, "yAxis": from, "itemStyle": map[string]any{"color": color}},
-					map[string]any{"yAxis": to},
-				}
-			}
-			s0["markArea"] = map[string]any{"silent": true, "label": map[string]any{"position": "insideTopRight", "color": "#888"}, "data": []any{
-				band(tr(b.lang, "band.moderate"), moderate, high, "rgba(240,180,40,0.12)"),
-				band(tr(b.lang, "band.high"), high, 10000, "rgba(200,40,40,0.08)"),
-			}}
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
+	fixHHIAxis(c.Option)
 	sources, err := b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m JOIN platforms p USING (platform_id)
 WHERE p.category = 'messenger' AND m.country = 'KR' AND m.unit = 'persons' ORDER BY 1`)
 	if err != nil {
@@ -359,9 +346,25 @@ WHERE p.category = 'messenger' AND m.country = 'KR' AND m.unit = 'persons' ORDER
 		return nil, err
 	}
 	tbl := pick(t, "period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3", "effective_platforms", "delta_hhi", "doj_ftc_2023_band")
-	s := b.section("hhi", tbl, &Chart{ID: "hhi", Option: opt})
+	s := b.section("hhi", tbl, c)
 	s.Sources = append(sources, th...)
 	return s, nil
+}
+
+// fixHHIAxis draws HHI on its whole range, 0 to 10,000, so bands and
+// levels compare across charts.
+func fixHHIAxis(o map[string]any) {
+	for _, y := range list(o, "yAxis") {
+		y["min"], y["max"], y["scale"] = 0, 10000, false
+	}
+}
+
+// metricLabel names a measure for a legend.
+func metricLabel(lang, m string) string {
+	if s := tr(lang, "metric."+m); s != "metric."+m {
+		return s
+	}
+	return strings.ReplaceAll(m, "_", " ")
 }
 
 // sharesSection shows the latest measured messenger market: the newest
@@ -375,29 +378,25 @@ func sharesSection(ctx context.Context, b *builder) (*Section, error) {
 		return nil, errNoData
 	}
 	recs := t.Records()
-	var cats []string
-	var data []opts.BarData
-	for i := len(recs) - 1; i >= 0; i-- { // largest at the top
-		r := recs[i]
-		cats = append(cats, b.name(r["platform"], r["platform_ko"]))
-		data = append(data, opts.BarData{Value: math.Round(num(r["share"])*1000) / 10})
+	bars := &analysis.Table{Columns: []string{"name", "share", "share_pct"}}
+	for _, r := range recs {
+		bars.Rows = append(bars.Rows, []any{b.name(r["platform"], r["platform_ko"]), r["share"], math.Round(num(r["share"])*1000) / 10})
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts("shares"),
-		charts.WithInitializationOpts(opts.Initialization{ChartID: "shares", Width: "100%", Height: fmt.Sprintf("%dpx", 120+34*len(cats))}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "%", Max: 100}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: cats, AxisLabel: &opts.AxisLabel{Interval: "0"}}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "8%", ContainLabel: opts.Bool(true)}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-	)...)
-	bar.XYReversal()
-	bar.SetXAxis(cats)
-	bar.AddSeries(tr(b.lang, "share"), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", Formatter: "{c}%"}))
-	opt, err := optionOf(bar)
+	sp := b.spec("hbar")
+	sp.X, sp.Y, sp.YName = "name", "share_pct", "%"
+	sp.Height = fmt.Sprintf("%dpx", 120+34*len(recs))
+	c, err := sp.Build("shares", bars)
 	if err != nil {
 		return nil, err
 	}
-	s := b.section("shares", pick(t, "period_label", "source", "metric", "platform", "users", "share"), &Chart{ID: "shares", Option: opt, Height: fmt.Sprintf("%dpx", 120+34*len(cats))})
+	for _, x := range list(c.Option, "xAxis") {
+		x["max"] = 100
+	}
+	for _, sr := range list(c.Option, "series") {
+		sr["label"] = map[string]any{"show": true, "position": "right", "formatter": "{c}%"}
+	}
+	sub(c.Option, "legend")["show"] = false
+	s := b.section("shares", pick(t, "period_label", "source", "metric", "platform", "users", "share"), c)
 	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(recs[0]["source"]), str(recs[0]["period_label"]), str(recs[0]["metric"]))
 	s.Sources = b.src.CiteTable(t)
 	return s, nil
@@ -466,6 +465,9 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 	for _, r := range nodes.Records() {
 		id := str(r["node_id"])
 		label := shorten(b.name(r["name_en"], r["name_ko"]), 22)
+		if label == "" || label == id {
+			label = shorten(humanID(b.displayName(ctx, id)), 22)
+		}
 		if label == "" || used[label] {
 			label = id // node names must be unique in an ECharts graph
 		}
@@ -554,39 +556,47 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 	sort.SliceStable(recs, func(i, j int) bool {
 		return num(recs[i]["hours_to_full_restore"]) < num(recs[j]["hours_to_full_restore"])
 	})
-	var cats []string
-	var first, rest []opts.BarData
+	segs := &analysis.Table{Columns: []string{"service", "service_id", "phase", "from", "to"}}
+	var start, official any
 	for _, r := range recs {
-		f, full := num(r["hours_to_first_restore"]), num(r["hours_to_full_restore"])
-		if r["hours_to_first_restore"] == nil {
-			f = full
+		from, first, full := r["incident_start"], r["first_restore"], r["full_restore"]
+		if from == nil || full == nil {
+			continue
 		}
-		cats = append(cats, str(r["service_id"]))
-		first = append(first, opts.BarData{Value: round1(f)})
-		rest = append(rest, opts.BarData{Value: round1(full - f)})
+		if start == nil {
+			start = from
+		}
+		if str(r["full_restore_basis"]) == "company-wide restore" {
+			official = full
+		}
+		if first == nil {
+			first = full
+		}
+		name := b.displayName(ctx, str(r["service_id"]))
+		segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "to_first"), from, first})
+		if num(r["hours_to_full_restore"]) > num(r["hours_to_first_restore"]) {
+			segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "first_to_full"), first, full})
+		}
 	}
-	height := fmt.Sprintf("%dpx", 120+22*len(cats))
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts("outage_gantt"),
-		charts.WithInitializationOpts(opts.Initialization{ChartID: "outage_gantt", Width: "100%", Height: height}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: tr(b.lang, "hours")}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: cats, AxisLabel: &opts.AxisLabel{Interval: "0"}}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "10%", ContainLabel: opts.Bool(true)}),
-	)...)
-	bar.XYReversal()
-	bar.SetXAxis(cats)
-	bar.AddSeries(tr(b.lang, "to_first"), first, charts.WithBarChartOpts(opts.BarChart{Stack: "t"}))
-	bar.AddSeries(tr(b.lang, "first_to_full"), rest, charts.WithBarChartOpts(opts.BarChart{Stack: "t"}))
-	opt, err := optionOf(bar)
+	sp := b.spec("gantt")
+	sp.X, sp.From, sp.To, sp.Series = "service", "from", "to", "phase"
+	if start != nil {
+		sp.Marks = append(sp.Marks, Mark{X: start, Label: tr(b.lang, "fire_start"), Align: "left"})
+	}
+	if at, ok := official.(time.Time); ok {
+		sp.Marks = append(sp.Marks, Mark{X: official, Label: fmt.Sprintf(tr(b.lang, "official_restore"), at.In(b.loc).Format("01-02 15:04 MST")), Align: "right"})
+	}
+	c, err := sp.Build("outage_gantt", segs)
 	if err != nil {
 		return nil, err
 	}
+	c.Height = fmt.Sprintf("%dpx", 120+22*len(recs))
 	sources, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM incidents WHERE incident_id = ? ORDER BY 1`, incident)
 	if err != nil {
 		return nil, err
 	}
 	tbl := pick(t, "service_id", "company", "first_restore", "full_restore", "hours_to_first_restore", "hours_to_full_restore", "full_restore_basis", "disagreement")
-	s := b.section("outage_gantt", tbl, &Chart{ID: "outage_gantt", Option: opt, Height: height})
+	s := b.section("outage_gantt", tbl, c)
 	s.Sources = sources
 	return s, nil
 }
@@ -599,9 +609,13 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 	vol, err := b.analysisTable(ctx, "news_volume", nil)
 	switch {
 	case err == nil:
-		spec := Spec{Type: "bar", X: "day", Y: "articles", YName: tr(b.lang, "articles")}
-		if vol.Col("phase") >= 0 {
+		spec := b.spec("bar")
+		spec.X, spec.Y, spec.YName = "day", "articles", tr(b.lang, "articles")
+		if i := vol.Col("phase"); i >= 0 {
 			spec.Series, spec.Stack = "phase", true
+			for _, r := range vol.Rows {
+				r[i] = valueText(b.lang, str(r[i]))
+			}
 		}
 		if c, err = spec.Build("news_volume", vol); err != nil {
 			return nil, err
@@ -614,7 +628,8 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 		if len(daily.Rows) == 0 {
 			return nil, errNoData
 		}
-		spec := Spec{Type: "bar", X: "day", Y: "articles", Series: "lang", Stack: true, YName: tr(b.lang, "articles")}
+		spec := b.spec("bar")
+		spec.X, spec.Y, spec.Series, spec.Stack, spec.YName = "day", "articles", "lang", true, tr(b.lang, "articles")
 		if c, err = spec.Build("news_volume", daily); err != nil {
 			return nil, err
 		}
@@ -707,6 +722,15 @@ func hasPrefixCol(t *analysis.Table, prefixes ...string) string {
 		}
 	}
 	return ""
+}
+
+// humanID writes an id no source names (kakao_account) as words.
+func humanID(s string) string {
+	if strings.ContainsAny(s, " ") || !strings.Contains(s, "_") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // shorten cuts s to n runes, marking the cut.

@@ -32,23 +32,16 @@ func marketsSection(ctx context.Context, b *builder) (*Section, error) {
 		if u, ok := r["unit"]; ok && str(u) != "persons" {
 			continue // time-spent markets are another measure
 		}
-		name := fmt.Sprintf("%s · %s · %s", str(r["market"]), str(r["source"]), str(r["metric"]))
+		name := fmt.Sprintf("%s · %s · %s", marketLabel(b.lang, str(r["market"])), str(r["source"]), metricLabel(b.lang, str(r["metric"])))
 		lines.Rows = append(lines.Rows, []any{r["period_start"], r["hhi"], name})
 	}
-	c, err := Spec{Type: "line", X: "period_start", Y: "hhi", Series: "market", YName: "HHI"}.Build("markets", lines)
+	sp := b.spec("line")
+	sp.X, sp.Y, sp.Series, sp.YName, sp.Top = "period_start", "hhi", "market", "HHI", topSeries
+	c, err := sp.Build("markets", lines)
 	if err != nil {
 		return nil, err
 	}
-	c.Option, err = patchOption(c.Option, func(o map[string]any) {
-		if ys, ok := o["yAxis"].([]any); ok && len(ys) > 0 {
-			if y, ok := ys[0].(map[string]any); ok {
-				y["min"], y["max"], y["scale"] = 0, 10000, false
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
+	fixHHIAxis(c.Option)
 	tbl := pick(t, "market", "period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3",
 		"doj_ftc_2023_band", "hmg_2010_band", "eu_2004_band", "kftc_presumption", "coverage_flags")
 	s := b.section("markets", tbl, c)
@@ -65,6 +58,15 @@ JOIN platforms p USING (platform_id) WHERE m.country = 'KR' AND m.unit = 'person
 	}
 	s.Sources = append(s.Sources, th...)
 	return s, nil
+}
+
+// marketLabel names a market (comma-separated taxonomy categories).
+func marketLabel(lang, m string) string {
+	parts := strings.Split(m, ",")
+	for i, p := range parts {
+		parts[i] = categoryLabel(lang, strings.TrimSpace(p))
+	}
+	return strings.Join(parts, " + ")
 }
 
 // lockinComponents are the parts of the lock-in index, in the order the
@@ -91,33 +93,36 @@ func lockinSection(ctx context.Context, b *builder) (*Section, error) {
 	if len(comps) == 0 {
 		return nil, fmt.Errorf("%w: lockin has none of the columns %v", errNoData, lockinComponents)
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts("lockin"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, AxisLabel: &opts.AxisLabel{Interval: "0"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, Max: 1}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-	)...)
-	bar.SetXAxis(labels)
 	shown := latestPerGateway(t, gw)
-	for _, r := range shown {
-		var data []opts.BarData
-		for _, c := range comps {
+	long := &analysis.Table{Columns: []string{"component", "gateway", "score"}}
+	for i, c := range comps {
+		for _, r := range shown {
 			v := yValue(r[c])
 			if f, ok := v.(float64); ok {
 				v = math.Round(f*1000) / 1000
 			}
-			data = append(data, opts.BarData{Value: v})
+			name := b.gatewayName(str(r[gw]))
+			if d := str(r["observed_at"]); d != "" {
+				name += " (" + d + ")"
+			}
+			long.Rows = append(long.Rows, []any{labels[i], name, v})
 		}
-		name := b.gatewayName(str(r[gw]))
-		if d := str(r["observed_at"]); d != "" {
-			name += " (" + d + ")"
-		}
-		bar.AddSeries(name, data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
 	}
-	opt, err := optionOf(bar)
+	sp := b.spec("bar")
+	sp.X, sp.Y, sp.Series, sp.YName = "component", "score", "gateway", tr(b.lang, "zero_to_one")
+	c, err := sp.Build("lockin", long)
 	if err != nil {
 		return nil, err
+	}
+	for _, y := range list(c.Option, "yAxis") {
+		y["min"], y["max"] = 0, 1
+	}
+	for _, x := range list(c.Option, "xAxis") {
+		sub(x, "axisLabel")["interval"] = 0
+		x["name"] = "" // the components name themselves
+	}
+	for _, sr := range list(c.Option, "series") {
+		sr["label"] = map[string]any{"show": true, "position": "top"}
 	}
 	// The table holds the charted snapshots; `gwanmun analyze lockin` has every one.
 	charted := &analysis.Table{Columns: t.Columns}
@@ -131,7 +136,7 @@ func lockinSection(ctx context.Context, b *builder) (*Section, error) {
 	tbl := pick(charted, gw, "observed_at", "own_services", "third_party_services", "categories_opened", "taxonomy_size", "breadth",
 		"account_linked_services", "dependence", "reachable_users", "market_users", "coverage", "sso_reach", "sso_share",
 		"composite", "users_source", "unmatched_services")
-	s := b.section("lockin", tbl, &Chart{ID: "lockin", Option: opt})
+	s := b.section("lockin", tbl, c)
 	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM services ORDER BY 1`)
 	if err != nil {
 		return nil, err
@@ -239,7 +244,7 @@ func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
 		y = hasPrefixCol(t, "user_days", "users_days", "person_days")
 	}
 	x := firstCol(t, "service_id", "service", "platform_id")
-	s, err := barSection(ctx, b, "outage_impact", t, x, y, "incident_id = '"+strings.ReplaceAll(inc.ID, "'", "''")+"'")
+	s, err := barSection(ctx, b, "outage_impact", t, x, y, "incident_id = '"+strings.ReplaceAll(inc.ID, "'", "''")+"'", 1e6, tr(b.lang, "million_user_days"))
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +261,7 @@ func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
 	}
 	y := firstCol(t, "users", "mau", "weighted_users", "users_affected")
 	x := firstCol(t, "node", "service_id", "node_id", "service")
-	s, err := barSection(ctx, b, "blast_radius", t, x, y, "")
+	s, err := barSection(ctx, b, "blast_radius", t, x, y, "", 1e6, tr(b.lang, "million_users"))
 	if err != nil {
 		return nil, err
 	}
@@ -290,21 +295,26 @@ WHERE country = 'KR' AND metric = 'mau' AND source = 'IGAWorks Mobile Index'
 
 // barSection draws y by x as horizontal bars, largest on top, with the
 // result as the table; without both columns it shows the table alone.
-func barSection(ctx context.Context, b *builder, id string, t *analysis.Table, x, y, incidentFilter string) (*Section, error) {
+// Ids are drawn by their names; values divided by scale, with yName
+// saying the unit.
+func barSection(ctx context.Context, b *builder, id string, t *analysis.Table, x, y, incidentFilter string, scale float64, yName string) (*Section, error) {
 	var c *Chart
 	if x != "" && y != "" {
 		recs := t.Records()
 		sort.SliceStable(recs, func(i, j int) bool { return num(recs[i][y]) > num(recs[j][y]) })
-		sorted := &analysis.Table{Columns: []string{x, y}}
+		sorted := &analysis.Table{Columns: []string{"name", x, y}}
 		for _, r := range recs {
 			if r[y] != nil {
-				sorted.Rows = append(sorted.Rows, []any{r[x], r[y]})
+				sorted.Rows = append(sorted.Rows, []any{b.displayName(ctx, str(r[x])), r[x], r[y]})
 			}
 		}
 		height := fmt.Sprintf("%dpx", 120+22*len(sorted.Rows))
+		sp := b.spec("hbar")
+		sp.X, sp.Y, sp.Height, sp.Scale, sp.YName = "name", y, height, scale, yName
 		var err error
-		c, err = Spec{Type: "hbar", X: x, Y: y, Height: height}.Build(id, sorted)
-		if err != nil {
+		c, err = sp.Build(id, sorted)
+		// One bar is a number, not a chart: the table says it.
+		if err != nil || len(sorted.Rows) < 2 {
 			c = nil
 		}
 	}
@@ -341,14 +351,17 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 	sc := charts.NewScatter()
 	var data []opts.ScatterData
 	nMin, nMax := math.Inf(1), math.Inf(-1)
+	// Users in millions, value in the currency's large unit (KRW trillion,
+	// 조 원), so the axes read without a row of zeros.
+	vScale, vUnit := valueUnit(b.lang, pts)
 	for _, r := range pts.Records() {
 		n, v := num(r["n"]), num(r["v"])
 		nMin, nMax = math.Min(nMin, n), math.Max(nMax, n)
-		data = append(data, opts.ScatterData{Name: str(r["period_label"]), Value: []any{n, v}, SymbolSize: 12})
+		data = append(data, opts.ScatterData{Name: str(r["period_label"]), Value: []any{roundSig(n/1e6, 6), roundSig(v/vScale, 6)}, SymbolSize: 12})
 	}
 	sc.SetGlobalOptions(append(baseOpts("network_effects"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: tr(b.lang, "users"), Scale: opts.Bool(true)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: tr(b.lang, "value_v"), Scale: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: tr(b.lang, "million_users"), Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: fmt.Sprintf(tr(b.lang, "value_v_unit"), vUnit), Scale: opts.Bool(true)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "8%", ContainLabel: opts.Bool(true)}),
 	)...)
@@ -366,7 +379,7 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 		var ld []opts.LineData
 		for i := 0; i <= 40; i++ {
 			n := nMin + (nMax-nMin)*float64(i)/40
-			ld = append(ld, opts.LineData{Value: []any{n, math.Round(curve(n))}})
+			ld = append(ld, opts.LineData{Value: []any{roundSig(n/1e6, 6), roundSig(curve(n)/vScale, 6)}})
 		}
 		name := str(r["formula"])
 		if name == "" {
@@ -384,9 +397,23 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 	}
 	tbl := pick(fits, "company", "platform", "source", "grain", "n_points", "periods", "law", "formula", "a", "b", "b_ci_low", "b_ci_high",
 		"r2", "rmse", "aic", "delta_aic", "best", "consistent_with")
-	s := b.section("network_effects", tbl, &Chart{ID: "network_effects", Option: opt})
+	s := b.section("network_effects", tbl, &Chart{ID: "network_effects", Option: opt, Data: pts})
 	s.Sources = append(b.src.CiteTable(pts), b.src.CiteTable(fits)...)
 	return s, nil
+}
+
+// valueUnit picks the unit a value axis is drawn in: KRW in trillions
+// (조 원) when the points say KRW or carry no currency, else the stated
+// currency in billions.
+func valueUnit(lang string, pts *analysis.Table) (float64, string) {
+	cur := ""
+	if i := firstCol(pts, "currency", "unit"); i != "" && len(pts.Rows) > 0 {
+		cur = str(pts.Rows[0][pts.Col(i)])
+	}
+	if cur == "" || strings.EqualFold(cur, "KRW") {
+		return 1e12, tr(lang, "krw_trillion")
+	}
+	return 1e9, fmt.Sprintf(tr(lang, "billion_of"), cur)
 }
 
 // lawCurve is V(n) for a fitted law, nil for a law it does not know.

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,10 +28,48 @@ type Spec struct {
 	LogY            bool
 	XName, YName    string
 	Height          string
+	// Top keeps the Top largest series by name and folds the rest into
+	// one "others" entry: summed where series stack, drawn thin and grey
+	// under one legend entry where they do not. 0 keeps every series.
+	Top int
+	// Step draws lines as steps ("start", "middle" or "end"): the shape
+	// of a cumulative count.
+	Step string
+	// Scale divides every drawn y value (1e6 for "million users"); the
+	// figure's data file keeps the unscaled values.
+	Scale float64
+	// Marks are vertical or horizontal annotation lines; Bands shaded
+	// ranges of y (thresholds).
+	Marks []Mark
+	Bands []Band
+	// Loc is the time zone instants are drawn in; nil is DefaultTZ.
+	Loc *time.Location
+	// Lang names "others" and the time axis; empty is English.
+	Lang string
+}
+
+// Mark is an annotation line at an x (a time or number) or a y value.
+type Mark struct {
+	X     any
+	Y     *float64
+	Label string
+	// Align is the label's side of a vertical line: "left" (the label
+	// starts at the line), "right" (it ends there) or "" (centred).
+	Align string
+}
+
+// Band shades y from From to To, labelled.
+type Band struct {
+	From, To float64
+	Label    string
+	Color    string
 }
 
 // SpecTypes are the chart types a Spec can draw.
-var SpecTypes = []string{"line", "area", "bar", "hbar", "scatter", "pie", "treemap", "sankey", "calendar"}
+var SpecTypes = []string{"line", "area", "bar", "hbar", "scatter", "pie", "treemap", "sankey", "calendar", "gantt"}
+
+// StepTypes are the values Spec.Step accepts.
+var StepTypes = []string{"start", "middle", "end"}
 
 // columns checks that the named columns exist.
 func needColumns(t *analysis.Table, names ...string) error {
@@ -47,8 +86,14 @@ func (s Spec) Build(id string, t *analysis.Table) (*Chart, error) {
 	if t == nil || len(t.Rows) == 0 {
 		return nil, errNoData
 	}
+	if s.Loc == nil {
+		s.Loc = DefaultTZ()
+	}
+	if s.Step != "" && !slices.Contains(StepTypes, s.Step) {
+		return nil, fmt.Errorf("step %q: want one of %s", s.Step, strings.Join(StepTypes, ", "))
+	}
 	var (
-		opt string
+		opt map[string]any
 		err error
 	)
 	switch s.Type {
@@ -62,13 +107,64 @@ func (s Spec) Build(id string, t *analysis.Table) (*Chart, error) {
 		opt, err = s.sankey(id, t)
 	case "calendar":
 		opt, err = s.calendar(id, t)
+	case "gantt":
+		opt, err = s.gantt(id, t)
 	default:
 		return nil, fmt.Errorf("chart type %q: want one of %s", s.Type, strings.Join(SpecTypes, ", "))
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Chart{ID: id, Option: opt, Height: s.Height}, nil
+	if err := s.annotate(opt); err != nil {
+		return nil, err
+	}
+	return &Chart{ID: id, Option: opt, Height: s.Height, Data: t}, nil
+}
+
+// annotate adds the spec's marks and bands to the first series.
+func (s Spec) annotate(opt map[string]any) error {
+	if len(s.Marks) == 0 && len(s.Bands) == 0 {
+		return nil
+	}
+	ss := list(opt, "series")
+	if len(ss) == 0 {
+		return fmt.Errorf("marks need a series to hang on")
+	}
+	if len(s.Marks) > 0 {
+		var data []any
+		for _, m := range s.Marks {
+			d := map[string]any{"name": m.Label, "label": map[string]any{"formatter": m.Label}}
+			switch {
+			case m.Y != nil:
+				d["yAxis"] = *m.Y
+				d["label"].(map[string]any)["position"] = "insideEndTop"
+			default:
+				d["xAxis"] = s.xValue(m.X)
+				d["label"].(map[string]any)["position"] = "end"
+				if m.Align != "" {
+					d["label"].(map[string]any)["align"] = m.Align
+				}
+			}
+			data = append(data, d)
+		}
+		for _, g := range list(opt, "grid") {
+			g["top"] = 48 // room for the marks' labels above the plot
+		}
+		ss[0]["markLine"] = map[string]any{"silent": true, "symbol": []any{"none", "none"}, "data": data,
+			"lineStyle": map[string]any{"type": "dashed", "color": "#333333", "width": 1}}
+	}
+	if len(s.Bands) > 0 {
+		var data []any
+		for _, b := range s.Bands {
+			data = append(data, []any{
+				map[string]any{"name": b.Label, "yAxis": b.From, "itemStyle": map[string]any{"color": b.Color}},
+				map[string]any{"yAxis": b.To},
+			})
+		}
+		ss[0]["markArea"] = map[string]any{"silent": true, "data": data,
+			"label": map[string]any{"position": "insideTopRight", "color": "#555555"}}
+	}
+	return nil
 }
 
 func (s Spec) yCols() []string {
@@ -116,19 +212,35 @@ func axisKind(t *analysis.Table, col string) string {
 	return kind
 }
 
-// xValue is how an x value is written into the option.
-func xValue(v any) any {
-	switch x := v.(type) {
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 {
-			return x.UTC().Format("2006-01-02")
-		}
-		return x.UTC().Format(time.RFC3339)
+// xValue is how an x value is written into the option: times through
+// timeValue, numbers as numbers, anything else as text.
+func (s Spec) xValue(v any) any {
+	if tv, ok := timeValue(v, s.Loc); ok {
+		return tv
 	}
 	if f, ok := toFloat(v); ok {
 		return f
 	}
 	return str(v)
+}
+
+// timeValue writes a time for an ECharts time axis as the wall clock in
+// loc, marked UTC: every option sets useUTC, so the axis reads the
+// study's time on any reader's machine. A DATE stays its calendar day.
+func timeValue(v any, loc *time.Location) (string, bool) {
+	const wall = "2006-01-02T15:04:05Z"
+	switch x := v.(type) {
+	case time.Time:
+		if isDate(x) {
+			return x.UTC().Format(wall), true
+		}
+		return x.In(loc).Format(wall), true
+	case string:
+		if d, err := time.Parse("2006-01-02", x); err == nil {
+			return d.Format(wall), true
+		}
+	}
+	return "", false
 }
 
 // yValue is a number, or nil for a missing value so the line has a gap.
@@ -140,6 +252,28 @@ func yValue(v any) any {
 	return f
 }
 
+// y is a drawn y value: scaled, rounded to what a reader can see.
+func (s Spec) y(v any) any {
+	f, ok := yValue(v).(float64)
+	if !ok {
+		return nil
+	}
+	if s.Scale != 0 {
+		f /= s.Scale
+	}
+	return roundSig(f, 6)
+}
+
+// roundSig rounds to n significant digits, so an option carries no float
+// noise (0.30000000000000004) into a figure's labels.
+func roundSig(f float64, n int) float64 {
+	if f == 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return f
+	}
+	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(math.Abs(f))))
+	return math.Round(f*p) / p
+}
+
 type seriesData struct {
 	name string
 	// points holds [x, y] pairs; byCat holds y per category.
@@ -147,17 +281,17 @@ type seriesData struct {
 	byCat  map[string]any
 }
 
-func (s Spec) cartesian(id string, t *analysis.Table) (string, error) {
+func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
 	ys := s.yCols()
 	if s.X == "" || len(ys) == 0 {
-		return "", fmt.Errorf("%s chart needs x= and y=", s.Type)
+		return nil, fmt.Errorf("%s chart needs x= and y=", s.Type)
 	}
 	if err := needColumns(t, append([]string{s.X, s.Series}, ys...)...); err != nil {
-		return "", err
+		return nil, err
 	}
 	kind := axisKind(t, s.X)
 	if s.Type == "scatter" && kind == "category" {
-		return "", fmt.Errorf("scatter chart needs a numeric or date x column, %q is neither", s.X)
+		return nil, fmt.Errorf("scatter chart needs a numeric or date x column, %q is neither", s.X)
 	}
 	xi, si := t.Col(s.X), t.Col(s.Series)
 	var cats []string
@@ -188,14 +322,15 @@ func (s Spec) cartesian(id string, t *analysis.Table) (string, error) {
 				series[name] = sd
 				order = append(order, name)
 			}
-			yv := yValue(r[t.Col(y)])
-			sd.points = append(sd.points, []any{xValue(x), yv})
+			yv := s.y(r[t.Col(y)])
+			sd.points = append(sd.points, []any{s.xValue(x), yv})
 			sd.byCat[cat] = yv
 		}
 	}
 	if len(order) == 0 {
-		return "", errNoData
+		return nil, errNoData
 	}
+	order, others := s.fold(order, series, cats)
 	yName := s.YName
 	if yName == "" && len(ys) == 1 {
 		yName = ys[0]
@@ -203,6 +338,9 @@ func (s Spec) cartesian(id string, t *analysis.Table) (string, error) {
 	xName := s.XName
 	if xName == "" && kind != "time" {
 		xName = s.X
+	}
+	if xName == "" && kind == "time" {
+		xName = s.timeAxisName(t)
 	}
 	yAxis := opts.YAxis{Type: "value", Name: yName, Scale: opts.Bool(s.Type == "scatter" || s.Type == "line")}
 	if s.LogY {
@@ -216,17 +354,11 @@ func (s Spec) cartesian(id string, t *analysis.Table) (string, error) {
 	if kind == "value" {
 		xAxis.Scale = opts.Bool(true)
 	}
-	g := append(baseOpts(id), charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1), Type: "scroll", Bottom: "0"}))
+	g := append(baseOpts(id), charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1 || others != nil), Type: "scroll", Bottom: "0"}))
 	if s.Type == "scatter" {
 		g = append(g, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}))
 	}
 	if s.Type == "hbar" {
-		// Categories read top to bottom in result order.
-		rev := make([]string, len(cats))
-		for i, c := range cats {
-			rev[len(cats)-1-i] = c
-		}
-		cats = rev
 		bar := charts.NewBar()
 		bar.SetGlobalOptions(append(g,
 			charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: yName}),
@@ -243,7 +375,18 @@ func (s Spec) cartesian(id string, t *analysis.Table) (string, error) {
 			}
 			bar.AddSeries(name, data, charts.WithBarChartOpts(opts.BarChart{Stack: stackOf(s.Stack)}))
 		}
-		return optionOf(bar)
+		o, err := optionOf(bar)
+		if err != nil {
+			return nil, err
+		}
+		// Categories read top to bottom in result order; a few bars stay bars.
+		for _, a := range list(o, "yAxis") {
+			a["inverse"] = true
+		}
+		for _, sr := range list(o, "series") {
+			sr["barMaxWidth"] = 28
+		}
+		return o, nil
 	}
 	g = append(g, charts.WithXAxisOpts(xAxis), charts.WithYAxisOpts(yAxis),
 		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", ContainLabel: opts.Bool(true)}))
@@ -286,8 +429,7 @@ func (s Spec) cartesian(id string, t *analysis.Table) (string, error) {
 	if kind == "category" {
 		line.SetXAxis(cats)
 	}
-	for _, name := range order {
-		sd := series[name]
+	lineData := func(sd *seriesData) []opts.LineData {
 		var data []opts.LineData
 		if kind == "category" {
 			for _, c := range cats {
@@ -298,13 +440,111 @@ func (s Spec) cartesian(id string, t *analysis.Table) (string, error) {
 				data = append(data, opts.LineData{Value: p})
 			}
 		}
-		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(data) < 60), Stack: stackOf(s.Stack)})}
+		return data
+	}
+	for _, name := range order {
+		data := lineData(series[name])
+		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(data) < 60), Stack: stackOf(s.Stack), Step: stepOf(s.Step)})}
 		if s.Type == "area" {
 			so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.25)}))
 		}
 		line.AddSeries(name, data, so...)
 	}
+	// Unstacked lines beyond the top N stay visible, thin and grey, under
+	// one legend entry: summing them would add up incomparable series.
+	for _, sd := range others {
+		line.AddSeries(s.othersName(len(others)), lineData(sd),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Step: stepOf(s.Step)}),
+			charts.WithLineStyleOpts(opts.LineStyle{Color: othersColor, Width: 1}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: othersColor}))
+	}
 	return optionOf(line)
+}
+
+// fold keeps the Top series with the largest values. Stacked series and
+// bars fold the rest into one summed "others" series; unstacked lines
+// return them to be drawn apart.
+func (s Spec) fold(order []string, series map[string]*seriesData, cats []string) ([]string, []*seriesData) {
+	if s.Top <= 0 || len(order) <= s.Top+1 {
+		return order, nil
+	}
+	size := func(sd *seriesData) float64 {
+		m := 0.0
+		for _, p := range sd.points {
+			if f, ok := p[1].(float64); ok {
+				if s.Stack || s.Type == "bar" || s.Type == "hbar" {
+					m += f
+				} else {
+					m = math.Max(m, f)
+				}
+			}
+		}
+		return m
+	}
+	ranked := append([]string(nil), order...)
+	sort.SliceStable(ranked, func(i, j int) bool { return size(series[ranked[i]]) > size(series[ranked[j]]) })
+	keep := map[string]bool{}
+	for _, n := range ranked[:s.Top] {
+		keep[n] = true
+	}
+	var kept []string
+	var rest []*seriesData
+	for _, n := range order {
+		if keep[n] {
+			kept = append(kept, n)
+		} else {
+			rest = append(rest, series[n])
+		}
+	}
+	if s.Type == "line" && !s.Stack || s.Type == "scatter" {
+		return kept, rest
+	}
+	name := s.othersName(len(rest))
+	sum := &seriesData{name: name, byCat: map[string]any{}}
+	totals := map[string]float64{}
+	var xs []any
+	for _, sd := range rest {
+		for _, p := range sd.points {
+			f, ok := p[1].(float64)
+			if !ok {
+				continue
+			}
+			k := fmt.Sprint(p[0])
+			if _, seen := totals[k]; !seen {
+				xs = append(xs, p[0])
+			}
+			totals[k] += f
+		}
+	}
+	for _, x := range xs {
+		v := roundSig(totals[fmt.Sprint(x)], 6)
+		sum.points = append(sum.points, []any{x, v})
+		sum.byCat[fmt.Sprint(x)] = v
+	}
+	series[name] = sum
+	return append(kept, name), nil
+}
+
+func (s Spec) othersName(n int) string {
+	return fmt.Sprintf(tr(s.lang(), "others"), n)
+}
+
+func (s Spec) lang() string {
+	if s.Lang == "" {
+		return "en"
+	}
+	return s.Lang
+}
+
+// timeAxisName names a time axis with the time zone it is drawn in.
+func (s Spec) timeAxisName(t *analysis.Table) string {
+	i := t.Col(s.X)
+	for _, r := range t.Rows {
+		if x, ok := r[i].(time.Time); ok && !isDate(x) {
+			return fmt.Sprintf(tr(s.lang(), "time_axis"), x.In(s.Loc).Format("MST"))
+		}
+	}
+	return ""
 }
 
 func stackOf(on bool) string {
@@ -327,17 +567,17 @@ func rotateFor(cats []string) float64 {
 	return 0
 }
 
-func (s Spec) pie(id string, t *analysis.Table) (string, error) {
+func (s Spec) pie(id string, t *analysis.Table) (map[string]any, error) {
 	ys := s.yCols()
 	if s.X == "" || len(ys) != 1 {
-		return "", fmt.Errorf("pie chart needs x= (names) and one y= (values)")
+		return nil, fmt.Errorf("pie chart needs x= (names) and one y= (values)")
 	}
 	if err := needColumns(t, s.X, ys[0]); err != nil {
-		return "", err
+		return nil, err
 	}
 	var data []opts.PieData
 	for _, r := range t.Records() {
-		data = append(data, opts.PieData{Name: str(r[s.X]), Value: yValue(r[ys[0]])})
+		data = append(data, opts.PieData{Name: str(r[s.X]), Value: s.y(r[ys[0]])})
 	}
 	pie := charts.NewPie()
 	pie.SetGlobalOptions(append(baseOpts(id), charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}))...)
@@ -347,13 +587,13 @@ func (s Spec) pie(id string, t *analysis.Table) (string, error) {
 }
 
 // treemap draws x (leaf names) sized by y, grouped under series if given.
-func (s Spec) treemap(id string, t *analysis.Table) (string, error) {
+func (s Spec) treemap(id string, t *analysis.Table) (map[string]any, error) {
 	ys := s.yCols()
 	if s.X == "" || len(ys) != 1 {
-		return "", fmt.Errorf("treemap needs x= (names) and one y= (sizes)")
+		return nil, fmt.Errorf("treemap needs x= (names) and one y= (sizes)")
 	}
 	if err := needColumns(t, s.X, ys[0], s.Series); err != nil {
-		return "", err
+		return nil, err
 	}
 	groups := map[string][]opts.TreeMapNode{}
 	var order []string
@@ -390,12 +630,12 @@ func (s Spec) treemap(id string, t *analysis.Table) (string, error) {
 	return optionOf(tm)
 }
 
-func (s Spec) sankey(id string, t *analysis.Table) (string, error) {
+func (s Spec) sankey(id string, t *analysis.Table) (map[string]any, error) {
 	if s.From == "" || s.To == "" || s.Value == "" {
-		return "", fmt.Errorf("sankey needs from=, to= and value=")
+		return nil, fmt.Errorf("sankey needs from=, to= and value=")
 	}
 	if err := needColumns(t, s.From, s.To, s.Value); err != nil {
-		return "", err
+		return nil, err
 	}
 	var nodes []opts.SankeyNode
 	var links []opts.SankeyLink
@@ -423,13 +663,13 @@ func (s Spec) sankey(id string, t *analysis.Table) (string, error) {
 }
 
 // calendar draws a daily heatmap: x is the day, y the value.
-func (s Spec) calendar(id string, t *analysis.Table) (string, error) {
+func (s Spec) calendar(id string, t *analysis.Table) (map[string]any, error) {
 	ys := s.yCols()
 	if s.X == "" || len(ys) != 1 {
-		return "", fmt.Errorf("calendar needs x= (day) and one y= (value)")
+		return nil, fmt.Errorf("calendar needs x= (day) and one y= (value)")
 	}
 	if err := needColumns(t, s.X, ys[0]); err != nil {
-		return "", err
+		return nil, err
 	}
 	var data []opts.HeatMapData
 	var days []string
@@ -446,7 +686,7 @@ func (s Spec) calendar(id string, t *analysis.Table) (string, error) {
 		data = append(data, opts.HeatMapData{Value: []any{d, v}})
 	}
 	if len(days) == 0 {
-		return "", errNoData
+		return nil, errNoData
 	}
 	sort.Strings(days)
 	hm := charts.NewHeatMap()
@@ -462,4 +702,82 @@ func (s Spec) calendar(id string, t *analysis.Table) (string, error) {
 		YearLabel: &opts.CalendarLabel{Show: opts.Bool(true)}})
 	hm.AddSeries(ys[0], data, charts.WithCoordinateSystem("calendar"))
 	return optionOf(hm)
+}
+
+func stepOf(step string) any {
+	if step == "" {
+		return nil
+	}
+	return step
+}
+
+// gantt draws one bar per row from From to To (times) on a calendar axis
+// in s.Loc: X names the row (a category, top to bottom in result order),
+// Series the phase that colours it. A bar is a thick line segment, so a
+// row may hold segments of several phases.
+func (s Spec) gantt(id string, t *analysis.Table) (map[string]any, error) {
+	if s.X == "" || s.From == "" || s.To == "" {
+		return nil, fmt.Errorf("gantt needs x= (rows), from= and to= (times)")
+	}
+	if err := needColumns(t, s.X, s.From, s.To, s.Series); err != nil {
+		return nil, err
+	}
+	var cats, phases []string
+	seenCat, seenPhase := map[string]bool{}, map[string]bool{}
+	segs := map[string][]any{}
+	for _, r := range t.Records() {
+		from, ok1 := timeValue(r[s.From], s.Loc)
+		to, ok2 := timeValue(r[s.To], s.Loc)
+		if !ok1 || !ok2 {
+			continue
+		}
+		cat := shorten(str(r[s.X]), 28)
+		if !seenCat[cat] {
+			seenCat[cat] = true
+			cats = append(cats, cat)
+		}
+		ph := s.YName
+		if s.Series != "" {
+			ph = str(r[s.Series])
+		}
+		if !seenPhase[ph] {
+			seenPhase[ph] = true
+			phases = append(phases, ph)
+		}
+		// "-" breaks the line between segments.
+		segs[ph] = append(segs[ph], []any{from, cat}, []any{to, cat}, "-")
+	}
+	if len(cats) == 0 {
+		return nil, errNoData
+	}
+	xName := s.XName
+	if xName == "" {
+		xName = s.timeAxisNameOf(t, s.From)
+	}
+	// A category y axis runs bottom to top: reverse, so rows read in result
+	// order from the top (an inverse axis would put the marks' labels at
+	// the bottom).
+	slices.Reverse(cats)
+	ss := make([]any, 0, len(phases))
+	for _, ph := range phases {
+		ss = append(ss, map[string]any{"type": "line", "name": ph, "data": segs[ph], "showSymbol": false, "legendIcon": "rect",
+			"connectNulls": false, "lineStyle": map[string]any{"width": 9, "cap": "butt"}, "emphasis": map[string]any{"disabled": true}})
+	}
+	opt := map[string]any{
+		"color":   okabeIto,
+		"useUTC":  true,
+		"tooltip": map[string]any{"show": true, "trigger": "item"},
+		"legend":  map[string]any{"show": len(phases) > 1, "type": "scroll", "bottom": "0"},
+		"grid":    map[string]any{"left": "3%", "right": "6%", "containLabel": true},
+		"xAxis":   []any{map[string]any{"type": "time", "name": xName, "splitLine": map[string]any{"show": true}, "axisLabel": timeLabels()}},
+		"yAxis":   []any{map[string]any{"type": "category", "data": cats, "axisLabel": map[string]any{"interval": 0}}},
+		"series":  ss,
+	}
+	return opt, nil
+}
+
+// timeAxisNameOf names a time axis drawn from column col.
+func (s Spec) timeAxisNameOf(t *analysis.Table, col string) string {
+	s.X = col
+	return s.timeAxisName(t)
 }

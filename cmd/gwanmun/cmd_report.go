@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,9 @@ type reportOptions struct {
 	check        bool
 	expectations string
 	out2         outputFlags // --check output
+	pdf          bool
+	figureSize   string
+	tz           string
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -38,12 +42,26 @@ ECharts inlined into the page (no network needed to open or print it).
 for LaTeX or Word, drawn by headless Chromium (Debian's chromium) at print
 resolution (PNG at 3× a 900 px width).
 
+--figure-size single|double|slide lays figures out at a journal's single (85 mm)
+or double (180 mm) column at 300 dpi, or a 254 mm slide at 150 dpi: type in
+points (nothing under 7 pt), legends in full below the plot, PNGs carrying their
+DPI. Beside each figure: <id>.json (title, caption, sources, data vintage),
+<id>.txt (the caption) and <id>.csv (the data drawn).
+
+--pdf also prints the report to out/report/report.pdf (A4, numbered figures
+and tables, each chart on the page of its caption) with headless Chromium.
+Every table is written in full to out/report/tables/<id>.csv, the references
+to references.bib and references.json (CSL-JSON).
+
+--tz names the one time zone of tables, axes and captions (IANA name).
+
 --check renders nothing: it recomputes the headline numbers listed in the
 expectations file (analysis/report/expectations.toml is built in) and exits 1,
 naming each number that moved beyond its tolerance.`,
 		Example: `  gwanmun report
   gwanmun report -o /tmp/kakao --lang ko
-  gwanmun report --figures svg,png
+  gwanmun report --figures svg,png --figure-size single
+  gwanmun report --pdf --lang ko
   gwanmun report --check
   gwanmun report --check --expectations my_numbers.toml --json`,
 		Args: cobra.NoArgs,
@@ -62,6 +80,8 @@ naming each number that moved beyond its tolerance.`,
 	c.Flags().StringVarP(&o.out, "out", "o", "out/report", "output directory")
 	c.Flags().StringVar(&o.lang, "lang", "en", "label language: en or ko")
 	addFigureFlags(c, o)
+	c.Flags().BoolVar(&o.pdf, "pdf", false, "also print the report to report.pdf (A4, needs chromium)")
+	c.Flags().StringVar(&o.tz, "tz", "Asia/Seoul", "time zone of tables, axes and captions (IANA name)")
 	c.Flags().BoolVar(&o.check, "check", false, "compare headline numbers with the expectations file instead of rendering")
 	c.Flags().StringVar(&o.expectations, "expectations", "", "expectations file for --check (default: the built-in analysis/report/expectations.toml)")
 	o.out2.add(c)
@@ -71,6 +91,7 @@ naming each number that moved beyond its tolerance.`,
 func addFigureFlags(c *cobra.Command, o *reportOptions) {
 	c.Flags().StringSliceVar(&o.figures, "figures", nil, "also write every chart as static figures: svg, png or both (needs chromium)")
 	c.Flags().StringVar(&o.browser, "browser", "", "Chromium executable for --figures (default: chromium on PATH)")
+	c.Flags().StringVar(&o.figureSize, "figure-size", "double", "static figure size: single (85 mm, 300 dpi), double (180 mm, 300 dpi) or slide (254 mm, 150 dpi)")
 }
 
 func (o *reportOptions) validate() error {
@@ -80,6 +101,16 @@ func (o *reportOptions) validate() error {
 	for _, f := range o.figures {
 		if !slices.Contains(report.FigureFormats, f) {
 			return usageError{fmt.Errorf("--figures %q: want %s", f, strings.Join(report.FigureFormats, ","))}
+		}
+	}
+	if o.figureSize != "" {
+		if _, err := report.LookupFigureSize(o.figureSize); err != nil {
+			return usageError{fmt.Errorf("--figure-size: %w", err)}
+		}
+	}
+	if o.tz != "" {
+		if _, err := time.LoadLocation(o.tz); err != nil {
+			return usageError{fmt.Errorf("--tz %q: %w", o.tz, err)}
 		}
 	}
 	return nil
@@ -94,6 +125,18 @@ func (o *reportOptions) checkOut() error {
 	return nil
 }
 
+// location is the report's time zone (validate has checked the name).
+func (o *reportOptions) location() *time.Location {
+	if o.tz == "" {
+		return report.DefaultTZ()
+	}
+	loc, err := time.LoadLocation(o.tz)
+	if err != nil {
+		return report.DefaultTZ()
+	}
+	return loc
+}
+
 // preflight checks everything a render needs before any work is done.
 func (o *reportOptions) preflight() error {
 	if err := o.validate(); err != nil {
@@ -105,7 +148,7 @@ func (o *reportOptions) preflight() error {
 	if _, err := report.EChartsJS(); err != nil {
 		return err // before any work: the fix is a build step
 	}
-	if len(o.figures) > 0 {
+	if len(o.figures) > 0 || o.pdf {
 		if _, err := report.FindBrowser(o.browser); err != nil {
 			return err
 		}
@@ -132,7 +175,7 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 	if err != nil {
 		return "", err
 	}
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, Log: a.logger(), Results: res, Study: st})
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, TZ: o.location(), Log: a.logger(), Results: res, Study: st})
 	if err != nil {
 		return "", err
 	}
@@ -142,11 +185,20 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 	}
 	if len(o.figures) > 0 {
 		dir := filepath.Join(o.out, "figures")
-		files, err := report.Figures(ctx, path, r.Charts(), dir, report.FigureOptions{Formats: o.figures, Browser: o.browser})
+		size, _ := report.LookupFigureSize(o.figureSize)
+		files, err := report.Figures(ctx, path, r.Charts(), dir, report.FigureOptions{Formats: o.figures, Browser: o.browser,
+			Size: size, TZ: o.location().String()})
 		if err != nil {
 			return path, fmt.Errorf("figures: %w", err)
 		}
 		a.logger().Info("figures written", "dir", dir, "files", len(files))
+	}
+	if o.pdf {
+		dst := filepath.Join(o.out, "report.pdf")
+		if err := report.PDF(ctx, path, dst, report.PDFOptions{Browser: o.browser}); err != nil {
+			return path, fmt.Errorf("pdf: %w", err)
+		}
+		a.logger().Info("pdf written", "path", dst)
 	}
 	return path, nil
 }

@@ -1,0 +1,146 @@
+package report
+
+import "strings"
+
+// labels are the words the figures and print layout add (units, axis
+// names, figure and table numbers, evidence classes), kept apart from the
+// section texts in i18n.go.
+var labels = map[string]map[string]string{
+	"en": {
+		"figure":                    "Figure",
+		"table":                     "Table",
+		"full_table":                "Full table (%d rows, CSV)",
+		"appendix":                  "Appendix: wide tables",
+		"appendix_ref":              "Table %d is printed in full in the appendix.",
+		"million_users":             "million users",
+		"zero_to_one":               "score, 0 to 1",
+		"million_user_days":         "million user-days",
+		"value_v_unit":              "revenue (V), %s",
+		"krw_trillion":              "KRW trillion",
+		"billion_of":                "%s billion",
+		"others":                    "others (%d)",
+		"time_axis":                 "time (%s)",
+		"fire_start":                "fire",
+		"official_restore":          "official full restore %s",
+		"metric.mau":                "MAU",
+		"metric.dau":                "DAU",
+		"metric.daily_users":        "daily users",
+		"metric.daily_active_users": "daily users",
+		"metric.mau_domestic":       "domestic MAU",
+		"metric.time_spent":         "time spent",
+		"evidence.live":             "live fetch",
+		"evidence.archived":         "the user's archive",
+		"evidence.fixture":          "bundled fixture",
+		"evidence.compiled":         "compiled seed",
+		"timezone":                  "Times in %s",
+		"bibtex":                    "BibTeX",
+		"csljson":                   "CSL-JSON",
+	},
+	"ko": {
+		"figure":                    "그림",
+		"table":                     "표",
+		"full_table":                "전체 표 (%d행, CSV)",
+		"appendix":                  "부록: 넓은 표",
+		"appendix_ref":              "표 %d 전체는 부록에 있습니다.",
+		"million_users":             "이용자(백만 명)",
+		"zero_to_one":               "점수(0–1)",
+		"million_user_days":         "노출 이용자·일(백만)",
+		"value_v_unit":              "매출(V), %s",
+		"krw_trillion":              "조 원",
+		"billion_of":                "십억 %s",
+		"others":                    "기타 (%d)",
+		"time_axis":                 "시각(%s)",
+		"fire_start":                "화재",
+		"official_restore":          "공식 완전 복구 %s",
+		"metric.mau":                "MAU",
+		"metric.dau":                "DAU",
+		"metric.daily_users":        "일간 이용자",
+		"metric.daily_active_users": "일간 이용자",
+		"metric.mau_domestic":       "국내 MAU",
+		"metric.time_spent":         "이용 시간",
+		"evidence.live":             "실시간 수집",
+		"evidence.archived":         "이용자 보관본",
+		"evidence.fixture":          "번들 픽스처",
+		"evidence.compiled":         "편찬 시드",
+		"timezone":                  "시각은 %s 기준",
+		"bibtex":                    "BibTeX",
+		"csljson":                   "CSL-JSON",
+	},
+}
+
+// koValues translates the values analyses write (bands, statuses,
+// verdicts, bases) for a Korean page; a value not listed is data (a
+// name, an id) and stays as it is.
+var koValues = map[string]string{
+	"highly concentrated":                "고집중",
+	"moderately concentrated":            "중간 집중",
+	"unconcentrated":                     "비집중",
+	"true":                               "충족",
+	"false":                              "미충족",
+	"unknown":                            "미정",
+	"met":                                "충족",
+	"not met":                            "미충족",
+	"undetermined":                       "미정",
+	"crosses":                            "기준 초과",
+	"own restore event":                  "자체 복구 보고",
+	"company-wide restore":               "회사 전체 복구",
+	"none":                               "없음",
+	"quiet":                              "중단 의심",
+	"ok":                                 "정상",
+	"baseline":                           "기준 기간",
+	"window":                             "사고 후 기간",
+	"delta unknown":                      "변화량 미상",
+	"no presumption":                     "추정 없음",
+	"outside the safe harbours":          "안전지대 밖",
+	"safe harbour: HHI < 1000 (para 19)": "안전지대: HHI < 1000 (19항)",
+	"safe harbour: HHI 1000-2000, delta < 250 (para 20)":                "안전지대: HHI 1000–2000, 변화량 < 250 (20항)",
+	"safe harbour: HHI > 2000, delta < 150 (para 20)":                   "안전지대: HHI > 2000, 변화량 < 150 (20항)",
+	"unknown: not matched to a platform":                                "미정: 플랫폼과 연결되지 않음",
+	"unknown: no traffic-share figure in the lake":                      "미정: 레이크에 트래픽 점유율 수치 없음",
+	"unknown: no daily figure; pass dau_mau_ratio to estimate from MAU": "미정: 일간 수치 없음(dau_mau_ratio로 MAU에서 추정 가능)",
+	"unknown: no business-user figure in the lake":                      "미정: 레이크에 사업 이용자 수치 없음",
+	"unknown: no daily or monthly figure":                               "미정: 일간·월간 수치 없음",
+}
+
+// koPrefixes translate values an analysis builds from a fixed head and
+// data (a date, a number, a name).
+var koPrefixes = [][2]string{
+	{"sources disagree: earliest full restore ", "출처 간 불일치: 가장 이른 완전 복구 "},
+	{"estimate: MAU ", "추정: MAU "},
+	{"counted at another node of platform ", "플랫폼의 다른 노드에서 집계 "},
+	{"unknown: no ", "미정: 없음 "},
+	{"data: ", "자료: "},
+}
+
+// koFragments translate the pieces analyses compose explanations from
+// (a designation's data_basis); applied in order when neither a whole
+// value nor a prefix matches.
+var koFragments = [][2]string{
+	{"average of ", "평균: "},
+	{" figure(s) (", "개 수치 ("},
+	{" flagged ", " 표시: "},
+	{" users against a line that counts users in the Union (benchmark)", " 이용자를 EU 역내 이용자 기준선과 비교(참고치)"},
+	{"user line met in ", "이용자 기준 충족 "},
+	{" (a year without data is unknown)", " (자료 없는 연도는 미정)"},
+	{"; business-user leg as in ", "; 사업 이용자 요건은 다음과 같음: "},
+	{"business_users figure", "사업 이용자 수치"},
+}
+
+// valueText is a value the program wrote, in the page language.
+func valueText(lang, v string) string {
+	if lang != "ko" {
+		return v
+	}
+	if ko, ok := koValues[v]; ok {
+		return ko
+	}
+	for _, p := range koPrefixes {
+		if rest, ok := strings.CutPrefix(v, p[0]); ok {
+			return p[1] + rest
+		}
+	}
+	for _, f := range koFragments {
+		v = strings.ReplaceAll(v, f[0], f[1])
+	}
+	return v
+}
