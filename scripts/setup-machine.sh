@@ -8,6 +8,8 @@
 #   fonts-noto-cjk  Hangul in reports and figures (tested: glyphs, not boxes)
 #   nodejs, npm     the Node Parquet portability test (bench/) and
 #                   scripts/update-echarts.sh; without them that test skips
+#   poppler-utils   pdftotext/pdfimages/pdfinfo: the report --pdf test checks
+#                   each chart prints on the page of its caption
 #
 # Go modules come from the module proxy as `go` needs them, golangci-lint
 # from `make lint`, and ECharts is committed (analysis/report/assets/).
@@ -21,6 +23,7 @@ command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$missing fonts-noto-cjk"
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 
 if [ -z "$missing" ]; then
 	exit 0
