@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/gwanmun/gwanmun/data/schema"
 )
 
 // openWith opens an empty lake and replaces the views an analysis reads
@@ -24,7 +26,22 @@ func openWith(t testing.TB, stmts ...string) *DB {
 			t.Fatalf("%s: %v", s, err)
 		}
 	}
+	aliasAll(t, db, strings.Join(stmts, "\n"))
 	return db
+}
+
+// aliasAll points <dataset>_all at a dataset a test replaced, so queries
+// that read every observation (not only the latest) see the test's rows.
+func aliasAll(t testing.TB, db *DB, stmts string) {
+	t.Helper()
+	for _, ds := range schema.Datasets() {
+		if !strings.Contains(stmts, " VIEW "+ds.Name+" AS") && !strings.Contains(stmts, " TABLE "+ds.Name+" AS") {
+			continue
+		}
+		if _, err := db.Exec(fmt.Sprintf("CREATE OR REPLACE VIEW %s_all AS SELECT * FROM %s", ds.Name, ds.Name)); err != nil {
+			t.Fatalf("alias %s_all: %v", ds.Name, err)
+		}
+	}
 }
 
 const thresholds2023 = `CREATE OR REPLACE VIEW thresholds AS SELECT * FROM (VALUES
