@@ -81,8 +81,8 @@ markets AS (
     WINDOW w AS (PARTITION BY country, period_start, period_grain, metric, source)
 ),
 hhi AS (
-    SELECT country, period_start, period_grain, any_value(period_label) AS period_label, metric, estimator, source,
-           any_value(measure) AS measure, any_value(unit) AS unit,
+    SELECT country, period_start, period_grain, min(period_label) AS period_label, metric, estimator, source,
+           min(measure) AS measure, min(unit) AS unit,
            max(n_platforms) AS n_platforms,
            sum(value) AS total_users,
            max(value) AS leader_users,

@@ -49,7 +49,7 @@ yearly_mau AS (
     SELECT platform_id, data_year, estimator, source, avg(value) AS value, count(*) AS n,
            string_agg(period_label, ', ' ORDER BY period_start) AS periods,
            list_sort(list_distinct(flatten(list(coalesce(flags, []))))) AS flags,
-           list(DISTINCT source_url) AS urls
+           list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
     WHERE metric = 'mau' AND unit = 'persons'
     GROUP BY platform_id, data_year, estimator, source
@@ -57,7 +57,7 @@ yearly_mau AS (
 q4_daily AS (
     SELECT platform_id, data_year, estimator, source, avg(value) AS value, count(*) AS n,
            string_agg(period_label, ', ' ORDER BY period_start) AS days,
-           list(DISTINCT source_url) AS urls
+           list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
     WHERE metric IN ('daily_users', 'daily_active_users') AND unit = 'persons'
       AND period_grain = 'day' AND month(period_start) >= 10
@@ -65,7 +65,7 @@ q4_daily AS (
 ),
 yearly_other AS (
     SELECT platform_id, data_year, metric, avg(value) AS value,
-           string_agg(DISTINCT source, ', ') AS source, list(DISTINCT source_url) AS urls
+           string_agg(DISTINCT source, ', ' ORDER BY source) AS source, list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
     WHERE (metric = 'business_users') OR (metric = 'traffic_share' AND unit = 'percent')
     GROUP BY platform_id, data_year, metric
@@ -187,9 +187,9 @@ combined AS (
            list(l.metric || '=' || CASE WHEN l.crosses THEN 'true' WHEN NOT l.crosses THEN 'false' ELSE 'unknown' END ORDER BY l.metric) AS parts,
            bool_or(l.crosses) AS any_true, bool_or(NOT l.crosses) AS any_false,
            count(l.crosses) = count(*) AS all_known,
-           any_value(l.estimator) FILTER (WHERE l.series IS NOT NULL) AS estimator,
-           any_value(l.source) FILTER (WHERE l.series IS NOT NULL) AS source,
-           flatten(list(l.urls)) AS urls
+           min(l.estimator) FILTER (WHERE l.series IS NOT NULL) AS estimator,
+           min(l.source) FILTER (WHERE l.series IS NOT NULL) AS source,
+           list_sort(list_distinct(flatten(list(l.urls)))) AS urls
     FROM series s
     JOIN regime_legs l ON l.platform_id = s.platform_id AND l.test_id = s.test_id AND l.data_year = s.data_year
      AND (l.series IS NULL OR l.series IS NOT DISTINCT FROM s.series)
@@ -228,7 +228,7 @@ SELECT l.platform_id,
 FROM (SELECT * EXCLUDE (test_id) FROM regime_legs UNION ALL BY NAME SELECT * FROM verdicts) l
 LEFT JOIN platforms p USING (platform_id)
 LEFT JOIN th tm ON tm.regime_id = l.regime_id AND tm.metric = l.metric
-LEFT JOIN (SELECT regime_id, any_value(regime) AS regime, any_value(source_url) AS source_url, any_value(effective_from) AS effective_from
+LEFT JOIN (SELECT regime_id, min(regime) AS regime, min(source_url) AS source_url, min(effective_from) AS effective_from
            FROM th GROUP BY regime_id) r
   ON r.regime_id = CASE WHEN l.regime_id = 'eu_dma_3_2' THEN 'eu_dma_3_2_b' ELSE l.regime_id END
 ORDER BY l.platform_id, l.regime_id, l.data_year, l.series NULLS LAST, l.metric = 'designation', l.metric

@@ -19,12 +19,12 @@ company_restore AS (
     GROUP BY company
 ),
 per_service AS (
-    SELECT service_id, any_value(company) AS company,
+    SELECT service_id, min(company) AS company,
            min("at") FILTER (WHERE event IN ('partial_restore', 'restore')) AS first_restore,
            max("at") FILTER (WHERE event = 'restore') AS last_restore,
            min("at") FILTER (WHERE event = 'restore') AS earliest_full_restore,
            count(*) FILTER (WHERE event = 'restore') AS restore_reports,
-           list(DISTINCT source_url) AS sources
+           list(DISTINCT source_url ORDER BY source_url) AS sources
     FROM ev
     WHERE service_id <> $root AND event <> 'other'
     GROUP BY service_id
