@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,6 +61,26 @@ GROUP BY ALL ORDER BY ALL`)
 	}
 	if got, want := strings.TrimSpace(out), "seed,evidence,accessed\nfalse,fixture,0\ntrue,compiled,0"; got != want {
 		t.Errorf("evidence by origin:\n%s\nwant\n%s", got, want)
+	}
+
+	// The report discloses the fixtures in a banner and never says
+	// "retrieved" for a page only a bundled recording imitates.
+	out = filepath.Join(dir, "report")
+	if code, so, se := runCLI(t, demo, "report", "-o", out); code != exitOK {
+		t.Fatalf("report %d: %s %s", code, so, se)
+	}
+	html, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), `<p class="banner" role="note">Demo data:`) {
+		t.Error("demo report has no fixture banner")
+	}
+	for _, li := range strings.Split(string(html), "<li id=\"ref-")[1:] {
+		li = li[:strings.Index(li, "</li>")]
+		if strings.Contains(li, "fixture") && strings.Contains(li, "retrieved") {
+			t.Errorf("reference claims a retrieval of a fixture page: %s", li)
+		}
 	}
 
 	// The same lake gives byte-identical analyze --json.
