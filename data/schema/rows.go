@@ -323,6 +323,11 @@ type Threshold struct {
 	Unit          string     `col:"unit"`
 	Combine       string     `col:"combine"`
 	EffectiveFrom *time.Time `col:"effective_from,date"`
+	// LegalText is the primary text the line is written in (the statute on
+	// law.go.kr, the regulation on EUR-Lex, the guidelines on justice.gov);
+	// source_url may be a secondary page that reports it. Empty for a
+	// proposal with no enacted text.
+	LegalText string `col:"legal_text"`
 	Provenance
 }
 
