@@ -512,6 +512,9 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 	var cats []string
 	var first, rest []opts.BarData
 	for _, r := range recs {
+		if r["hours_to_full_restore"] == nil {
+			continue // dated only to a day: a date in the table, not a bar to midnight
+		}
 		f, full := num(r["hours_to_first_restore"]), num(r["hours_to_full_restore"])
 		if r["hours_to_first_restore"] == nil {
 			f = full
@@ -540,9 +543,19 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	tbl := pick(t, "service_id", "company", "first_restore", "full_restore", "hours_to_first_restore", "hours_to_full_restore", "full_restore_basis", "disagreement")
+	tbl := pick(t, "service_id", "company", "service_outage_start_basis", "full_restore_local", "full_restore_precision",
+		"hours_to_first_restore", "hours_to_full_restore", "hours_to_full_restore_upper", "hours_from_service_outage_to_full_restore",
+		"official_hours_to_full_restore", "official_basis", "full_restore_basis", "disagreement", "caveat")
 	s := b.section("outage_gantt", tbl, &Chart{ID: "outage_gantt", Option: opt, Height: height})
 	s.Sources = sources
+	// The official figure beside the computed one, from the table itself.
+	for _, r := range recs {
+		if r["official_hours_to_full_restore"] != nil && r["hours_to_full_restore"] != nil {
+			s.Caption += " " + fmt.Sprintf(tr(b.lang, "outage_gantt.official"), str(r["company"]), str(r["official_basis"]),
+				num(r["official_hours_to_full_restore"]), num(r["hours_to_full_restore"]), num(r["hours_from_service_outage_to_full_restore"]))
+			break
+		}
+	}
 	return s, nil
 }
 
