@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gwanmun/gwanmun/analysis"
 )
 
 // The demo lake (seed + bundled recordings) against the seed alone: the
@@ -88,5 +90,33 @@ GROUP BY ALL ORDER BY ALL`)
 	_, second, _ := runCLI(t, demo, "analyze", "--json", "--results", "")
 	if first != second || len(first) < 1000 {
 		t.Errorf("analyze --json differs between two runs on one lake (%d vs %d bytes)", len(first), len(second))
+	}
+	// Shares and ratios stay in [0, 1] on the demo lake too (sso_share
+	// was 1.143 for Kakao).
+	var all []struct {
+		Name    string           `json:"name"`
+		Columns []string         `json:"-"`
+		Rows    []map[string]any `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(first), &all); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range all {
+		tb := &analysis.Table{}
+		for i, r := range a.Rows {
+			if i == 0 {
+				for c := range r {
+					tb.Columns = append(tb.Columns, c)
+				}
+			}
+			row := make([]any, len(tb.Columns))
+			for j, c := range tb.Columns {
+				row[j] = r[c]
+			}
+			tb.Rows = append(tb.Rows, row)
+		}
+		for _, v := range analysis.RangeViolations(a.Name, tb) {
+			t.Error(v)
+		}
 	}
 }
