@@ -67,7 +67,8 @@ node_service AS (
     FROM service_platforms GROUP BY service_id
 ),
 users AS (
-    SELECT m.platform_id, arg_max(m.value, m.period_start) AS value, arg_max(m.period_label, m.period_start) AS period_label
+    SELECT m.platform_id, arg_max(m.value, (m.period_start, m.value)) AS value,
+           arg_max(m.period_label, (m.period_start, m.value, m.period_label)) AS period_label
     FROM mau m
     WHERE m.country = $country AND m.metric = 'mau' AND m.unit = 'persons' AND m.source = $source
       AND m.period_start <= CAST($as_of AS DATE) AND m.period_start > CAST($as_of AS DATE) - INTERVAL 12 MONTH

@@ -91,7 +91,7 @@ hhi AS (
            sum(CASE WHEN rank <= 3 THEN share END) AS cr3,
            sum(CASE WHEN rank <= 4 THEN share END) AS cr4,
            coalesce(sum(CASE WHEN rank <= 3 AND share >= 0.10 THEN share END), 0) AS kftc_cr3,
-           arg_max(platform_id, value) AS leader,
+           min(platform_id) FILTER (WHERE rank = 1) AS leader, -- ties broken by id, as rank is
            list(platform_id ORDER BY rank) AS platforms,
            list(share ORDER BY rank) AS shares,
            list_sort(list_distinct(list(category))) AS categories_observed,
@@ -125,7 +125,7 @@ deltas AS (
                lag(list_sort(platforms)) OVER s AS prev_platforms,
                lag(list_contains(coverage_flags, 'android_only')) OVER s AS prev_android
         FROM hhi
-        WINDOW s AS (PARTITION BY country, metric, source, period_grain ORDER BY period_start)
+        WINDOW s AS (PARTITION BY country, metric, source, period_grain ORDER BY period_start, estimator)
     )
 )
 SELECT h.country, h.period_start, h.period_grain, h.period_label, h.metric, h.estimator, h.source,

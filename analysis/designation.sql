@@ -52,7 +52,7 @@ platform_years AS (
 ),
 yearly_mau AS (
     SELECT platform_id, data_year, estimator, source, avg(value) AS value, count(*) AS n,
-           string_agg(period_label, ', ' ORDER BY period_start) AS periods,
+           string_agg(period_label, ', ' ORDER BY period_start, period_label) AS periods,
            list_sort(list_distinct(flatten(list(coalesce(flags, []))))) AS flags,
            list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
@@ -61,7 +61,7 @@ yearly_mau AS (
 ),
 q4_daily AS (
     SELECT platform_id, data_year, estimator, source, avg(value) AS value, count(*) AS n,
-           string_agg(period_label, ', ' ORDER BY period_start) AS days,
+           string_agg(period_label, ', ' ORDER BY period_start, period_label) AS days,
            list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
     WHERE metric IN ('daily_users', 'daily_active_users') AND unit = 'persons'

@@ -25,7 +25,7 @@ users AS (
 SELECT r.period_label, r.period_start, r.period_grain, u.estimator, u.source,
        avg(u.value) AS n,
        count(*) AS n_figures,
-       string_agg(u.period_label, ', ' ORDER BY u.period_start) AS user_periods,
+       string_agg(u.period_label, ', ' ORDER BY u.period_start, u.period_label) AS user_periods,
        min(r.value) AS v, -- one revenue row per group (grouped by its period)
        min(r.currency) AS currency,
        list_sort(list_distinct(flatten(list(coalesce(u.flags, []))))) AS flags,

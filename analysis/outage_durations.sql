@@ -23,15 +23,16 @@ origin AS (
 company_restore AS (
     -- A company-wide "all services restored" event closes every service of
     -- that company that has no full restore of its own.
-    SELECT company, max("at") AS "at", arg_max(prec, "at") AS prec, arg_max(note, "at") AS note,
-           arg_max(source_url, "at") AS source_url
+    -- ties on "at" broken by source and note, so the output is stable
+    SELECT company, max("at") AS "at", arg_max(prec, ("at", source_url, note)) AS prec,
+           arg_max(note, ("at", source_url, note)) AS note, arg_max(source_url, ("at", source_url, note)) AS source_url
     FROM ev
     WHERE event = 'restore' AND service_id LIKE '%\_all' ESCAPE '\'
     GROUP BY company
 ),
 company_start AS (
     SELECT company, min("at") AS "at",
-           arg_min(service_id, "at") AS service_id
+           arg_min(service_id, ("at", service_id)) AS service_id
     FROM ev
     WHERE event = 'start' AND service_id <> $root
       AND (service_id LIKE '%\_all' ESCAPE '\' OR service_id = lower(company))
@@ -41,10 +42,10 @@ per_service AS (
     SELECT service_id, min(company) AS company,
            min("at") FILTER (WHERE event = 'start') AS own_start,
            min("at") FILTER (WHERE event IN ('partial_restore', 'restore')) AS first_restore,
-           arg_min(prec, "at") FILTER (WHERE event IN ('partial_restore', 'restore')) AS first_restore_precision,
+           arg_min(prec, ("at", prec)) FILTER (WHERE event IN ('partial_restore', 'restore')) AS first_restore_precision,
            max("at") FILTER (WHERE event = 'restore') AS last_restore,
-           arg_max(prec, "at") FILTER (WHERE event = 'restore') AS last_restore_precision,
-           arg_max(note, "at") FILTER (WHERE event = 'restore') AS last_restore_note,
+           arg_max(prec, ("at", source_url, note)) FILTER (WHERE event = 'restore') AS last_restore_precision,
+           arg_max(note, ("at", source_url, note)) FILTER (WHERE event = 'restore') AS last_restore_note,
            min("at") FILTER (WHERE event = 'restore') AS earliest_full_restore,
            count(*) FILTER (WHERE event = 'restore') AS restore_reports,
            list(DISTINCT source_url ORDER BY source_url) AS sources
