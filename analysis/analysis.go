@@ -9,6 +9,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gwanmun/gwanmun/data/study"
 )
@@ -76,7 +77,19 @@ var designation = Analysis{Name: "designation", Title: "Designation tests (EU DM
 
 var servicePlatforms = Analysis{Name: "service_platforms", Title: "Services matched to platforms",
 	Doc: "Which platform (app with user figures) each gateway service is, and on what basis; unmatched services are the gaps " +
-		"in every user-weighted figure (coverage, blast radius, outage impact)."}
+		"in every user-weighted figure (coverage, blast radius, outage impact).",
+	Params: []Param{asOfParam("")}}
+
+// asOfParam is the day an analysis looks from: only services and edges
+// observed by then count. Analyses that Use service_platforms need it,
+// since its query reads $as_of.
+func asOfParam(def string) Param {
+	doc := "only services and edges observed by this day (YYYY-MM-DD); empty for every observation"
+	if def != "" {
+		doc = "the day analysed (default: the incident's start): only services and edges observed by then"
+	}
+	return Param{Name: "as_of", Default: def, Doc: doc}
+}
 
 var outageImpact = Analysis{Name: "outage_impact", Title: "Outage impact: user-days exposed",
 	Doc: "Per service: hours to first and full restore (outage_durations), daily users before the incident and " +
@@ -90,6 +103,7 @@ var outageImpact = Analysis{Name: "outage_impact", Title: "Outage impact: user-d
 		{Name: "dau_mau_ratio", Default: "", Doc: "DAU/MAU ratio for services without a daily figure, printed on every row; " +
 			"empty: their exposure stays unknown"},
 		{Name: "mau_estimator", Default: "panel", Doc: "estimator of the MAU the ratio applies to"},
+		asOfParam("2022-10-15"),
 	}}
 
 var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a failed node",
@@ -101,7 +115,8 @@ var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a faile
 		{Name: "kinds", Default: "", Doc: "dependency kinds to follow, comma-separated; empty for all"},
 		{Name: "country", Default: "KR", Doc: "country of the user figures"},
 		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights the radius"},
-		{Name: "as_of", Default: "2022-10-15", Doc: "date of the user figures (latest within the 12 months before)"},
+		{Name: "as_of", Default: "2022-10-15", Doc: "the day analysed (default: the Pangyo fire): only edges and service listings " +
+			"observed by then, and user figures from the 12 months before"},
 	}}
 
 // Validate checks the options as Open would, so a command can reject a
@@ -188,6 +203,11 @@ func (a Analysis) resolve(params map[string]string) (map[string]string, error) {
 	for k := range params {
 		if _, ok := out[k]; !ok {
 			return nil, fmt.Errorf("analysis %s has no parameter %q", a.Name, k)
+		}
+	}
+	if v := out["as_of"]; v != "" {
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			return nil, fmt.Errorf("analysis %s: parameter as_of %q is not a date (YYYY-MM-DD)", a.Name, v)
 		}
 	}
 	return out, nil

@@ -82,3 +82,23 @@ func TestExportWritesComputedAndSQLResults(t *testing.T) {
 		t.Fatalf("lockin parquet types %v", types.Rows)
 	}
 }
+
+// Every share and ratio every analysis returns on the seed lies in [0, 1];
+// the rule itself is checked on a share above one (Kakao's sso_share was
+// 1.143 when its numerator counted services outside its directory).
+func TestSharesStayInTheUnitInterval(t *testing.T) {
+	bad := &Table{Columns: []string{"gateway_id", "sso_share", "shares"}, Rows: [][]any{{"kakao", 1.143, []any{0.5, 0.5}}, {"naver", 0.5, []any{1.2}}}}
+	if got := RangeViolations("lockin", bad); len(got) != 2 {
+		t.Fatalf("violations %q, want the 1.143 share and the 1.2 list element", got)
+	}
+	db := openSeed(t)
+	for _, a := range Catalog {
+		res, err := db.Run(t.Context(), a, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", a.Name, err)
+		}
+		for _, v := range RangeViolations(a.Name, res) {
+			t.Error(v)
+		}
+	}
+}

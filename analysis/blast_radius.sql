@@ -13,17 +13,27 @@
 -- MAU from $source within the 12 months up to $as_of. user_share is the
 -- node's part of the known users in the radius (a person using two
 -- affected apps counts twice: users multi-home).
+-- Time: the radius is the graph as it stood on $as_of. An edge counts only
+-- when a source observed it by then (its earliest observed_at, or the day
+-- it was fetched when no source dates it), and services are matched to
+-- platforms only from listings observed by then (service_platforms), so a
+-- page recorded years later cannot add a failure to an old incident.
 WITH RECURSIVE failed AS (
     SELECT DISTINCT trim(f) AS node FROM unnest(string_split($failed, ',')) t(f) WHERE trim(f) <> ''
 ),
+deps AS MATERIALIZED (
+    SELECT from_id, to_id, kind FROM dependencies_all
+    GROUP BY from_id, to_id, kind
+    HAVING min(coalesce(observed_at, CAST(fetched_at AS DATE))) <= CAST($as_of AS DATE)
+),
 node_platform AS MATERIALIZED (
-    SELECT n.node, coalesce(p.platform_id, (SELECT any_value(sp.platform_id) FROM service_platforms sp
+    SELECT n.node, coalesce(p.platform_id, (SELECT min(sp.platform_id) FROM service_platforms sp
                                             WHERE sp.service_id = n.node AND sp.platform_id IS NOT NULL)) AS platform_id
-    FROM (SELECT from_id AS node FROM dependencies UNION SELECT to_id FROM dependencies) n
+    FROM (SELECT from_id AS node FROM deps UNION SELECT to_id FROM deps) n
     LEFT JOIN platforms p ON p.platform_id = n.node
 ),
 edges AS MATERIALIZED (
-    SELECT DISTINCT from_id, to_id, kind FROM dependencies
+    SELECT DISTINCT from_id, to_id, kind FROM deps
     WHERE $kinds = '' OR list_contains(list_transform(string_split($kinds, ','), k -> trim(k)), kind)
     UNION
     SELECT a.node, b.node, 'same_platform' FROM node_platform a
@@ -48,13 +58,17 @@ hops AS (
     GROUP BY w.node, w.depth
 ),
 node_service AS (
-    SELECT service_id, any_value(name_en) AS name_en, any_value(name_ko) AS name_ko,
-           string_agg(DISTINCT gateway_id, ', ') AS gateway_id, bool_or(third_party) AS third_party,
-           any_value(platform_id) FILTER (WHERE platform_id IS NOT NULL) AS platform_id
+    SELECT service_id,
+           -- the latest listing's names; ties by gateway, so output is stable
+           first(name_en ORDER BY observed_at DESC, gateway_id) AS name_en,
+           first(name_ko ORDER BY observed_at DESC, gateway_id) AS name_ko,
+           string_agg(DISTINCT gateway_id, ', ' ORDER BY gateway_id) AS gateway_id, bool_or(third_party) AS third_party,
+           min(platform_id) AS platform_id
     FROM service_platforms GROUP BY service_id
 ),
 users AS (
-    SELECT m.platform_id, arg_max(m.value, m.period_start) AS value, arg_max(m.period_label, m.period_start) AS period_label
+    SELECT m.platform_id, arg_max(m.value, (m.period_start, m.value)) AS value,
+           arg_max(m.period_label, (m.period_start, m.value, m.period_label)) AS period_label
     FROM mau m
     WHERE m.country = $country AND m.metric = 'mau' AND m.unit = 'persons' AND m.source = $source
       AND m.period_start <= CAST($as_of AS DATE) AND m.period_start > CAST($as_of AS DATE) - INTERVAL 12 MONTH
@@ -79,7 +93,7 @@ SELECT r.node, CAST(r.depth AS BIGINT) AS depth, r.is_failed_node, r.via, r.via_
             WHEN u.value IS NOT NULL THEN $source || ' ' || u.period_label
             ELSE 'unknown: no ' || $source || ' MAU in the 12 months to ' || $as_of END AS users_basis,
        u.value / sum(u.value) OVER () AS user_share,
-       $failed AS failed
+       $failed AS failed, CAST($as_of AS DATE) AS as_of
 FROM radius r
 LEFT JOIN users u ON u.platform_id = r.platform_id AND r.platform_rank = 1
 ORDER BY r.depth, u.value DESC NULLS LAST, r.node

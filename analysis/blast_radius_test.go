@@ -9,7 +9,7 @@ import (
 // and a map service need the account; a shop needs the login; a taxi app
 // needs "map_api", which is the same platform as the map service.
 var radiusGraph = []string{
-	`CREATE OR REPLACE VIEW dependencies AS SELECT * FROM (VALUES
+	`CREATE OR REPLACE VIEW dependencies AS SELECT *, DATE '2024-01-01' AS observed_at, TIMESTAMPTZ '2024-06-01' AS fetched_at FROM (VALUES
 	  ('account', 'dc', 'hosting'), ('app', 'dc', 'hosting'), ('login', 'account', 'account'),
 	  ('map', 'account', 'account'), ('shop', 'login', 'login'), ('taxi', 'map_api', 'maps')) t(from_id, to_id, kind)`,
 	`CREATE OR REPLACE VIEW platforms AS SELECT * FROM (VALUES ('app', 'App', '', 'messenger'), ('map_api', 'Map', '', 'maps')) t(platform_id, name, name_ko, category)`,
@@ -40,7 +40,7 @@ func TestBlastRadiusHandWorked(t *testing.T) {
 		t.Errorf("map %v, map_api %v: the platform's users belong to the nearer node", m[0]["users"], a[0]["users"])
 	}
 	// Failing the account spares the app hosted beside it.
-	acc := runAnalysis(t, db, "blast_radius", map[string]string{"failed": "account"})
+	acc := runAnalysis(t, db, "blast_radius", map[string]string{"failed": "account", "as_of": "2024-01-31"})
 	if len(where(acc, "node", "app")) != 0 || len(where(acc, "node", "dc")) != 0 || len(where(acc, "node", "shop")) != 1 {
 		t.Errorf("account radius %v", acc)
 	}
@@ -70,13 +70,37 @@ func checkLeaves(t *testing.T, db *DB) {
 			continue // shares a platform with another node
 		}
 		n++
-		recs := runAnalysis(t, db, "blast_radius", map[string]string{"failed": leaf})
+		recs := runAnalysis(t, db, "blast_radius", map[string]string{"failed": leaf, "as_of": "2099-12-31"})
 		if len(recs) != 1 || recs[0]["node"] != leaf || recs[0]["depth"] != int64(0) {
 			t.Errorf("radius of leaf %s = %v", leaf, recs)
 		}
 	}
 	if n == 0 {
 		t.Fatal("no leaves")
+	}
+}
+
+// An edge first observed after as_of, or a service listing recorded after
+// it, does not change the radius of that day: the same graph seen on
+// 2023-12-31 (before every edge) is the failed node alone, and an edge a
+// later page adds (shop -> dc, observed 2025) joins only from 2025.
+func TestBlastRadiusUsesOnlyWhatWasObservedByAsOf(t *testing.T) {
+	db := openWith(t, append(append([]string{}, radiusGraph...),
+		`CREATE OR REPLACE VIEW dependencies AS SELECT *, DATE '2024-01-01' AS observed_at, TIMESTAMPTZ '2024-06-01' AS fetched_at FROM (VALUES
+		  ('account', 'dc', 'hosting'), ('app', 'dc', 'hosting'), ('login', 'account', 'account'),
+		  ('map', 'account', 'account'), ('shop', 'login', 'login'), ('taxi', 'map_api', 'maps')) t(from_id, to_id, kind)
+		 UNION ALL SELECT 'late', 'dc', 'hosting', NULL, TIMESTAMPTZ '2025-03-01'`)...)
+	for _, tc := range []struct {
+		asOf string
+		want int
+	}{{"2023-12-31", 1}, {"2024-01-31", 8}, {"2025-02-28", 8}, {"2025-03-01", 9}} {
+		recs := runAnalysis(t, db, "blast_radius", map[string]string{"failed": "dc", "as_of": tc.asOf})
+		if len(recs) != tc.want {
+			t.Errorf("as_of %s: %d nodes, want %d", tc.asOf, len(recs), tc.want)
+		}
+	}
+	if _, err := db.Run(t.Context(), blastRadius, map[string]string{"as_of": "15 Oct 2022"}); err == nil {
+		t.Error("as_of not a date: no error")
 	}
 }
 
@@ -112,6 +136,17 @@ func TestBlastRadiusSeedPangyo(t *testing.T) {
 	}
 	if !near(sum, 1, 1e-12) || !near(where(recs, "node", "kakaotalk")[0]["users"], 43196403, 0) {
 		t.Errorf("share sum %v, kakaotalk %v", sum, where(recs, "node", "kakaotalk")[0]["users"])
+	}
+	// The radius from the seed alone: 73 nodes, 84,688,281 known users
+	// (the demo lake must give the same; cmd/gwanmun checks it).
+	users := 0.0
+	for _, r := range recs {
+		if f, ok := asFloat(r["users"]); ok {
+			users += f
+		}
+	}
+	if len(recs) != 73 || users != 84688281 {
+		t.Errorf("seed radius: %d nodes, %.0f users; want 73 and 84688281", len(recs), users)
 	}
 	// An account failure takes KakaoTalk (it signs in with the account)
 	// but no Naver service and not the data center.

@@ -81,8 +81,8 @@ markets AS (
     WINDOW w AS (PARTITION BY country, period_start, period_grain, metric, source)
 ),
 hhi AS (
-    SELECT country, period_start, period_grain, any_value(period_label) AS period_label, metric, estimator, source,
-           any_value(measure) AS measure, any_value(unit) AS unit,
+    SELECT country, period_start, period_grain, min(period_label) AS period_label, metric, estimator, source,
+           min(measure) AS measure, min(unit) AS unit,
            max(n_platforms) AS n_platforms,
            sum(value) AS total_users,
            max(value) AS leader_users,
@@ -91,7 +91,7 @@ hhi AS (
            sum(CASE WHEN rank <= 3 THEN share END) AS cr3,
            sum(CASE WHEN rank <= 4 THEN share END) AS cr4,
            coalesce(sum(CASE WHEN rank <= 3 AND share >= 0.10 THEN share END), 0) AS kftc_cr3,
-           arg_max(platform_id, value) AS leader,
+           min(platform_id) FILTER (WHERE rank = 1) AS leader, -- ties broken by id, as rank is
            list(platform_id ORDER BY rank) AS platforms,
            list(share ORDER BY rank) AS shares,
            list_sort(list_distinct(list(category))) AS categories_observed,
@@ -125,7 +125,7 @@ deltas AS (
                lag(list_sort(platforms)) OVER s AS prev_platforms,
                lag(list_contains(coverage_flags, 'android_only')) OVER s AS prev_android
         FROM hhi
-        WINDOW s AS (PARTITION BY country, metric, source, period_grain ORDER BY period_start)
+        WINDOW s AS (PARTITION BY country, metric, source, period_grain ORDER BY period_start, estimator)
     )
 )
 SELECT h.country, h.period_start, h.period_grain, h.period_label, h.metric, h.estimator, h.source,
@@ -138,18 +138,19 @@ SELECT h.country, h.period_start, h.period_grain, h.period_label, h.metric, h.es
             WHEN h.hhi > l.mg23_moderate THEN 'moderately concentrated'
             ELSE 'unconcentrated' END AS doj_ftc_2023_band,
        h.measure, h.unit, h.delta_from,
-       h.hhi > l.mg23_high AND h.delta_hhi > l.mg23_delta AS doj_ftc_2023_presumption,
+       -- delta_hhi is a change between two periods of one market, not a
+       -- merger: the guidelines' ΔHHI screens (DOJ/FTC 2023 HHI > 1800 AND
+       -- Δ > 100; share > 30% AND Δ > 100; 2010 HHI > 2500 AND Δ > 200;
+       -- EU 2004 para 20) are for a merger's ΔHHI and are not applied to it.
+       CASE WHEN h.delta_hhi IS NOT NULL THEN 'change between periods, not a merger screen' END AS delta_hhi_kind,
        CASE WHEN l.hmg10_high IS NULL THEN NULL
             WHEN h.hhi > l.hmg10_high THEN 'highly concentrated'
             WHEN h.hhi >= l.hmg10_moderate THEN 'moderately concentrated'
             ELSE 'unconcentrated' END AS hmg_2010_band,
-       h.hhi > l.hmg10_high AND h.delta_hhi > l.hmg10_delta AS hmg_2010_presumption,
-       -- EU horizontal merger guidelines (OJ C 31, 5.2.2004), paras 19-20.
+       -- EU horizontal merger guidelines (OJ C 31, 5.2.2004), paras 19-20:
+       -- only the level test of para 19 applies without a merger.
        CASE WHEN h.hhi < 1000 THEN 'safe harbour: HHI < 1000 (para 19)'
-            WHEN h.delta_hhi IS NULL THEN 'delta unknown'
-            WHEN h.hhi <= 2000 AND h.delta_hhi < 250 THEN 'safe harbour: HHI 1000-2000, delta < 250 (para 20)'
-            WHEN h.hhi > 2000 AND h.delta_hhi < 150 THEN 'safe harbour: HHI > 2000, delta < 150 (para 20)'
-            ELSE 'outside the safe harbours' END AS eu_2004_band,
+            ELSE 'HHI >= 1000: the para 20 safe harbours need a merger''s ΔHHI' END AS eu_2004_band,
        h.kftc_cr3,
        CASE WHEN l.kftc_cr1_line IS NULL THEN NULL
             WHEN 100 * h.cr1 >= l.kftc_cr1_line THEN 'CR1 >= ' || CAST(l.kftc_cr1_line AS INTEGER) || '%: leader presumed dominant'

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/gwanmun/gwanmun/data/schema"
 )
 
 // openWith opens an empty lake and replaces the views an analysis reads
@@ -24,7 +26,22 @@ func openWith(t testing.TB, stmts ...string) *DB {
 			t.Fatalf("%s: %v", s, err)
 		}
 	}
+	aliasAll(t, db, strings.Join(stmts, "\n"))
 	return db
+}
+
+// aliasAll points <dataset>_all at a dataset a test replaced, so queries
+// that read every observation (not only the latest) see the test's rows.
+func aliasAll(t testing.TB, db *DB, stmts string) {
+	t.Helper()
+	for _, ds := range schema.Datasets() {
+		if !strings.Contains(stmts, " VIEW "+ds.Name+" AS") && !strings.Contains(stmts, " TABLE "+ds.Name+" AS") {
+			continue
+		}
+		if _, err := db.Exec(fmt.Sprintf("CREATE OR REPLACE VIEW %s_all AS SELECT * FROM %s", ds.Name, ds.Name)); err != nil {
+			t.Fatalf("alias %s_all: %v", ds.Name, err)
+		}
+	}
 }
 
 const thresholds2023 = `CREATE OR REPLACE VIEW thresholds AS SELECT * FROM (VALUES
@@ -142,6 +159,8 @@ func periodsOf(rows string) []string {
 	}
 }
 
+const euNeedsMerger = "HHI >= 1000: the para 20 safe harbours need a merger's ΔHHI"
+
 func TestConcentrationBandsAndDelta(t *testing.T) {
 	// Worked by hand:
 	//   2024-01 40/20/20/10/10: 1600+400+400+100+100 = 2600
@@ -160,9 +179,10 @@ func TestConcentrationBandsAndDelta(t *testing.T) {
 		kftcCR3        float64
 		effective, cr1 float64
 	}{
-		{2600, math.NaN(), "highly concentrated", "highly concentrated", nil, nil, "delta unknown", "CR3 >= 75%: top three presumed dominant", 0.8, 10000.0 / 2600, 0.4},
-		{2000, -600, "highly concentrated", "moderately concentrated", false, false, "safe harbour: HHI 1000-2000, delta < 250 (para 20)", "no presumption", 0.6, 5, 0.2},
-		{3200, 1200, "highly concentrated", "highly concentrated", true, true, "outside the safe harbours", "CR1 >= 50%: leader presumed dominant", 0.8, 10000.0 / 3200, 0.5},
+		{2600, math.NaN(), "highly concentrated", "highly concentrated", nil, nil, euNeedsMerger, "CR3 >= 75%: top three presumed dominant", 0.8, 10000.0 / 2600, 0.4},
+		// A change between periods is labelled a change, never screened as a merger.
+		{2000, -600, "highly concentrated", "moderately concentrated", nil, nil, euNeedsMerger, "no presumption", 0.6, 5, 0.2},
+		{3200, 1200, "highly concentrated", "highly concentrated", nil, nil, euNeedsMerger, "CR1 >= 50%: leader presumed dominant", 0.8, 10000.0 / 3200, 0.5},
 	}
 	for i, w := range want {
 		r := recs[i]
@@ -172,8 +192,12 @@ func TestConcentrationBandsAndDelta(t *testing.T) {
 		if math.IsNaN(w.delta) != (r["delta_hhi"] == nil) || (!math.IsNaN(w.delta) && !near(r["delta_hhi"], w.delta, 1e-9)) {
 			t.Errorf("row %d: delta %v, want %v", i, r["delta_hhi"], w.delta)
 		}
+		kind := any(nil)
+		if !math.IsNaN(w.delta) {
+			kind = "change between periods, not a merger screen"
+		}
 		checks := map[string]any{"doj_ftc_2023_band": w.mg23, "hmg_2010_band": w.hmg10, "doj_ftc_2023_presumption": w.mg23p,
-			"hmg_2010_presumption": w.hmg10p, "eu_2004_band": w.eu, "kftc_presumption": w.kftc}
+			"hmg_2010_presumption": w.hmg10p, "eu_2004_band": w.eu, "kftc_presumption": w.kftc, "delta_hhi_kind": kind}
 		for col, v := range checks {
 			if r[col] != v {
 				t.Errorf("row %d: %s = %v, want %v", i, col, r[col], v)

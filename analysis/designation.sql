@@ -24,12 +24,17 @@
 -- converted to daily users only when $dau_mau_ratio is given, and the row
 -- says so; otherwise the leg is unknown. The data year's designation
 -- applies to the next year ("assessed_for").
+-- Output: row_type 'leg' rows give one leg's figure and leg_result (met,
+-- not met, no data); row_type 'verdict' rows give the test's verdict (met,
+-- not met, or "undetermined: leg X has no data") with every leg spelled out
+-- in legs. A leg is never a verdict. legal_citation is the primary text
+-- (law.go.kr, EUR-Lex), source_url of the line the page it was copied from.
 WITH params AS (
     SELECT CAST(nullif(trim($dau_mau_ratio), '') AS DOUBLE) AS ratio
 ),
 th AS (
     SELECT regime_id, regime, metric, value AS threshold, unit, coalesce(nullif(combine, ''), 'and') AS combine,
-           effective_from, source_url
+           effective_from, source_url, nullif(legal_text, '') AS legal_text
     FROM thresholds
     WHERE (regime_id = 'eu_dma_3_2_b' AND metric IN ('mau', 'business_users'))
        OR (regime_id = 'eu_dma_3_2_c' AND metric = 'years')
@@ -47,17 +52,17 @@ platform_years AS (
 ),
 yearly_mau AS (
     SELECT platform_id, data_year, estimator, source, avg(value) AS value, count(*) AS n,
-           string_agg(period_label, ', ' ORDER BY period_start) AS periods,
+           string_agg(period_label, ', ' ORDER BY period_start, period_label) AS periods,
            list_sort(list_distinct(flatten(list(coalesce(flags, []))))) AS flags,
-           list(DISTINCT source_url) AS urls
+           list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
     WHERE metric = 'mau' AND unit = 'persons'
     GROUP BY platform_id, data_year, estimator, source
 ),
 q4_daily AS (
     SELECT platform_id, data_year, estimator, source, avg(value) AS value, count(*) AS n,
-           string_agg(period_label, ', ' ORDER BY period_start) AS days,
-           list(DISTINCT source_url) AS urls
+           string_agg(period_label, ', ' ORDER BY period_start, period_label) AS days,
+           list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
     WHERE metric IN ('daily_users', 'daily_active_users') AND unit = 'persons'
       AND period_grain = 'day' AND month(period_start) >= 10
@@ -65,7 +70,7 @@ q4_daily AS (
 ),
 yearly_other AS (
     SELECT platform_id, data_year, metric, avg(value) AS value,
-           string_agg(DISTINCT source, ', ') AS source, list(DISTINCT source_url) AS urls
+           string_agg(DISTINCT source, ', ' ORDER BY source) AS source, list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
     WHERE (metric = 'business_users') OR (metric = 'traffic_share' AND unit = 'percent')
     GROUP BY platform_id, data_year, metric
@@ -185,11 +190,18 @@ combined AS (
     SELECT s.platform_id, s.test_id, s.data_year, s.series,
            coalesce((SELECT max(combine) FROM th WHERE th.regime_id = s.test_id), 'and') AS op,
            list(l.metric || '=' || CASE WHEN l.crosses THEN 'true' WHEN NOT l.crosses THEN 'false' ELSE 'unknown' END ORDER BY l.metric) AS parts,
+           list(l.metric || ' ' || CASE WHEN l.crosses THEN 'met' WHEN NOT l.crosses THEN 'not met' ELSE 'no data' END
+                || CASE WHEN l.value IS NOT NULL AND l.threshold IS NOT NULL
+                        THEN ' (' || CASE WHEN l.value = round(l.value) OR abs(l.value) >= 1000 THEN format('{:t,}', CAST(round(l.value) AS BIGINT))
+                                          ELSE CAST(round(l.value, 2) AS VARCHAR) END
+                             || ' vs ' || format('{:t,}', CAST(l.threshold AS BIGINT)) || ')' ELSE '' END
+                ORDER BY l.metric) AS leg_texts,
+           list(DISTINCT l.metric ORDER BY l.metric) FILTER (WHERE l.crosses IS NULL) AS unknown_legs,
            bool_or(l.crosses) AS any_true, bool_or(NOT l.crosses) AS any_false,
            count(l.crosses) = count(*) AS all_known,
-           any_value(l.estimator) FILTER (WHERE l.series IS NOT NULL) AS estimator,
-           any_value(l.source) FILTER (WHERE l.series IS NOT NULL) AS source,
-           flatten(list(l.urls)) AS urls
+           min(l.estimator) FILTER (WHERE l.series IS NOT NULL) AS estimator,
+           min(l.source) FILTER (WHERE l.series IS NOT NULL) AS source,
+           list_sort(list_distinct(flatten(list(l.urls)))) AS urls
     FROM series s
     JOIN regime_legs l ON l.platform_id = s.platform_id AND l.test_id = s.test_id AND l.data_year = s.data_year
      AND (l.series IS NULL OR l.series IS NOT DISTINCT FROM s.series)
@@ -203,6 +215,8 @@ verdicts AS (
                 ELSE (CASE WHEN any_false THEN false WHEN all_known THEN true END) END AS crosses,
            estimator, source, series,
            upper(op) || ' of ' || array_to_string(parts, ', ') AS data_basis,
+           upper(op) || ': ' || array_to_string(leg_texts, '; ') AS legs,
+           unknown_legs,
            urls
     FROM combined
 )
@@ -218,17 +232,26 @@ SELECT l.platform_id,
        tm.unit,
        l.threshold,
        CASE WHEN l.crosses THEN 'true' WHEN NOT l.crosses THEN 'false' ELSE 'unknown' END AS crosses,
+       CASE WHEN l.metric = 'designation' THEN 'verdict' ELSE 'leg' END AS row_type,
+       CASE WHEN l.metric = 'designation' THEN NULL
+            WHEN l.crosses THEN 'met' WHEN NOT l.crosses THEN 'not met' ELSE 'no data' END AS leg_result,
+       CASE WHEN l.metric <> 'designation' THEN NULL
+            WHEN l.crosses THEN 'met' WHEN NOT l.crosses THEN 'not met'
+            ELSE 'undetermined: ' || array_to_string(l.unknown_legs, ', ')
+                 || CASE WHEN len(l.unknown_legs) > 1 THEN ' have' ELSE ' has' END || ' no data' END AS verdict,
+       l.legs,
        l.data_basis,
        l.estimator,
        l.source,
-       coalesce(tm.source_url, r.source_url) AS legal_citation,
+       coalesce(tm.legal_text, r.legal_text, tm.source_url, r.source_url) AS legal_citation,
        r.effective_from,
-       list_distinct(list_filter(list_prepend(coalesce(tm.source_url, r.source_url), coalesce(l.urls, [])),
-                                 u -> u IS NOT NULL AND u <> '')) AS sources
+       list_sort(list_distinct(list_filter(list_concat([coalesce(tm.source_url, r.source_url)], coalesce(l.urls, [])),
+                                 u -> u IS NOT NULL AND u <> ''))) AS sources
 FROM (SELECT * EXCLUDE (test_id) FROM regime_legs UNION ALL BY NAME SELECT * FROM verdicts) l
 LEFT JOIN platforms p USING (platform_id)
 LEFT JOIN th tm ON tm.regime_id = l.regime_id AND tm.metric = l.metric
-LEFT JOIN (SELECT regime_id, any_value(regime) AS regime, any_value(source_url) AS source_url, any_value(effective_from) AS effective_from
+LEFT JOIN (SELECT regime_id, min(regime) AS regime, min(source_url) AS source_url, min(effective_from) AS effective_from,
+                  min(legal_text) AS legal_text
            FROM th GROUP BY regime_id) r
   ON r.regime_id = CASE WHEN l.regime_id = 'eu_dma_3_2' THEN 'eu_dma_3_2_b' ELSE l.regime_id END
 ORDER BY l.platform_id, l.regime_id, l.data_year, l.series NULLS LAST, l.metric = 'designation', l.metric

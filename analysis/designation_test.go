@@ -1,12 +1,14 @@
 package analysis
 
 import (
+	"strings"
 	"testing"
 )
 
 // designationLines are the seed's regulatory lines for the tested regimes.
 const designationLines = `CREATE OR REPLACE VIEW thresholds AS SELECT regime_id, regime, metric, value, unit, combine,
-  CAST(effective_from AS DATE) AS effective_from, 'https://law.example/' || regime_id AS source_url FROM (VALUES
+  CAST(effective_from AS DATE) AS effective_from, 'https://press.example/' || regime_id AS source_url,
+  'https://law.example/' || regime_id AS legal_text FROM (VALUES
   ('eu_dma_3_2_b', 'EU DMA Art.3(2)(b)', 'mau', 45000000.0, 'persons', '', NULL),
   ('eu_dma_3_2_b', 'EU DMA Art.3(2)(b)', 'business_users', 10000.0, 'business users', '', NULL),
   ('eu_dma_3_2_c', 'EU DMA Art.3(2)(c)', 'years', 3.0, 'financial years', '', NULL),
@@ -94,10 +96,32 @@ func TestDesignationEachSideOfEachLine(t *testing.T) {
 			t.Errorf("%s %s %s %s: crosses %v, want %s (%v)", tc.platform, tc.regime, tc.period, tc.metric, r[0]["crosses"], tc.crosses, r[0]["data_basis"])
 		}
 	}
-	// Every row cites its line.
+	// Every row cites the primary text of its line, not the press page.
 	for _, r := range recs {
-		if r["legal_citation"] == nil || r["legal_citation"] == "" {
-			t.Fatalf("row without a legal citation: %v", r)
+		if c := asString(r["legal_citation"]); !strings.HasPrefix(c, "https://law.example/") {
+			t.Fatalf("row without the primary text as its citation: %v", r)
+		}
+	}
+	// A verdict row says met / not met / undetermined and names the legs
+	// without data; a leg row is never a verdict.
+	for _, tc := range []struct{ platform, regime, period, verdict, legs string }{
+		{"kr_at", "kr_disaster_mgmt_2023", "Q4 2022", "met", "OR: daily_users met (10,000,000 vs 10,000,000); traffic_share no data"},
+		{"kr_below", "kr_disaster_mgmt_2023", "Q4 2022", "undetermined: traffic_share has no data",
+			"OR: daily_users not met (9,999,999 vs 10,000,000); traffic_share no data"},
+		{"tba_users", "kr_tba_22_7", "Q4 2022", "not met", "AND: daily_users not met (999,999 vs 1,000,000); traffic_share met (5 vs 1)"},
+		{"tba_only", "kr_tba_22_7", "Q4 2022", "undetermined: traffic_share has no data",
+			"AND: daily_users met (2,000,000 vs 1,000,000); traffic_share no data"},
+		{"dma_at", "eu_dma_3_2", "FY2023", "met",
+			"AND: business_users met (10,000 vs 10,000); mau met (45,000,000 vs 45,000,000); years met (3 vs 3)"},
+	} {
+		r := where(recs, "platform_id", tc.platform, "regime_id", tc.regime, "period", tc.period, "row_type", "verdict")
+		if len(r) != 1 || r[0]["verdict"] != tc.verdict || r[0]["legs"] != tc.legs || r[0]["leg_result"] != nil {
+			t.Errorf("%s %s verdict: %v, want %q / %q", tc.platform, tc.regime, r, tc.verdict, tc.legs)
+		}
+	}
+	for _, r := range where(recs, "row_type", "leg") {
+		if r["verdict"] != nil || r["leg_result"] == nil {
+			t.Fatalf("leg row with a verdict: %v", r)
 		}
 	}
 }

@@ -13,6 +13,7 @@ var lockin = Analysis{Name: "lockin", Title: "Gateway lock-in index and its part
 		{Name: "country", Default: "KR", Doc: "country of the user figures weighting coverage"},
 		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights coverage (sources are never mixed)"},
 		{Name: "kinds", Default: defaultCentralityKinds, Doc: "dependency kinds of the centrality graph, comma-separated; empty for all"},
+		asOfParam(""),
 	},
 	Uses:    lockinQuery.Uses,
 	Compute: computeLockin,

@@ -8,6 +8,8 @@
 --   sso_reach  = third-party services with a login edge to the gateway's
 --                login node; a count of an open population, so it is shown
 --                beside the composite, not inside it.
+--   sso_share  = of the third parties the gateway's directory lists in
+--                that snapshot, the share with such a login edge (0..1).
 -- Own services are those the gateway runs (third_party = false).
 -- Platform matching for coverage is service_platforms (exact id or name
 -- matches only); unmatched own services are counted in unmatched_services,
@@ -106,6 +108,10 @@ third AS (
 ),
 sso AS (
     SELECT s.gateway_id, s.observed_at, count(DISTINCT d.from_id) AS sso_reach,
+           -- the share's numerator: login users among the directory's own
+           -- third parties, so it is a part of its denominator
+           count(DISTINCT d.from_id) FILTER (WHERE d.from_id IN (
+               SELECT service_id FROM svc tp WHERE tp.third_party AND tp.gateway_id = s.gateway_id AND tp.observed_at = s.observed_at)) AS sso_listed,
            list(DISTINCT d.from_id ORDER BY d.from_id) AS sso_services
     FROM snapshots s
     JOIN login_nodes l USING (gateway_id)
@@ -142,7 +148,7 @@ SELECT s.gateway_id, s.observed_at,
              * (p.account_linked_services / p.own_services)
              * (coalesce(c.reachable_users, 0) / c.market_users), 1.0 / 3) AS composite,
        coalesce(o.sso_reach, 0) AS sso_reach,
-       coalesce(o.sso_reach, 0) / nullif(t.third_party_services, 0) AS sso_share,
+       coalesce(o.sso_listed, 0) / nullif(t.third_party_services, 0) AS sso_share,
        o.sso_services,
        p.categories,
        n.gateway_nodes

@@ -23,4 +23,4 @@ WHERE m.metric = 'mau'
   AND ($platform = '' OR m.platform_id = $platform)
   AND ($country = '' OR m.country = $country)
   AND NOT list_contains(coalesce(m.flags, []), 'superseded')
-ORDER BY m.platform_id, m.country, m.estimator, m.source, m.period_start
+ORDER BY m.platform_id, m.country, m.estimator, m.source, m.period_start, m.period_grain, m.revision, m.source_url

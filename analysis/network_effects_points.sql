@@ -25,11 +25,11 @@ users AS (
 SELECT r.period_label, r.period_start, r.period_grain, u.estimator, u.source,
        avg(u.value) AS n,
        count(*) AS n_figures,
-       string_agg(u.period_label, ', ' ORDER BY u.period_start) AS user_periods,
-       any_value(r.value) AS v,
-       any_value(r.currency) AS currency,
+       string_agg(u.period_label, ', ' ORDER BY u.period_start, u.period_label) AS user_periods,
+       min(r.value) AS v, -- one revenue row per group (grouped by its period)
+       min(r.currency) AS currency,
        list_sort(list_distinct(flatten(list(coalesce(u.flags, []))))) AS flags,
-       list_distinct(list_prepend(any_value(r.source_url), list(u.source_url))) AS sources
+       list_sort(list_distinct(list_prepend(min(r.source_url), list(u.source_url)))) AS sources
 FROM rev r
 JOIN users u ON u.period_start >= r.period_start AND u.period_end <= r.period_end
 GROUP BY r.period_label, r.period_start, r.period_grain, u.estimator, u.source

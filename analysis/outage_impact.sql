@@ -19,7 +19,7 @@ start_day AS (
 ),
 platform_of AS (
     SELECT o.service_id,
-           coalesce(p.platform_id, (SELECT any_value(sp.platform_id) FROM service_platforms sp
+           coalesce(p.platform_id, (SELECT min(sp.platform_id) FROM service_platforms sp
                                     WHERE sp.service_id = o.service_id AND sp.platform_id IS NOT NULL)) AS platform_id
     FROM outage_durations o
     LEFT JOIN platforms p ON p.platform_id = o.service_id

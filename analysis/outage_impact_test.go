@@ -11,7 +11,7 @@ func TestOutageImpactHandWorked(t *testing.T) {
 	//   B: unknown, or 4,000 × 0.25 × 12/24 = 500 with a stated ratio
 	db := openWith(t,
 		`CREATE OR REPLACE VIEW incidents AS SELECT 'fire' AS incident_id, service_id, 'Co' AS company, event, CAST("at" AS TIMESTAMPTZ) AS "at",
-		  'https://news.example/' || service_id AS source_url FROM (VALUES
+		  'https://news.example/' || service_id AS source_url, 'minute' AS at_precision, '' AS note FROM (VALUES
 		  ('dc', 'start', '2024-03-02 00:00:00+00'), ('a', 'restore', '2024-03-03 12:00:00+00'),
 		  ('b', 'partial_restore', '2024-03-02 06:00:00+00'), ('b', 'restore', '2024-03-02 12:00:00+00')) t(service_id, event, "at")`,
 		`CREATE OR REPLACE VIEW platforms AS SELECT * FROM (VALUES ('a', 'A', '', 'messenger'), ('b', 'B', '', 'maps')) t(platform_id, name, name_ko, category)`,

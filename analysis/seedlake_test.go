@@ -48,8 +48,9 @@ func openSeed(tb testing.TB) *DB {
 		for i, c := range cols {
 			sel[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", ident(c.Name), c.SQLType(), ident(c.Name))
 		}
-		stmt := fmt.Sprintf("DROP VIEW %s; CREATE TABLE %s AS SELECT %s FROM read_csv(%s, header = true, all_varchar = true)",
-			ds.Name, ds.Name, strings.Join(sel, ", "), sqlString(file))
+		stmt := fmt.Sprintf("DROP VIEW %s; CREATE TABLE %s AS SELECT %s FROM read_csv(%s, header = true, all_varchar = true); "+
+			"CREATE OR REPLACE VIEW %s_all AS SELECT * FROM %s",
+			ds.Name, ds.Name, strings.Join(sel, ", "), sqlString(file), ds.Name, ds.Name)
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			tb.Fatalf("seed table %s: %v", ds.Name, err)
 		}

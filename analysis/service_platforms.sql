@@ -5,6 +5,8 @@
 -- dropping everything but letters and digits. Nothing fuzzier: names that
 -- differ ("BAND group community" vs Band, the Daum "portal" service) stay
 -- unmatched (platform_id null) so the gap is visible, not guessed over.
+-- $as_of (a date, empty for all) keeps only services observed by then, so
+-- an incident's analyses never see a listing recorded after it.
 WITH svc AS (
     SELECT gateway_id, service_id, observed_at, name_en, name_ko, category, third_party,
            nullif(platform_id, '') AS given,
@@ -12,6 +14,7 @@ WITH svc AS (
            lower(regexp_replace(coalesce(name_en, ''), '[^\p{L}\p{N}]', '', 'g')) AS n_en,
            lower(regexp_replace(coalesce(name_ko, ''), '[^\p{L}\p{N}]', '', 'g')) AS n_ko
     FROM services
+    WHERE observed_at <= coalesce(TRY_CAST(nullif($as_of, '') AS DATE), DATE '9999-12-31')
 ),
 plat AS (
     SELECT platform_id,

@@ -33,9 +33,12 @@ const (
 
 // Runner executes collectors into one lake transaction.
 type Runner struct {
-	LakeDir   string
-	Log       *slog.Logger
-	Mode      Mode
+	LakeDir string
+	Log     *slog.Logger
+	Mode    Mode
+	// Bundled says a replay serves the collectors' bundled, hand-made
+	// recordings (the offline demo): its rows are fixtures, not archives.
+	Bundled   bool
 	UserAgent string
 	// Transport builds the HTTP transport for a web collector; the closer
 	// flushes its archive. Nil for runs with only the seed.
@@ -282,7 +285,7 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 	capped := newRepeatCap(log.Handler(), cmp.Or(r.LogRepeats, DefaultLogRepeats))
 	defer capped.Flush(context.WithoutCancel(ctx), slog.String("collector", info.Name))
 	s := &Session{
-		RunID: runID, Mode: r.Mode, Log: slog.New(capped), UserAgent: r.UserAgent,
+		RunID: runID, Mode: r.Mode, Bundled: r.Bundled, Log: slog.New(capped), UserAgent: r.UserAgent,
 		info: info, now: r.Now, maxErrs: 50,
 	}
 	s.sink = func(row schema.Row) error {

@@ -32,7 +32,9 @@ const (
 type Session struct {
 	RunID string
 	Mode  Mode
-	Log   *slog.Logger
+	// Bundled: a replay of the bundled demo recordings (rows are fixtures).
+	Bundled bool
+	Log     *slog.Logger
 	// UserAgent for colly; the transport enforces the rest of politeness.
 	UserAgent string
 
@@ -78,6 +80,7 @@ func (s *Session) Emit(r schema.Row) {
 	if p.FetchedAt.IsZero() {
 		p.FetchedAt = s.now().UTC()
 	}
+	s.stampEvidence(p)
 	s.mu.Lock()
 	s.counts.emitted++
 	s.mu.Unlock()
@@ -93,6 +96,30 @@ func (s *Session) Emit(r schema.Row) {
 	}
 	if err := s.sink(r); err != nil {
 		s.Error(fmt.Errorf("write %s row: %w", r.Dataset(), err))
+	}
+}
+
+// stampEvidence sets what the row rests on from how this run reached its
+// source, which the collector cannot know: a web row is live when fetched
+// now (its access date the fetch), archived when replayed from the user's
+// WARC (its access date the original fetch the archive recorded), and a
+// fixture when replayed from a bundled recording nobody fetched. Rows of a
+// non-web collector are compiled (the seed); its fetched_at is the compile
+// date, so no access date is claimed.
+func (s *Session) stampEvidence(p *schema.Provenance) {
+	switch {
+	case s.info.Kind != "web":
+		p.Evidence, p.AccessedAt = schema.EvidenceCompiled, nil
+	case s.Mode == Replay && s.Bundled:
+		p.Evidence, p.AccessedAt = schema.EvidenceFixture, nil
+	case s.Mode == Replay:
+		p.Evidence = schema.EvidenceArchived
+	default:
+		p.Evidence = schema.EvidenceLive
+	}
+	if p.Evidence == schema.EvidenceLive || p.Evidence == schema.EvidenceArchived {
+		at := p.FetchedAt
+		p.AccessedAt = &at
 	}
 }
 
@@ -298,6 +325,7 @@ func (s *Session) statusJSON() string {
 type SessionOptions struct {
 	RunID     string
 	Mode      Mode
+	Bundled   bool
 	Log       *slog.Logger
 	Transport http.RoundTripper
 	Now       func() time.Time
@@ -317,7 +345,7 @@ func NewSession(c Collector, o SessionOptions) *Session {
 		o.Sink = func(schema.Row) error { return nil }
 	}
 	return &Session{
-		RunID: o.RunID, Mode: o.Mode, Log: o.Log, UserAgent: DefaultUserAgent,
+		RunID: o.RunID, Mode: o.Mode, Bundled: o.Bundled, Log: o.Log, UserAgent: DefaultUserAgent,
 		info: c.Info(), transport: o.Transport, now: o.Now, sink: o.Sink, maxErrs: 50,
 	}
 }

@@ -39,6 +39,9 @@ func (n *Notebook) Render(ctx context.Context, db *analysis.DB, o report.Options
 		}
 	}()
 	src := report.NewSources()
+	if err := src.LoadEvidence(ctx, db); err != nil {
+		return nil, err
+	}
 	results := map[string]*analysis.Table{}
 	byNode := map[ast.Node]Block{}
 	for _, b := range n.Blocks {

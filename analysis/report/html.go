@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -123,7 +122,9 @@ func (r *Report) funcs() template.FuncMap {
 		"tr":        func(k string) string { return tr(r.Lang, k) },
 		"header":    func(c string) string { return header(r.Lang, c) },
 		"cell":      r.cell,
-		"retrieved": retrievedDates,
+		"retrieved": func(ss []Source) string { return readDates(r.Lang, ss) },
+		"refNote":   func(s Source) string { return evidenceNote(r.Lang, s) },
+		"fixtures":  fixtureCount,
 		"rows": func(t *analysis.Table, max int) [][]any {
 			if max > 0 && len(t.Rows) > max {
 				return t.Rows[:max]
@@ -140,8 +141,7 @@ func (r *Report) funcs() template.FuncMap {
 		"appendixRef": func(n int) string {
 			return fmt.Sprintf(tr(r.Lang, "appendix_ref"), n)
 		},
-		"evidence": func(e string) string { return tr(r.Lang, "evidence."+e) },
-		"tz":       func() string { return fmt.Sprintf(tr(r.Lang, "timezone"), r.tzName()) },
+		"tz": func() string { return fmt.Sprintf(tr(r.Lang, "timezone"), r.tzName()) },
 	}
 }
 
@@ -211,28 +211,6 @@ func writeAtomic(dst string, b []byte) error {
 		return err
 	}
 	return os.Rename(tmp, dst)
-}
-
-// retrievedDates summarises when a chart's sources were fetched.
-func retrievedDates(ss []Source) string {
-	set := map[string]bool{}
-	for _, s := range ss {
-		if s.Retrieved != "" {
-			set[s.Retrieved] = true
-		}
-	}
-	ds := make([]string, 0, len(set))
-	for d := range set {
-		ds = append(ds, d)
-	}
-	sort.Strings(ds)
-	switch {
-	case len(ds) == 0:
-		return ""
-	case len(ds) <= 3:
-		return strings.Join(ds, ", ")
-	}
-	return ds[0] + " – " + ds[len(ds)-1]
 }
 
 // cell is a table cell as the page shows it: instants in the page's time

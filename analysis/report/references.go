@@ -24,8 +24,8 @@ func BibTeX(refs []Source, lang string) []byte {
 		if s.Retrieved != "" {
 			fmt.Fprintf(&b, "  urldate = {%s},\n", s.Retrieved)
 		}
-		if s.Evidence != "" {
-			fmt.Fprintf(&b, "  note = {%s},\n", texEscape(tr(lang, "evidence."+s.Evidence)))
+		if n := evidenceNote(lang, s); n != "" {
+			fmt.Fprintf(&b, "  note = {%s},\n", texEscape(n))
 		}
 		b.WriteString("}\n\n")
 	}
@@ -70,9 +70,7 @@ func CSLJSON(refs []Source, lang string) ([]byte, error) {
 		if d := dateParts(s.Retrieved); d != nil {
 			it.Accessed = &cslDate{DateParts: [][]int{d}}
 		}
-		if s.Evidence != "" {
-			it.Note = tr(lang, "evidence."+s.Evidence)
-		}
+		it.Note = evidenceNote(lang, s)
 		items = append(items, it)
 	}
 	b, err := json.MarshalIndent(items, "", "  ")

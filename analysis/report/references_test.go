@@ -12,7 +12,7 @@ import (
 // URLs trip on; the files are goldens in testdata/references.
 func TestReferencesGolden(t *testing.T) {
 	refs := []Source{
-		{Ref: 1, URL: "https://fntimes.com/html/view.php?ud=2022_18&x=50%", Title: "카카오 '먹통' 사태: 100% & $5 {fire} #1", Retrieved: "2026-11-24", Evidence: "compiled"},
+		{Ref: 1, URL: "https://fntimes.com/html/view.php?ud=2022_18&x=50%", Title: "카카오 '먹통' 사태: 100% & $5 {fire} #1", Retrieved: "2026-11-24", Evidence: []string{"live"}},
 		{Ref: 2, URL: "https://example.org/a b", Retrieved: ""},
 	}
 	csl, err := CSLJSON(refs, "en")

@@ -98,65 +98,50 @@ type Method struct{ Name, Text string }
 type Sources struct {
 	refs map[string]*Source
 	list []*Source
-	// evidence is each URL's evidence class where the run ledger decides
-	// it (queries/evidence.sql), for rows that carry none.
-	evidence map[string]string
+	// evidence, from LoadEvidence, says how each cited page was read.
+	evidence map[string]urlEvidence
 }
 
 // NewSources starts an empty reference list.
 func NewSources() *Sources { return &Sources{refs: map[string]*Source{}} }
 
 // Cite returns the numbered reference for url, adding it on first use.
-func (b *Sources) Cite(url, title string, retrieved any) Source {
-	return b.cite(url, title, retrieved, "")
-}
-
-func (b *Sources) cite(url, title string, retrieved any, evidence string) Source {
-	if evidence == "" {
-		evidence = b.evidence[url]
-	}
+// When and how the page was read comes from the lake (LoadEvidence), never
+// from a row's fetched_at, which for a fixture or the seed is no reading.
+func (b *Sources) Cite(url, title string) Source {
 	if s, ok := b.refs[url]; ok {
 		if s.Title == "" && title != "" {
 			s.Title = title
 		}
-		if s.Retrieved == "" {
-			s.Retrieved = dateOf(retrieved)
-		}
-		if s.Evidence == "" {
-			s.Evidence = evidence
-		}
 		return *s
 	}
-	s := &Source{URL: url, Title: title, Retrieved: dateOf(retrieved), Ref: len(b.list) + 1, Evidence: evidence}
+	s := &Source{URL: url, Title: title, Ref: len(b.list) + 1}
+	b.stamp(s)
 	b.refs[url] = s
 	b.list = append(b.list, s)
 	return *s
 }
 
 // CiteTable cites the provenance columns of a result: source_url (or a
-// list of URLs in "sources"), with source_title and fetched_at if present.
+// list of URLs in "sources"), with source_title if present.
 func (b *Sources) CiteTable(t *analysis.Table) []Source {
 	if t == nil {
 		return nil
 	}
 	var out []Source
 	seen := map[string]bool{}
-	add := func(url string, title, at any, evidence string) {
+	add := func(url string, title any) {
 		if url == "" || seen[url] {
 			return
 		}
 		seen[url] = true
-		out = append(out, b.cite(url, str(title), at, evidence))
+		out = append(out, b.Cite(url, str(title)))
 	}
 	for _, r := range t.Records() {
-		ev := str(r["evidence"])
-		if ev == "" {
-			ev = str(r["evidence_class"])
-		}
-		add(str(r["source_url"]), r["source_title"], r["fetched_at"], ev)
+		add(str(r["source_url"]), r["source_title"])
 		if l, ok := r["sources"].([]any); ok {
 			for _, u := range l {
-				add(str(u), nil, r["fetched_at"], ev)
+				add(str(u), nil)
 			}
 		}
 	}
@@ -281,15 +266,8 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 		res = analysis.NewResults(db)
 	}
 	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, loc: o.TZ, study: st}
-	if t, err := b.query(ctx, "evidence"); err == nil {
-		b.src.evidence = map[string]string{}
-		for _, r := range t.Rows {
-			if ev := str(r[1]); ev != "" {
-				b.src.evidence[str(r[0])] = ev
-			}
-		}
-	} else if ctx.Err() != nil {
-		return nil, ctx.Err()
+	if err := b.src.LoadEvidence(ctx, db); err != nil {
+		return nil, err
 	}
 	for _, st := range steps {
 		s, err := st.build(ctx, b)
@@ -373,13 +351,19 @@ func CodeVersion() string {
 	return rev + dirty
 }
 
-// Source is one cited document.
+// Source is one cited document and how the lake's rows read it.
 type Source struct {
-	URL       string
-	Title     string
+	URL   string
+	Title string
+	// Retrieved is the day the page was really read: fetched live, or by
+	// the recording the user's archive holds (Archived). Empty otherwise.
 	Retrieved string
-	Ref       int
-	// Evidence is the evidence class (live, archived, fixture, compiled)
-	// where the cited rows carry one.
-	Evidence string
+	Archived  bool
+	// Compiled is the seed's compile date for a page the seed cites.
+	Compiled string
+	// Fixture: a bundled demo recording imitates this page; nobody fetched it.
+	Fixture bool
+	// Evidence lists the evidence classes of the rows citing the page.
+	Evidence []string
+	Ref      int
 }

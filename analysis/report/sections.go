@@ -559,6 +559,9 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 	segs := &analysis.Table{Columns: []string{"service", "service_id", "phase", "from", "to"}}
 	var start, official any
 	for _, r := range recs {
+		if r["hours_to_full_restore"] == nil {
+			continue // dated only to a day: a date in the table, not a bar to midnight
+		}
 		from, first, full := r["incident_start"], r["first_restore"], r["full_restore"]
 		if from == nil || full == nil {
 			continue
@@ -595,9 +598,19 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	tbl := pick(t, "service_id", "company", "first_restore", "full_restore", "hours_to_first_restore", "hours_to_full_restore", "full_restore_basis", "disagreement")
+	tbl := pick(t, "service_id", "company", "service_outage_start_basis", "full_restore_local", "full_restore_precision",
+		"hours_to_first_restore", "hours_to_full_restore", "hours_to_full_restore_upper", "hours_from_service_outage_to_full_restore",
+		"official_hours_to_full_restore", "official_basis", "full_restore_basis", "disagreement", "caveat")
 	s := b.section("outage_gantt", tbl, c)
 	s.Sources = sources
+	// The official figure beside the computed one, from the table itself.
+	for _, r := range recs {
+		if r["official_hours_to_full_restore"] != nil && r["hours_to_full_restore"] != nil {
+			s.Caption += " " + fmt.Sprintf(tr(b.lang, "outage_gantt.official"), str(r["company"]), str(r["official_basis"]),
+				num(r["official_hours_to_full_restore"]), num(r["hours_to_full_restore"]), num(r["hours_from_service_outage_to_full_restore"]))
+			break
+		}
+	}
 	return s, nil
 }
 

@@ -185,50 +185,52 @@ func (b *builder) gatewayName(id string) string {
 	return id
 }
 
-// designationSection is a table: who crosses which regulatory line, when,
-// on which figure. It lists the tests a user figure decides (a regime's
-// other legs, such as business users, are in the analysis's output),
-// crossings first.
+// designationSection is a table of verdicts: each test evaluated whole
+// (every leg, the regime's AND/OR), the verdict met / not met /
+// undetermined naming the legs without data, every leg's figure against
+// its line, and the primary legal text. Met first, then undetermined.
 func designationSection(ctx context.Context, b *builder) (*Section, error) {
 	t, err := b.analysisTable(ctx, "designation", nil)
 	if err != nil {
 		return nil, err
 	}
-	if err := needColumns(t, "metric", "crosses", "value", "threshold"); err != nil {
+	if err := needColumns(t, "row_type", "verdict", "legs", "legal_citation"); err != nil {
 		return nil, fmt.Errorf("%w: %v", errNoData, err)
 	}
-	decided := &analysis.Table{Columns: t.Columns}
-	undecided := 0
-	mi, ci, vi := t.Col("metric"), t.Col("crosses"), t.Col("value")
+	verdicts := &analysis.Table{Columns: t.Columns}
+	ti, vi := t.Col("row_type"), t.Col("verdict")
 	for _, r := range t.Rows {
-		if str(r[mi]) == "designation" {
-			if str(r[ci]) == "unknown" {
-				undecided++
-			}
-			continue
-		}
-		if r[vi] != nil && (str(r[ci]) == "true" || str(r[ci]) == "false") {
-			decided.Rows = append(decided.Rows, r)
+		if str(r[ti]) == "verdict" {
+			verdicts.Rows = append(verdicts.Rows, r)
 		}
 	}
-	if len(decided.Rows) == 0 {
+	if len(verdicts.Rows) == 0 {
 		return nil, errNoData
 	}
-	sort.SliceStable(decided.Rows, func(i, j int) bool {
-		return str(decided.Rows[i][ci]) == "true" && str(decided.Rows[j][ci]) != "true"
+	rank := func(v string) int {
+		switch {
+		case v == "met":
+			return 0
+		case strings.HasPrefix(v, "undetermined"):
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(verdicts.Rows, func(i, j int) bool {
+		return rank(str(verdicts.Rows[i][vi])) < rank(str(verdicts.Rows[j][vi]))
 	})
-	tbl := pick(decided, "platform", "regime_id", "period", "metric", "value", "threshold", "crosses", "source", "data_basis")
+	tbl := pick(verdicts, "platform", "regime", "period", "source", "verdict", "legs", "legal_citation")
 	s := b.section("designation", tbl, nil)
 	s.MaxRows = 40
-	if undecided > 0 {
-		s.Caption += " " + fmt.Sprintf(tr(b.lang, "designation.undecided"), undecided)
+	s.Sources = b.src.CiteTable(verdicts)
+	legal := map[string]bool{}
+	ci := t.Col("legal_citation")
+	for _, r := range verdicts.Rows {
+		if u := str(r[ci]); u != "" && !legal[u] {
+			legal[u] = true
+			s.Sources = append(s.Sources, b.src.Cite(u, ""))
+		}
 	}
-	s.Sources = b.src.CiteTable(decided)
-	th, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM thresholds ORDER BY 1`)
-	if err != nil {
-		return nil, err
-	}
-	s.Sources = append(s.Sources, th...)
 	return s, nil
 }
 

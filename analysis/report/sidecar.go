@@ -31,11 +31,16 @@ type figureMeta struct {
 }
 
 type sourceMeta struct {
-	Ref      int    `json:"ref"`
-	Title    string `json:"title,omitempty"`
-	URL      string `json:"url"`
-	Accessed string `json:"accessed,omitempty"`
-	Evidence string `json:"evidence,omitempty"`
+	Ref   int    `json:"ref"`
+	Title string `json:"title,omitempty"`
+	URL   string `json:"url"`
+	// Accessed is the day the page was really read (live or the user's
+	// archive); Compiled the seed's compile date; Fixture a bundled demo
+	// recording that nobody fetched.
+	Accessed string   `json:"accessed,omitempty"`
+	Compiled string   `json:"compiled,omitempty"`
+	Fixture  bool     `json:"fixture,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 type sizeMeta struct {
@@ -55,7 +60,7 @@ func writeSidecars(dir string, c Chart, fig StaticFigure, o FigureOptions) ([]st
 			WidthPx: int(math.Floor(float64(fig.Width) * fig.PixelRatio)), HeightPx: int(math.Floor(float64(fig.Height) * fig.PixelRatio)),
 			CSSWidth: fig.Width, CSSHigh: fig.Height}}
 	for _, s := range c.Sources {
-		meta.Sources = append(meta.Sources, sourceMeta{Ref: s.Ref, Title: s.Title, URL: s.URL, Accessed: s.Retrieved, Evidence: s.Evidence})
+		meta.Sources = append(meta.Sources, sourceMeta{Ref: s.Ref, Title: s.Title, URL: s.URL, Accessed: s.Retrieved, Compiled: s.Compiled, Fixture: s.Fixture, Evidence: s.Evidence})
 	}
 	var written []string
 	if c.Data != nil {
@@ -110,15 +115,8 @@ func captionText(c Chart) string {
 				b.WriteString(s.Title + ". ")
 			}
 			b.WriteString(s.URL)
-			var notes []string
-			if s.Retrieved != "" {
-				notes = append(notes, tr(c.Lang, "retrieved")+" "+s.Retrieved)
-			}
-			if s.Evidence != "" {
-				notes = append(notes, tr(c.Lang, "evidence."+s.Evidence))
-			}
-			if len(notes) > 0 {
-				b.WriteString(" (" + strings.Join(notes, "; ") + ")")
+			if n := evidenceNote(c.Lang, s); n != "" {
+				b.WriteString(" (" + n + ")")
 			}
 			b.WriteString("\n")
 		}

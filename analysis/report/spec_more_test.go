@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -200,34 +199,5 @@ func TestKoreanPageTranslatesValues(t *testing.T) {
 		if !strings.Contains(s, ko) {
 			t.Errorf("the Korean page lacks %q", ko)
 		}
-	}
-}
-
-// A source read only through the embedded seed is "compiled"; one read
-// by a live run is "live"; a replayed one has no class the ledger can
-// vouch for, and neither has a URL that both kinds of run cite.
-func TestEvidenceFromTheRunLedger(t *testing.T) {
-	db := openWith(t,
-		`CREATE OR REPLACE VIEW runs AS SELECT * FROM (VALUES ('r1', 'seed', 'embedded'), ('r2', 'rss', 'live'), ('r3', 'wikitable', 'replay')) t(run_id, collector, mode)`,
-		`CREATE OR REPLACE VIEW mau AS SELECT * FROM (VALUES ('https://a', 'r1', 'seed'), ('https://b', 'r2', 'rss'), ('https://c', 'r3', 'wikitable'),
-			('https://d', 'r1', 'seed'), ('https://d', 'r2', 'rss')) t(source_url, run_id, collector)`)
-	b := &builder{db: db, src: NewSources(), lang: "en", loc: DefaultTZ()}
-	tbl, err := b.query(context.Background(), "evidence")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.src.evidence = map[string]string{}
-	for _, r := range tbl.Rows {
-		b.src.evidence[str(r[0])] = str(r[1])
-	}
-	want := map[string]string{"https://a": "compiled", "https://b": "live", "https://c": "", "https://d": ""}
-	for url, ev := range want {
-		if got := b.src.Cite(url, "", nil).Evidence; got != ev {
-			t.Errorf("%s: evidence %q, want %q", url, got, ev)
-		}
-	}
-	bib := string(BibTeX(b.src.List(), "en"))
-	if !strings.Contains(bib, "note = {compiled seed}") || strings.Count(bib, "note =") != 2 {
-		t.Errorf("BibTeX notes:\n%s", bib)
 	}
 }

@@ -164,7 +164,7 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 		cols = append(cols, c)
 	}
 	r := &ingest.Runner{
-		LakeDir: a.lakeFor(cfg), Log: a.logger(), Mode: mode, UserAgent: userAgent(cfg), RunID: o.runID,
+		LakeDir: a.lakeFor(cfg), Log: a.logger(), Mode: mode, Bundled: o.demo, UserAgent: userAgent(cfg), RunID: o.runID,
 		LockWait: o.lockWait, IfOlderThan: o.ifOlderThan,
 		Transport: func(c ingest.Collector) (http.RoundTripper, io.Closer, error) {
 			return a.transport(cfg, c, entries[c.Info().Name], mode, o)

@@ -113,9 +113,11 @@ func (a *app) dbOptions() analysis.Options {
 // openSandboxDB is openDB for SQL the user did not type: notebooks and
 // the report (and its checks) read only the lake and change no setting.
 func (a *app) openSandboxDB(ctx context.Context) (*analysis.DB, error) {
-	dir, err := a.lakeDirFromConfig()
+	dir, err := a.existingLake()
 	if err != nil {
 		return nil, err
 	}
-	return analysis.Open(ctx, dir, analysis.Options{MemoryLimit: a.memoryLimit, Threads: a.threads, Sandbox: true})
+	o := a.dbOptions()
+	o.Sandbox = true
+	return analysis.Open(ctx, dir, o)
 }

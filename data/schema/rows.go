@@ -219,6 +219,10 @@ type Dependency struct {
 	ToID   string `col:"to_id"`
 	Kind   string `col:"kind"`
 	Note   string `col:"note"`
+	// ObservedAt is the day a source states the edge held (the article's
+	// date, the snapshot's "as of"); analyses of a moment drop edges first
+	// observed after it. Nil: only the fetch date is known.
+	ObservedAt *time.Time `col:"observed_at,date"`
 	Provenance
 }
 
@@ -253,11 +257,17 @@ type Incident struct {
 	At         time.Time `col:"at"`
 	AtLocal    string    `col:"at_local"`
 	UTCOffset  string    `col:"utc_offset"`
-	Scope      string    `col:"scope"`
-	Cause      string    `col:"cause"`
-	Note       string    `col:"note"`
+	// AtPrecision is how finely the source states At: minute, hour or day.
+	// A day-precision event is a date, not midnight.
+	AtPrecision string `col:"at_precision" json:",omitempty"`
+	Scope       string `col:"scope"`
+	Cause       string `col:"cause"`
+	Note        string `col:"note"`
 	Provenance
 }
+
+// TimePrecisions are the allowed values of incidents.at_precision.
+var TimePrecisions = []string{"minute", "hour", "day"}
 
 // Incident events.
 var IncidentEvents = []string{"start", "partial_restore", "restore", "update", "other"}
@@ -270,6 +280,9 @@ func (r Incident) Validate() error {
 	}
 	if !oneOf(r.Event, IncidentEvents...) {
 		return fmt.Errorf("incident event %q is not one of %v", r.Event, IncidentEvents)
+	}
+	if r.AtPrecision != "" && !oneOf(r.AtPrecision, TimePrecisions...) {
+		return fmt.Errorf("at_precision %q is not one of %v", r.AtPrecision, TimePrecisions)
 	}
 	return checkTime("at", r.At)
 }
@@ -333,6 +346,11 @@ type Threshold struct {
 	Unit          string     `col:"unit"`
 	Combine       string     `col:"combine"`
 	EffectiveFrom *time.Time `col:"effective_from,date"`
+	// LegalText is the primary text the line is written in (the statute on
+	// law.go.kr, the regulation on EUR-Lex, the guidelines on justice.gov);
+	// source_url may be a secondary page that reports it. Empty for a
+	// proposal with no enacted text.
+	LegalText string `col:"legal_text"`
 	Provenance
 }
 

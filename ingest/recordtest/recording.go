@@ -159,7 +159,7 @@ func withoutArchive(t testing.TB, rows []schema.Row) string {
 	var out []string
 	for _, r := range rows {
 		p := *r.Prov()
-		r.Prov().FetchedAt, r.Prov().WARCRecordID = time.Time{}, nil
+		r.Prov().FetchedAt, r.Prov().WARCRecordID, r.Prov().AccessedAt = time.Time{}, nil, nil
 		b, err := json.Marshal(r)
 		*r.Prov() = p
 		if err != nil {

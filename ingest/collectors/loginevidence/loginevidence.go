@@ -270,7 +270,7 @@ func squeeze(s string) string {
 
 // Rows turns the article's edges into dependencies rows and one services
 // row per third party and gateway. The services rows are observed on the
-// article's date (the fetch date when it has none).
+// article's date (the fetch date when it has none), and so are the edges.
 func (a Article) Rows(prov schema.Provenance) ([]schema.Row, []error) {
 	edges := a.Edges()
 	observed := a.Published
@@ -284,7 +284,7 @@ func (a Article) Rows(prov schema.Provenance) ([]schema.Row, []error) {
 	var order []key
 	for _, e := range edges {
 		rows = append(rows, &schema.Dependency{
-			FromID: e.Party.id, ToID: e.Target.id, Kind: e.Target.kind, Note: e.Sentence, Provenance: prov,
+			FromID: e.Party.id, ToID: e.Target.id, Kind: e.Target.kind, Note: e.Sentence, ObservedAt: &observed, Provenance: prov,
 		})
 		k := key{e.Party.id, e.Target.gateway}
 		if _, ok := uses[k]; !ok {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -124,7 +125,8 @@ func wantRows(fetched func(url string) time.Time) []schema.Row {
 		prov := schema.Provenance{SourceURL: p.url, SourceTitle: p.title, FetchedAt: fetched(p.url),
 			Collector: Name, CollectorVersion: Version, RunID: "test"}
 		for _, d := range p.deps {
-			out = append(out, &schema.Dependency{FromID: d.from, ToID: d.to, Kind: d.kind, Note: d.note, Provenance: prov})
+			day := p.day
+			out = append(out, &schema.Dependency{FromID: d.from, ToID: d.to, Kind: d.kind, Note: d.note, ObservedAt: &day, Provenance: prov})
 		}
 		for _, s := range p.svcs {
 			out = append(out, &schema.Service{
@@ -158,7 +160,7 @@ func checkRows(t *testing.T, got, want []schema.Row) {
 		switch g := got[i].(type) {
 		case *schema.Dependency:
 			w, ok := want[i].(*schema.Dependency)
-			if !ok || *g != *w {
+			if !ok || !reflect.DeepEqual(g, w) {
 				t.Errorf("row %d:\n got %+v\nwant %+v", i, g, want[i])
 			}
 		case *schema.Service:

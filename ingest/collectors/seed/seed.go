@@ -25,7 +25,7 @@ import (
 const Name = "seed"
 
 // Version changes when the normalisation changes the rows.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 // SnapshotDate is when the seed was assembled; it is the rows' fetched_at,
 // so reloading an unchanged snapshot writes nothing new.

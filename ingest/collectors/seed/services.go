@@ -172,7 +172,7 @@ func (c *Collector) services(s *ingest.Session, _ platformIndex) error {
 			return
 		}
 		seen[k] = true
-		s.Emit(&schema.Dependency{FromID: from, ToID: to, Kind: kind, Note: note, Provenance: prov})
+		s.Emit(&schema.Dependency{FromID: from, ToID: to, Kind: kind, Note: note, ObservedAt: &observed, Provenance: prov})
 	}
 	for _, name := range []string{"gateway_services.csv", "gateway_services_naver.csv"} {
 		t, err := c.read(name)
@@ -277,15 +277,17 @@ func (c *Collector) incidents(s *ingest.Session, _ platformIndex) error {
 			continue
 		}
 		note := t.get(r, "note")
+		precision := "minute"
 		if len(raw) == len("2006-01-02") {
-			note = "date only in source; time set to 00:00 KST. " + note
+			precision = "day"
+			note = "date only in source (at_precision day: the event fell within that KST day). " + note
 		}
 		inc := seedIncident()
 		for _, id := range strings.Split(m.get(mr, "service_ids"), "|") {
 			s.Emit(&schema.Incident{
 				IncidentID: inc.ID, ServiceID: id, Service: t.get(r, "service"),
 				Company: t.get(r, "company"), Event: m.get(mr, "event_norm"), EventRaw: t.get(r, "event"),
-				At: at.UTC(), AtLocal: raw, UTCOffset: "+09:00", Scope: m.get(mr, "scope"),
+				At: at.UTC(), AtLocal: raw, UTCOffset: "+09:00", AtPrecision: precision, Scope: m.get(mr, "scope"),
 				Cause: inc.Cause, Note: note,
 				Provenance: t.prov(t.get(r, "source_url"), ""),
 			})

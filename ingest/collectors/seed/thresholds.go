@@ -14,20 +14,24 @@ import (
 // regimes names each legal regime by a prefix of the seed's regime text.
 // Longer prefixes come first so the data-center rule is not read as the
 // value-added-service rule.
-var regimes = []struct{ prefix, id, jurisdiction string }{
-	{"KR Framework Act on Broadcasting & Communications Development", "kr_disaster_mgmt_2023", "KR"},
-	{"KR Information and Communications Network Act", "kr_dc_protection_2023", "KR"},
-	{"KR Telecommunications Business Act Art.22-7", "kr_tba_22_7", "KR"},
-	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(a)", "eu_dma_3_2_a", "EU"},
-	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(b)", "eu_dma_3_2_b", "EU"},
-	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(c)", "eu_dma_3_2_c", "EU"},
-	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(3)", "eu_dma_3_3", "EU"},
-	{"EU Digital Services Act", "eu_dsa_vlop", "EU"},
-	{"US DOJ/FTC Merger Guidelines 2023", "us_mg_2023", "US"},
-	{"US DOJ/FTC Horizontal Merger Guidelines 2010", "us_hmg_2010", "US"},
-	{"US DOJ/FTC Horizontal Merger Guidelines 1992/1997", "us_hmg_1992", "US"},
-	{"KR Monopoly Regulation and Fair Trade Act", "kr_mrfta_dominance", "KR"},
-	{"KR KFTC platform competition plan 2024-09-09", "kr_kftc_platform_2024", "KR"},
+// legalText is the primary text of each regime: the statute on the
+// Korean National Law Information Center (law.go.kr), the regulation on
+// EUR-Lex, the guidelines on justice.gov. The KFTC plan is a proposal with
+// no enacted text, so it has none.
+var regimes = []struct{ prefix, id, jurisdiction, legalText string }{
+	{"KR Framework Act on Broadcasting & Communications Development", "kr_disaster_mgmt_2023", "KR", "https://www.law.go.kr/법령/방송통신발전기본법"},
+	{"KR Information and Communications Network Act", "kr_dc_protection_2023", "KR", "https://www.law.go.kr/법령/정보통신망이용촉진및정보보호등에관한법률"},
+	{"KR Telecommunications Business Act Art.22-7", "kr_tba_22_7", "KR", "https://www.law.go.kr/법령/전기통신사업법"},
+	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(a)", "eu_dma_3_2_a", "EU", "https://eur-lex.europa.eu/eli/reg/2022/1925/oj"},
+	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(b)", "eu_dma_3_2_b", "EU", "https://eur-lex.europa.eu/eli/reg/2022/1925/oj"},
+	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(c)", "eu_dma_3_2_c", "EU", "https://eur-lex.europa.eu/eli/reg/2022/1925/oj"},
+	{"EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(3)", "eu_dma_3_3", "EU", "https://eur-lex.europa.eu/eli/reg/2022/1925/oj"},
+	{"EU Digital Services Act", "eu_dsa_vlop", "EU", "https://eur-lex.europa.eu/eli/reg/2022/2065/oj"},
+	{"US DOJ/FTC Merger Guidelines 2023", "us_mg_2023", "US", "https://www.justice.gov/atr/2023-merger-guidelines"},
+	{"US DOJ/FTC Horizontal Merger Guidelines 2010", "us_hmg_2010", "US", "https://www.justice.gov/atr/horizontal-merger-guidelines-08192010"},
+	{"US DOJ/FTC Horizontal Merger Guidelines 1992/1997", "us_hmg_1992", "US", "https://www.justice.gov/atr/horizontal-merger-guidelines-0"},
+	{"KR Monopoly Regulation and Fair Trade Act", "kr_mrfta_dominance", "KR", "https://www.law.go.kr/법령/독점규제및공정거래에관한법률"},
+	{"KR KFTC platform competition plan 2024-09-09", "kr_kftc_platform_2024", "KR", ""},
 }
 
 // metrics names a threshold's metric by words of the seed's metric text.
@@ -49,6 +53,7 @@ var metrics = []struct{ contains, id string }{
 	{"HHI above which", "hhi_high"},
 	{"lower bound of moderately", "hhi_moderate"},
 	{"HHI below which", "hhi_low"},
+	{"merged firm's market share", "share_presumption"}, // before "HHI change", which its text names
 	{"HHI change", "delta_hhi"},
 	{"single firm market share", "cr1"},
 	{"single platform share", "cr1"},
@@ -69,10 +74,10 @@ func (c *Collector) thresholds(s *ingest.Session, _ platformIndex) error {
 	for i, r := range t.rows {
 		where := fmt.Sprintf("data/seed/%s row %d", t.name, i+2)
 		regime, metricRaw := t.get(r, "regime"), t.get(r, "metric")
-		var id, jur string
+		var id, jur, legal string
 		for _, g := range regimes {
 			if strings.HasPrefix(regime, g.prefix) {
-				id, jur = g.id, g.jurisdiction
+				id, jur, legal = g.id, g.jurisdiction, g.legalText
 				break
 			}
 		}
@@ -111,7 +116,7 @@ func (c *Collector) thresholds(s *ingest.Session, _ platformIndex) error {
 		}
 		s.Emit(&schema.Threshold{
 			RegimeID: id, Regime: regime, Jurisdiction: jur, Metric: metric, MetricRaw: metricRaw,
-			Value: v, Unit: t.get(r, "unit"), Combine: combine, EffectiveFrom: eff,
+			Value: v, Unit: t.get(r, "unit"), Combine: combine, EffectiveFrom: eff, LegalText: legal,
 			Provenance: t.prov(t.get(r, "source_url"), regime),
 		})
 	}
