@@ -9,9 +9,14 @@ GOLANGCI_LINT := $(shell go env GOPATH)/tools/golangci-lint-$(GOLANGCI_LINT_VERS
 
 .PHONY: demo build deps test lint fuzz bench clean
 
+# The Pangyo fire (the default study), then the second shipped study in a lake
+# of its own, from its config and data files only (data/studies/).
 demo: deps build
 	$(BIN) run --figures svg,png
+	$(BIN) --lake out/facebook_outage_2021/lake --study facebook_outage_2021 run \
+	  -o out/facebook_outage_2021/report --results out/facebook_outage_2021/results --notebooks ""
 	@echo "open out/report/index.html (notebooks in out/notebooks/, figures in out/report/figures/)"
+	@echo "and out/facebook_outage_2021/report/index.html (the second study)"
 
 build:
 	go build -o $(BIN) ./cmd/gwanmun
@@ -24,7 +29,7 @@ deps:
 # then a few seconds of every fuzz target.
 test: deps
 	go vet ./...
-	go test -count=1 -timeout 20m ./...
+	go test -count=1 -timeout 30m ./...
 	scripts/fuzz-smoke.sh
 
 # golangci-lint at a pinned version (.golangci.yml), built once per version.
@@ -50,5 +55,5 @@ clean:
 # its counts and fails on any lost row, failed read, panic or hang. Minutes,
 # not part of `make test` (docs/reliability.md has the last run).
 .PHONY: torture
-torture: assets
+torture:
 	go run ./bench/torture $(TORTURE_FLAGS)

@@ -559,17 +559,23 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 	segs := &analysis.Table{Columns: []string{"service", "service_id", "phase", "from", "to"}}
 	var start, official any
 	for _, r := range recs {
-		if r["hours_to_full_restore"] == nil {
-			continue // dated only to a day: a date in the table, not a bar to midnight
-		}
+		// A restore dated only to a day is a date in the table, not a bar
+		// to midnight; an incident whose sources report only a partial
+		// restore still draws its first phase.
 		from, first, full := r["incident_start"], r["first_restore"], r["full_restore"]
-		if from == nil || full == nil {
+		if r["hours_to_first_restore"] == nil {
+			first = nil
+		}
+		if r["hours_to_full_restore"] == nil {
+			full = nil
+		}
+		if from == nil || (first == nil && full == nil) {
 			continue
 		}
 		if start == nil {
 			start = from
 		}
-		if str(r["full_restore_basis"]) == "company-wide restore" {
+		if full != nil && str(r["full_restore_basis"]) == "company-wide restore" {
 			official = full
 		}
 		if first == nil {
@@ -577,7 +583,7 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 		}
 		name := b.displayName(ctx, str(r["service_id"]))
 		segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "to_first"), from, first})
-		if num(r["hours_to_full_restore"]) > num(r["hours_to_first_restore"]) {
+		if full != nil && num(r["hours_to_full_restore"]) > num(r["hours_to_first_restore"]) {
 			segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "first_to_full"), first, full})
 		}
 	}
