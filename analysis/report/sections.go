@@ -684,8 +684,6 @@ func newsHeadlinesSection(ctx context.Context, b *builder) (*Section, error) {
 	return s, nil
 }
 
-func round1(x float64) float64 { return math.Round(x*10) / 10 }
-
 // pick keeps the named columns of a table, in that order.
 func pick(t *analysis.Table, cols ...string) *analysis.Table {
 	out := &analysis.Table{}

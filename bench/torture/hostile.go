@@ -202,7 +202,7 @@ func serve(contentType, body string) http.HandlerFunc {
 		} else {
 			w.Header()["Content-Type"] = nil // no sniffing by the server either
 		}
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	}
 }
 
@@ -260,7 +260,7 @@ func eucKR(s string) string {
 func gzipOf(b []byte) []byte {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(b)
+	_, _ = zw.Write(b)
 	zw.Close()
 	return buf.Bytes()
 }
@@ -316,12 +316,12 @@ func hostileCases() []hostileCase {
 		wiki("gzip-bomb", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.Header().Set("Content-Encoding", "gzip")
-			w.Write(bomb)
+			_, _ = w.Write(bomb)
 		}, 0, 0, "body too large"),
 		wiki("gzip-corrupt", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.Header().Set("Content-Encoding", "gzip")
-			io.WriteString(w, "this is not gzip at all")
+			_, _ = io.WriteString(w, "this is not gzip at all")
 		}, 0, 0, "gzip"),
 		wiki("huge-headers", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-Padding", strings.Repeat("a", 11<<20))
@@ -357,7 +357,7 @@ func hostileCases() []hostileCase {
 		}, 0, 0, "redirect loop"),
 		wiki("redirect-chain-too-long", func(w http.ResponseWriter, r *http.Request) {
 			var n int
-			fmt.Sscanf(r.URL.Query().Get("n"), "%d", &n)
+			_, _ = fmt.Sscanf(r.URL.Query().Get("n"), "%d", &n)
 			http.Redirect(w, r, fmt.Sprintf("/case?n=%d", n+1), http.StatusFound)
 		}, 0, 0, "too many redirects"),
 		wiki("redirect-off-domain-localhost", func(w http.ResponseWriter, r *http.Request) {
@@ -384,12 +384,12 @@ func hostileCases() []hostileCase {
 		{name: "connection-refused", collector: "wikitable", handler: html(""), url: closedPortURL,
 			maxRows: 0, want: []string{"connection error"}},
 		wiki("connection-reset", func(w http.ResponseWriter, r *http.Request) {
-			hijack(w, func(c net.Conn) { c.(*net.TCPConn).SetLinger(0) })
+			hijack(w, func(c net.Conn) { _ = c.(*net.TCPConn).SetLinger(0) })
 		}, 0, 0, "connection reset"),
 		wiki("hang-up-mid-body", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", "100000")
 			w.Header().Set("Content-Type", "text/html")
-			io.WriteString(w, wikiPage(goodRows...)[:200])
+			_, _ = io.WriteString(w, wikiPage(goodRows...)[:200])
 			hijack(w, func(net.Conn) {})
 		}, 0, 0, "unexpected EOF"),
 		wiki("slow-loris-no-headers", func(w http.ResponseWriter, r *http.Request) {
@@ -419,7 +419,7 @@ func hostileCases() []hostileCase {
 			})
 		}, 0, 0, "unexpected EOF"),
 		wiki("http-0.9-garbage-response", func(w http.ResponseWriter, r *http.Request) {
-			hijack(w, func(c net.Conn) { io.WriteString(c, "<html>no status line</html>\r\n") })
+			hijack(w, func(c net.Conn) { _, _ = io.WriteString(c, "<html>no status line</html>\r\n") })
 		}, 0, 0, "malformed HTTP", "response"),
 
 		rss("rss-baseline", xml(feed(goodItem, [3]string{"네이버 장애", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 2, 2),
