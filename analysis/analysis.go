@@ -103,7 +103,7 @@ var outageImpact = Analysis{Name: "outage_impact", Title: "Outage impact: user-d
 		{Name: "dau_mau_ratio", Default: "", Doc: "DAU/MAU ratio for services without a daily figure, printed on every row; " +
 			"empty: their exposure stays unknown"},
 		{Name: "mau_estimator", Default: "panel", Doc: "estimator of the MAU the ratio applies to"},
-		asOfParam("2022-10-15"),
+		asOfParam(defaultIncident().AsOf()),
 	}}
 
 var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a failed node",
@@ -115,7 +115,7 @@ var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a faile
 		{Name: "kinds", Default: "", Doc: "dependency kinds to follow, comma-separated; empty for all"},
 		{Name: "country", Default: "KR", Doc: "country of the user figures"},
 		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights the radius"},
-		{Name: "as_of", Default: "2022-10-15", Doc: "the day analysed (default: the Pangyo fire): only edges and service listings " +
+		{Name: "as_of", Default: defaultIncident().AsOf(), Doc: "the day analysed (default: the default study's incident start): only edges and service listings " +
 			"observed by then, and user figures from the 12 months before"},
 	}}
 

@@ -100,6 +100,13 @@ var koValues = map[string]string{
 	"unknown: no daily figure; pass dau_mau_ratio to estimate from MAU": "미정: 일간 수치 없음(dau_mau_ratio로 MAU에서 추정 가능)",
 	"unknown: no business-user figure in the lake":                      "미정: 레이크에 사업 이용자 수치 없음",
 	"unknown: no daily or monthly figure":                               "미정: 일간·월간 수치 없음",
+	"change between periods, not a merger screen":                       "기간 간 변화(합병 심사 아님)",
+	"HHI >= 1000: the para 20 safe harbours need a merger":              "HHI ≥ 1000: 20항 안전지대는 합병을 전제로 함",
+	"no data":         "자료 없음",
+	"verdict":         "판정",
+	"leg":             "요건",
+	"own start event": "자체 장애 시작 보고",
+	"incident start":  "사고 시작",
 }
 
 // koPrefixes translate values an analysis builds from a fixed head and
@@ -109,6 +116,9 @@ var koPrefixes = [][2]string{
 	{"estimate: MAU ", "추정: MAU "},
 	{"counted at another node of platform ", "플랫폼의 다른 노드에서 집계 "},
 	{"unknown: no ", "미정: 없음 "},
+	{"undetermined: ", "미정: "},
+	{"start event of ", "장애 시작 보고: "},
+	{"stated by the source of the restore event: ", "복구 보고 출처가 밝힘: "},
 	{"data: ", "자료: "},
 }
 
@@ -124,6 +134,15 @@ var koFragments = [][2]string{
 	{" (a year without data is unknown)", " (자료 없는 연도는 미정)"},
 	{"; business-user leg as in ", "; 사업 이용자 요건은 다음과 같음: "},
 	{"business_users figure", "사업 이용자 수치"},
+	{"HHI >= 1000: the para 20 safe harbours need a merger's ΔHHI", "HHI ≥ 1000: 20항 안전지대는 합병의 ΔHHI를 전제로 함"},
+	{" not met (", " 미충족 ("},
+	{" met (", " 충족 ("},
+	{" vs ", " 대 "},
+	{" no data", " 자료 없음"},
+	{" have no data", "에 자료 없음"},
+	{" has no data", "에 자료 없음"},
+	{" have", "에"},
+	{" has", "에"},
 }
 
 // valueText is a value the program wrote, in the page language.
@@ -136,9 +155,13 @@ func valueText(lang, v string) string {
 	}
 	for _, p := range koPrefixes {
 		if rest, ok := strings.CutPrefix(v, p[0]); ok {
-			return p[1] + rest
+			return p[1] + koFragmentsOf(rest)
 		}
 	}
+	return koFragmentsOf(v)
+}
+
+func koFragmentsOf(v string) string {
 	for _, f := range koFragments {
 		v = strings.ReplaceAll(v, f[0], f[1])
 	}

@@ -237,7 +237,7 @@ func designationSection(ctx context.Context, b *builder) (*Section, error) {
 // outageImpactSection ranks services by user-days exposed.
 func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
 	inc := b.incident()
-	t, err := b.analysisTable(ctx, "outage_impact", map[string]string{"incident": inc.ID, "root": inc.Root})
+	t, err := b.analysisTable(ctx, "outage_impact", map[string]string{"incident": inc.ID, "root": inc.Root, "as_of": inc.AsOf()})
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,8 @@ func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
 
 // blastRadiusSection shows what fails with a node, weighted by users.
 func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "blast_radius", map[string]string{"failed": strings.Join(b.incident().FailedNodes, ",")})
+	inc := b.incident()
+	t, err := b.analysisTable(ctx, "blast_radius", map[string]string{"failed": strings.Join(inc.FailedNodes, ","), "as_of": inc.AsOf()})
 	if err != nil {
 		return nil, err
 	}

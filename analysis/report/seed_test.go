@@ -38,8 +38,10 @@ func openSeed(tb testing.TB) *analysis.DB {
 		for _, c := range ds.Columns() {
 			sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", q(c.Name), c.SQLType(), q(c.Name)))
 		}
-		stmt := fmt.Sprintf("DROP VIEW %s; CREATE TABLE %s AS SELECT %s FROM read_csv('%s', header = true, all_varchar = true)",
-			ds.Name, ds.Name, strings.Join(sel, ", "), strings.ReplaceAll(file, "'", "''"))
+		// The snapshot is the latest rows, so every version is that too.
+		stmt := fmt.Sprintf("DROP VIEW %s; CREATE TABLE %s AS SELECT %s FROM read_csv('%s', header = true, all_varchar = true); "+
+			"DROP VIEW %s_all; CREATE VIEW %s_all AS SELECT * FROM %s",
+			ds.Name, ds.Name, strings.Join(sel, ", "), strings.ReplaceAll(file, "'", "''"), ds.Name, ds.Name, ds.Name)
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			tb.Fatalf("seed table %s: %v", ds.Name, err)
 		}

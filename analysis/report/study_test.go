@@ -37,7 +37,7 @@ func TestStudySections(t *testing.T) {
 		t.Fatalf("default study title %q", got)
 	}
 	b.study = fb
-	if got := b.text("outage_gantt.title"); got != "Hours to restoration per service" {
+	if got := b.text("outage_gantt.title"); got != "Restoration per service" {
 		t.Fatalf("generic title %q", got)
 	}
 	bad := &study.Study{Name: "x", Report: study.Report{Sections: []string{"hhi", "gantt"}}}

@@ -191,7 +191,7 @@ func TestSecondStudyIntegration(t *testing.T) {
 	if !found {
 		t.Fatalf("no facebook row in %v", rows)
 	}
-	rows = analyzeRows(t, dir, conf, "blast_radius", "--param", "failed=facebook_backbone", "--param", "country=WORLD")
+	rows = analyzeRows(t, dir, conf, "blast_radius", "--param", "failed=facebook_backbone", "--param", "country=WORLD", "--param", "as_of=2021-10-04")
 	var hit []string
 	for _, r := range rows {
 		if r["is_failed_node"] == false {

@@ -368,3 +368,13 @@ func Names(fsys fs.FS) ([]string, error) {
 	}
 	return out, nil
 }
+
+// AsOf is the day an analysis of the incident looks from: its start, as a
+// date in the zone the study gave it. Evidence observed later never
+// changes the incident's results. Empty for an incident without a start.
+func (i Incident) AsOf() string {
+	if i.Start.IsZero() {
+		return ""
+	}
+	return i.Start.Format("2006-01-02")
+}
