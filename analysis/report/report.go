@@ -110,7 +110,9 @@ func NewSources() *Sources { return &Sources{refs: map[string]*Source{}} }
 // from a row's fetched_at, which for a fixture or the seed is no reading.
 func (b *Sources) Cite(url, title string) Source {
 	if s, ok := b.refs[url]; ok {
-		if s.Title == "" && title != "" {
+		// One URL cited under two titles keeps the same one whatever the
+		// order of citing: the longer, then the first in byte order.
+		if len(title) > len(s.Title) || len(title) == len(s.Title) && title < s.Title {
 			s.Title = title
 		}
 		return *s
@@ -131,11 +133,17 @@ func (b *Sources) CiteTable(t *analysis.Table) []Source {
 	var out []Source
 	seen := map[string]bool{}
 	add := func(url string, title any) {
-		if url == "" || seen[url] {
+		if url == "" {
+			return
+		}
+		// Every row is cited, so the title a URL keeps does not depend on
+		// which of its rows comes first.
+		s := b.Cite(url, str(title))
+		if seen[url] {
 			return
 		}
 		seen[url] = true
-		out = append(out, b.Cite(url, str(title)))
+		out = append(out, s)
 	}
 	for _, r := range t.Records() {
 		add(str(r["source_url"]), r["source_title"])

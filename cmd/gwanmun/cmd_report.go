@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -175,7 +176,11 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 	if err != nil {
 		return "", err
 	}
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, TZ: o.location(), Log: a.logger(), Results: res, Study: st})
+	now, err := sourceDateEpoch()
+	if err != nil {
+		return "", err
+	}
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, TZ: o.location(), Log: a.logger(), Results: res, Study: st, Now: now})
 	if err != nil {
 		return "", err
 	}
@@ -255,4 +260,19 @@ func runReportCheck(ctx context.Context, a *app, o *reportOptions) error {
 		}
 	}
 	return checkErr
+}
+
+// sourceDateEpoch is the reproducible-builds convention for the one
+// timestamp a report carries: with SOURCE_DATE_EPOCH set, two renders of
+// one lake are identical to the byte. Unset, the zero time means now.
+func sourceDateEpoch() (time.Time, error) {
+	v, ok := os.LookupEnv("SOURCE_DATE_EPOCH")
+	if !ok {
+		return time.Time{}, nil
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || sec < 0 {
+		return time.Time{}, usageError{fmt.Errorf("SOURCE_DATE_EPOCH %q: want seconds since 1970-01-01 UTC", v)}
+	}
+	return time.Unix(sec, 0).UTC(), nil
 }

@@ -11,9 +11,11 @@ WITH latest_mau AS (
     GROUP BY platform_id
 ),
 svc AS (
-    SELECT service_id AS node_id, any_value(name_en) AS name_en, any_value(name_ko) AS name_ko,
-           any_value(category) AS category,
-           any_value(coalesce(nullif(platform_id, ''), service_id)) AS platform_id,
+    -- A service listed by several sources takes, field by field, the
+    -- smallest value: any fixed rule, so two renders agree.
+    SELECT service_id AS node_id, min(name_en) AS name_en, min(name_ko) AS name_ko,
+           min(category) AS category,
+           min(coalesce(nullif(platform_id, ''), service_id)) AS platform_id,
            'service' AS role
     FROM services GROUP BY service_id
 ),
