@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -9,23 +10,45 @@ import (
 // Compute steps read SQL results by column name; these convert the
 // driver's values without panicking on NULL.
 
-func asFloat(v any) (float64, bool) {
+// ToFloat reads any numeric value the DuckDB driver returns: floats, ints
+// of every width, HUGEINT (*big.Int) and DECIMAL (which has Float64).
+func ToFloat(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
 		return x, true
 	case float32:
 		return float64(x), true
-	case int64:
+	case int:
+		return float64(x), true
+	case int8:
+		return float64(x), true
+	case int16:
 		return float64(x), true
 	case int32:
 		return float64(x), true
-	case int:
+	case int64:
 		return float64(x), true
-	case interface{ Float64() float64 }: // the driver's DECIMAL
+	case uint8:
+		return float64(x), true
+	case uint16:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case *big.Int:
+		if x == nil {
+			return 0, false
+		}
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f, true
+	case interface{ Float64() float64 }:
 		return x.Float64(), true
 	}
 	return 0, false
 }
+
+func asFloat(v any) (float64, bool) { return ToFloat(v) }
 
 func asString(v any) string {
 	if v == nil {

@@ -168,7 +168,7 @@ func sameValue(got, want any) bool {
 }
 
 func number(v any) (float64, error) {
-	if f, ok := toFloat(v); ok {
+	if f, ok := analysis.ToFloat(v); ok {
 		return f, nil
 	}
 	if v == nil {

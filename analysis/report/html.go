@@ -239,7 +239,7 @@ func (r *Report) cell(v any) string {
 }
 
 func cellText(v any) string {
-	if f, ok := toFloat(v); ok {
+	if f, ok := analysis.ToFloat(v); ok {
 		v = f
 	}
 	switch x := v.(type) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/big"
 	"path"
 	"slices"
 	"sort"
@@ -137,50 +136,12 @@ func str(v any) string {
 }
 
 func num(v any) float64 {
-	f, _ := toFloat(v)
+	f, _ := analysis.ToFloat(v)
 	return f
 }
 
-// toFloat reads any numeric value the DuckDB driver returns: floats, ints
-// of every width, HUGEINT (*big.Int) and DECIMAL (which has Float64).
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int8:
-		return float64(x), true
-	case int16:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint8:
-		return float64(x), true
-	case uint16:
-		return float64(x), true
-	case uint32:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case *big.Int:
-		if x == nil {
-			return 0, false
-		}
-		f, _ := new(big.Float).SetInt(x).Float64()
-		return f, true
-	case interface{ Float64() float64 }:
-		return x.Float64(), true
-	}
-	return 0, false
-}
-
 func isNumber(v any) bool {
-	_, ok := toFloat(v)
+	_, ok := analysis.ToFloat(v)
 	return ok
 }
 

@@ -371,7 +371,7 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 	sc.AddSeries(tr(b.lang, "observed"), data)
 	line := charts.NewLine()
 	for _, r := range fits.Records() {
-		a, ok := toFloat(r["a"])
+		a, ok := analysis.ToFloat(r["a"])
 		if !ok || nMax <= nMin {
 			continue
 		}
@@ -388,7 +388,7 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 		if name == "" {
 			name = str(r["law"])
 		}
-		if r2, ok := toFloat(r["r2"]); ok {
+		if r2, ok := analysis.ToFloat(r["r2"]); ok {
 			name += fmt.Sprintf(" (R² %.2f)", r2)
 		}
 		line.AddSeries(name, ld, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Smooth: opts.Bool(true)}))

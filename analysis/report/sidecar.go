@@ -171,7 +171,7 @@ func csvValue(v any, loc *time.Location) string {
 		}
 		return strings.Join(parts, "; ")
 	}
-	if f, ok := toFloat(v); ok {
+	if f, ok := analysis.ToFloat(v); ok {
 		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	return fmt.Sprint(v)

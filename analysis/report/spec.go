@@ -218,7 +218,7 @@ func (s Spec) xValue(v any) any {
 	if tv, ok := timeValue(v, s.Loc); ok {
 		return tv
 	}
-	if f, ok := toFloat(v); ok {
+	if f, ok := analysis.ToFloat(v); ok {
 		return f
 	}
 	return str(v)
@@ -245,7 +245,7 @@ func timeValue(v any, loc *time.Location) (string, bool) {
 
 // yValue is a number, or nil for a missing value so the line has a gap.
 func yValue(v any) any {
-	f, ok := toFloat(v)
+	f, ok := analysis.ToFloat(v)
 	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/gwanmun/gwanmun/analysis"
 )
 
 // FigureSize is a printed figure's width and resolution. Charts are laid
@@ -134,7 +136,7 @@ func (c Chart) Static(size FigureSize) StaticFigure {
 		xName = true
 		a["nameLocation"] = "middle"
 		gap := font*1.4 + 6
-		if r, _ := toFloat(sub(a, "axisLabel")["rotate"]); r != 0 {
+		if r, _ := analysis.ToFloat(sub(a, "axisLabel")["rotate"]); r != 0 {
 			gap += longestLabel(a, font) * math.Sin(math.Abs(r)*math.Pi/180)
 		}
 		a["nameGap"] = math.Round(gap)
@@ -435,7 +437,7 @@ func fontSizes(v any, path string, out map[string]float64) {
 		sort.Strings(keys)
 		for _, k := range keys {
 			if k == "fontSize" {
-				f, _ := toFloat(x[k])
+				f, _ := analysis.ToFloat(x[k])
 				out[path+".fontSize"] = f
 				continue
 			}

@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"math"
 	"testing"
+
+	"github.com/gwanmun/gwanmun/analysis"
 )
 
 func TestFigureSizes(t *testing.T) {
@@ -95,7 +97,7 @@ func TestStaticLegendsSitOutsideThePlot(t *testing.T) {
 				t.Errorf("%s at %s: legend of %d rows does not fit (%.0f px reserved)", c.ID, size.Name, rows, f.LegendHeight)
 			}
 			for _, g := range list(f.Option, "grid") {
-				bottom, _ := toFloat(g["bottom"])
+				bottom, _ := analysis.ToFloat(g["bottom"])
 				plotBottom := float64(f.Height) - bottom
 				if plotBottom > legendTop {
 					t.Errorf("%s at %s: plot ends at %.0f px, legend starts at %.0f px", c.ID, size.Name, plotBottom, legendTop)
@@ -106,7 +108,7 @@ func TestStaticLegendsSitOutsideThePlot(t *testing.T) {
 			}
 			for _, s := range list(f.Option, "series") {
 				if s["type"] == "graph" || s["type"] == "treemap" || s["type"] == "sankey" || s["type"] == "pie" {
-					if b, _ := toFloat(s["bottom"]); float64(f.Height)-b > legendTop {
+					if b, _ := analysis.ToFloat(s["bottom"]); float64(f.Height)-b > legendTop {
 						t.Errorf("%s at %s: %s series reaches into the legend", c.ID, size.Name, s["type"])
 					}
 				}
