@@ -78,6 +78,13 @@ GROUP BY ALL ORDER BY ALL`)
 	if !strings.Contains(string(html), `<p class="banner" role="note">Demo data:`) {
 		t.Error("demo report has no fixture banner")
 	}
+	// Nor does a caption: the demo lake has no live or archived row, so no
+	// line of sources may say "retrieved" at all.
+	for _, line := range strings.Split(string(html), "\n") {
+		if strings.Contains(line, `class="sources"`) && strings.Contains(line, "retrieved") {
+			t.Errorf("a caption claims a retrieval nobody made: %s", line)
+		}
+	}
 	for _, li := range strings.Split(string(html), "<li id=\"ref-")[1:] {
 		li = li[:strings.Index(li, "</li>")]
 		if strings.Contains(li, "fixture") && strings.Contains(li, "retrieved") {
