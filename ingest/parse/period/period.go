@@ -43,6 +43,11 @@ func Parse(s string) (time.Time, string, error) {
 	default:
 		return time.Time{}, "", errors.New("want 2023Q1, 2023H1, 2023-04, 2023-04-01 or 2023")
 	}
+	if y < 1000 {
+		// Four digits, but no period a source reports; year 1 is also Go's
+		// zero time, which callers read as "no period".
+		return time.Time{}, "", errors.New("year before 1000")
+	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	// time.Date normalises 2023-13 to 2024-01; a round trip catches it.
 	if int(t.Month()) != m || t.Day() != d {

@@ -23,7 +23,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) = %v, %q, %v; want %v, %q", c.in, got, grain, err, c.start, c.grain)
 		}
 	}
-	for _, bad := range []string{"", "2023Q5", "2023-13", "2023-02-30", "23Q1", "2023-4"} {
+	for _, bad := range []string{"", "2023Q5", "2023-13", "2023-02-30", "23Q1", "2023-4", "0001H1", "0999"} {
 		if _, _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%q) accepted", bad)
 		}
