@@ -2,6 +2,8 @@ package recordtest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -142,4 +144,19 @@ func FetchTimes(t testing.TB, rows []schema.Row) map[string]time.Time {
 		fetched[p.SourceURL] = p.FetchedAt
 	}
 	return fetched
+}
+
+// FileProv is the provenance a collector gives a row of the hand-made
+// page at path served for url: its title, fetch time and the page's hash.
+func FileProv(t testing.TB, path, url, title, collector, version string, at time.Time) schema.Provenance {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return schema.Provenance{
+		SourceURL: url, SourceTitle: title, FetchedAt: at, Collector: collector, CollectorVersion: version,
+		ContentSHA256: hex.EncodeToString(sum[:]),
+	}
 }

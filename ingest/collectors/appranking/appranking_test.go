@@ -1,8 +1,6 @@
 package appranking
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"net/http"
 	"os"
@@ -44,15 +42,7 @@ func collect(t *testing.T, c ingest.Collector, rt http.RoundTripper) ([]schema.R
 
 func provOf(t *testing.T, u, title string) schema.Provenance {
 	t.Helper()
-	b, err := os.ReadFile(pages[u])
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(b)
-	return schema.Provenance{
-		SourceURL: u, SourceTitle: title, FetchedAt: testNow, Collector: Name, CollectorVersion: Version,
-		ContentSHA256: hex.EncodeToString(sum[:]),
-	}
+	return recordtest.FileProv(t, pages[u], u, title, Name, Version, testNow)
 }
 
 func TestCollect(t *testing.T) {
