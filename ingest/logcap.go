@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sort"
 	"sync"
@@ -99,4 +100,61 @@ func (h *repeatCap) Flush(ctx context.Context, attrs ...slog.Attr) {
 		r.AddAttrs(slog.String("message", l.k.msg), slog.Int("shown", st.limit), slog.Int("left_out", l.suppressed))
 		_ = st.base.Handle(ctx, r)
 	}
+}
+
+// MaxPageProblems is how many of one page's problems a parser keeps as
+// errors; the ledger shows at most 50 messages and the log 20 lines per
+// message, so more would only cost memory.
+const MaxPageProblems = 50
+
+// Problems collects what a page parser could not read: the first
+// MaxPageProblems in full, the rest only counted. A 12 MB page of 240,000
+// bad rows then holds 50 errors (it held all 240,000, about 110 MiB),
+// while the ledger still counts every one (Page.MoreProblems).
+type Problems struct {
+	list []error
+	more int
+}
+
+// Add keeps err, or only counts it once MaxPageProblems are kept.
+func (p *Problems) Add(err error) {
+	if len(p.list) < MaxPageProblems {
+		p.list = append(p.list, err)
+		return
+	}
+	p.more++
+}
+
+// Addf is Add(fmt.Errorf(format, a...)), formatting only a problem it
+// keeps.
+func (p *Problems) Addf(format string, a ...any) {
+	if len(p.list) < MaxPageProblems {
+		p.list = append(p.list, fmt.Errorf(format, a...))
+		return
+	}
+	p.more++
+}
+
+// List is the kept problems, for Page.Problems.
+func (p *Problems) List() []error { return p.list }
+
+// More is how many problems were counted but not kept, for
+// Page.MoreProblems.
+func (p *Problems) More() int { return p.more }
+
+// Len is every problem added, kept or not.
+func (p *Problems) Len() int { return len(p.list) + p.more }
+
+// moreParseFailures counts a page's problems its parser did not keep
+// (see Problems): each is a parse failure in the ledger, and together
+// they get one log line and one ledger message.
+func (s *Session) moreParseFailures(url string, n int) {
+	if n <= 0 {
+		return
+	}
+	s.mu.Lock()
+	s.counts.parseFailures += int64(n)
+	s.mu.Unlock()
+	s.Log.Warn("parse failures not listed", "collector", s.info.Name, "url", url, "count", n)
+	s.record(func() string { return fmt.Sprintf("parse %s: %d more problems not listed", url, n) })
 }

@@ -18,7 +18,10 @@ type Page struct {
 	Title    string
 	Rows     []schema.Row
 	Problems []error
-	Next     []string
+	// MoreProblems counts problems found beyond those listed (see
+	// Problems, the type): parse failures in the ledger, not kept.
+	MoreProblems int
+	Next         []string
 }
 
 // Fetched is one 200 response handed to a page parser.
@@ -93,6 +96,7 @@ func (s *Session) VisitPages(ctx context.Context, p Pages) (int, error) {
 		for _, e := range pg.Problems {
 			s.ParseFailure(u, e)
 		}
+		s.moreParseFailures(u, pg.MoreProblems)
 		if err != nil {
 			s.ParseFailure(u, err)
 			return

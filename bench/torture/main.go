@@ -74,6 +74,7 @@ func main() {
 	bin := flag.String("bin", "", "gwanmun binary to test (default: build ./cmd/gwanmun)")
 	keep := flag.Bool("keep", false, "keep the work directory")
 	verbose := flag.Bool("v", false, "print every trial")
+	only := flag.String("hostile", "", "run only the hostile cases whose name contains this (all when empty)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "torture: unexpected arguments %q\n", flag.Args())
@@ -106,7 +107,7 @@ func main() {
 		}
 		fmt.Printf("torture: %s done in %s\n", name, time.Since(p).Round(time.Second))
 	}
-	phase("hostile inputs", t.hostile)
+	phase("hostile inputs", func() error { return t.hostile(*only) })
 	phase("kill -9 trials", func() error { return t.kills(*kills) })
 	phase("concurrent writers", func() error { return t.writers(*writers) })
 	t.c.Seconds = time.Since(start).Round(time.Second).Seconds()

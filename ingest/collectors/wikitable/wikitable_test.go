@@ -200,3 +200,31 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A hostile page of thousands of bad rows (the torture's has 240,000 in
+// 12 MB) keeps the first ingest.MaxPageProblems problems and counts the
+// rest; the good row beside them still lands.
+func TestManyBadRowsKeepBoundedProblems(t *testing.T) {
+	const bad = 5_000
+	page := `<html><head><title>T - Wikipedia</title></head><body><table class="wikitable">` +
+		`<tr><th>Name</th><th>Monthly active users (millions)</th><th>Date of latest user count</th></tr>` +
+		`<tr><td>LINE</td><td>196</td><td>Q1 2024</td></tr>` +
+		strings.Repeat("<tr><td>Spam</td><td>lots</td><td>Q1 2024</td></tr>\n", bad) + "</table></body></html>"
+	pg, err := parse([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pg.rows) != 1 || pg.rows[0].PlatformID != "line" || pg.rows[0].Value != 196_000_000 {
+		t.Fatalf("rows %+v, want LINE's 196 million", pg.rows)
+	}
+	if got := len(pg.problems.List()); got != ingest.MaxPageProblems {
+		t.Errorf("kept %d problems, want %d", got, ingest.MaxPageProblems)
+	}
+	if pg.problems.More() != bad-ingest.MaxPageProblems {
+		t.Errorf("counted %d more problems, want %d", pg.problems.More(), bad-ingest.MaxPageProblems)
+	}
+	want := `table 1 row 2: Spam: users "lots"`
+	if got := pg.problems.List()[0].Error(); !strings.HasPrefix(got, want) {
+		t.Errorf("first problem %q, want it to start %q", got, want)
+	}
+}
