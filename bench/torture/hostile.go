@@ -35,9 +35,15 @@ type hostileCase struct {
 	// reason: text the lake's news.date_missing_reason must hold, for
 	// input whose message is kept with the row rather than logged.
 	reason string
+	// valid: why this input, odd as it is, is good input that needs no
+	// message. Every case is either bad (want or reason: a message it must
+	// give) or valid, so each bad input is checked for its message.
+	valid string
 }
 
 func (c hostileCase) lakeSays(reason string) hostileCase { c.reason = reason; return c }
+func (c hostileCase) ok(why string) hostileCase          { c.valid = why; return c }
+func (c hostileCase) bad() bool                          { return len(c.want) > 0 || c.reason != "" }
 
 // hostile runs the corpus; each case gets a fresh lake, its own server and
 // a hard deadline.
@@ -47,11 +53,19 @@ func (t *torture) hostile(only string) error {
 		return err
 	}
 	cases := hostileCases()
+	for _, c := range cases {
+		if c.bad() == (c.valid != "") {
+			return fmt.Errorf("hostile case %s: give it a message to check (bad input) or say why it is valid, not both", c.name)
+		}
+	}
 	for i, c := range cases {
 		if !strings.Contains(c.name, only) {
 			continue
 		}
 		t.c.HostileInputs++
+		if c.bad() {
+			t.c.BadInputs++
+		}
 		if err := t.hostileOne(dir, i, c); err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
@@ -132,16 +146,28 @@ url = %q
 		t.c.WrongRows++
 		problems = append(problems, fmt.Sprintf("%d rows landed, want %d..%d", rows, c.minRows, c.maxRows))
 	}
+	clear := true
 	if len(c.want) > 0 && !containsAny(said, c.want) {
-		t.c.Unclear++
+		clear = false
 		problems = append(problems, fmt.Sprintf("no message saying any of %q", c.want))
 	}
 	if c.reason != "" {
 		q := "SELECT string_agg(date_missing_reason, ' | ') AS r FROM news WHERE published_at IS NULL"
 		if lr := t.gw(caseDir, time.Minute, "sql", "--format", "csv", "--lake", lake, q); !strings.Contains(string(lr.stdout), c.reason) {
-			t.c.Unclear++
+			clear = false
 			problems = append(problems, fmt.Sprintf("news.date_missing_reason does not say %q: %s %s", c.reason, oneLine(lr.stdout), oneLine(lr.stderr)))
 		}
+	}
+	// Rows that could have landed and did not must be accounted for too.
+	if rows < c.maxRows && strings.TrimSpace(said) == "" {
+		clear = false
+		problems = append(problems, fmt.Sprintf("%d of up to %d rows landed and the run said nothing", rows, c.maxRows))
+	}
+	switch {
+	case !clear:
+		t.c.Unclear++
+	case c.bad():
+		t.c.ClearMessages++
 	}
 	if lines := bytes.Count(r.stderr, []byte("\n")); lines > 200 {
 		t.c.LogFloods++
@@ -281,10 +307,11 @@ func hostileCases() []hostileCase {
 	bigPage := strings.Replace(big.String(), "</table>", strings.Repeat("<tr><td>Spam</td><td>lots</td><td>Q1 2024</td></tr>\n", 240_000)+"</table>", 1)
 	bomb := gzipOf(make([]byte, 256<<20)) // 256 MiB of zeros in ~250 KiB
 	cases := []hostileCase{
-		wiki("baseline-two-good-rows", html(wikiPage(goodRows...)), 2, 2),
+		wiki("baseline-two-good-rows", html(wikiPage(goodRows...)), 2, 2).ok("two good rows"),
 		wiki("no-table", html("<html><body><p>nothing here</p></body></html>"), 0, 0, "no table.wikitable"),
 		wiki("table-without-users-column", html(`<table class="wikitable"><tr><th>Name</th><th>Founded</th></tr><tr><td>LINE</td><td>2011</td></tr></table>`), 0, 0, "has a name and a users column"),
-		wiki("malformed-nesting", html(`<table class="wikitable"><tr><th>Name<th>Monthly active users (millions)<th>Date of latest user count<tr><td>LINE<td>196<td>Q1 2024<tr><td><b><i>Telegram</b></i><td>900<td>March 2024`), 0, 2),
+		wiki("malformed-nesting", html(`<table class="wikitable"><tr><th>Name<th>Monthly active users (millions)<th>Date of latest user count<tr><td>LINE<td>196<td>Q1 2024<tr><td><b><i>Telegram</b></i><td>900<td>March 2024`), 2, 2).
+			ok("HTML5 parsing closes the cells and rows; both rows read as written"),
 		wiki("truncated-mid-row", html(withGood()[:strings.Index(withGood(), "</td><td>Q1")]), 0, 1, "cells", "no table", "date"),
 		wiki("negative-mau", html(withGood([3]string{"Telegram", "-900", "March 2024"})), 1, 1, "negative", "users"),
 		wiki("absurd-mau", html(withGood([3]string{"Telegram", "9,000,000", "March 2024"})), 1, 1, "exceeds the world's population"),
@@ -300,20 +327,26 @@ func hostileCases() []hostileCase {
 		wiki("missing-date", html(withGood([3]string{"Telegram", "900", ""})), 1, 1, "no date of the user count"),
 		wiki("nameless-row", html(withGood([3]string{"", "900", "March 2024"})), 1, 1, "gives no id"),
 		wiki("duplicate-key-conflict", html(withGood([3]string{"LINE", "197", "Q1 2024"})), 1, 1, "duplicate mau key"),
-		wiki("duplicate-key-identical", html(withGood(goodRows[0])), 1, 1),
-		wiki("script-in-name", html(withGood([3]string{"<script>alert(1)</script>Telegram", "900", "March 2024"})), 1, 2),
-		wiki("script-in-title", html(strings.Replace(wikiPage(goodRows...), "List of platforms - Wikipedia", "<script>alert(1)</script>", 1)), 2, 2),
-		wiki("terminal-escapes-in-name", html(withGood([3]string{"\x1b[31mTelegram\x1b[0m", "900", "March 2024"})), 1, 2),
-		wiki("invalid-utf8", html(withGood([3]string{"Tele\xff\xfegram", "900", "March 2024"})), 1, 2),
-		wiki("nul-bytes", html(withGood([3]string{"Tele\x00gram", "9\x0000", "March 2024"})), 1, 2),
-		wiki("euc-kr-without-header", serve("text/html", eucKR(strings.Replace(wikiPage(goodRows...), `<meta charset="utf-8">`, "", 1)+"<p>카카오톡 이용자 수</p>")), 2, 2),
-		wiki("euc-kr-declared-utf8", serve("text/html; charset=utf-8", eucKR(wikiPage(goodRows...)+"<p>카카오톡 이용자 수</p>")), 0, 2),
-		wiki("unknown-charset-label", serve("text/html; charset=x-klingon", wikiPage(goodRows...)), 0, 2),
+		wiki("duplicate-key-identical", html(withGood(goodRows[0])), 1, 1).ok("the same row twice is one row"),
+		wiki("script-in-name", html(withGood([3]string{"<script>alert(1)</script>Telegram", "900", "March 2024"})), 2, 2).
+			ok("a script inside a cell is not its text: the row is Telegram's"),
+		wiki("script-in-title", html(strings.Replace(wikiPage(goodRows...), "List of platforms - Wikipedia", "<script>alert(1)</script>", 1)), 2, 2).
+			ok("the title is text; the report escapes it (TestScrapedScriptTitleStaysInertIntegration)"),
+		wiki("terminal-escapes-in-name", html(withGood([3]string{"\x1b[31mTelegram\x1b[0m", "900", "March 2024"})), 1, 1, "holds control characters"),
+		wiki("invalid-utf8", html(withGood([3]string{"Tele\xff\xfegram", "900", "March 2024"})), 1, 1, "is not valid UTF-8 text"),
+		wiki("nul-bytes", html(withGood([3]string{"Tele\x00gram", "9\x0000", "March 2024"})), 2, 2).
+			ok("HTML5 parsing drops a NUL in text, so the cells read Telegram and 900"),
+		wiki("euc-kr-without-header", serve("text/html", eucKR(strings.Replace(wikiPage(goodRows...), `<meta charset="utf-8">`, "", 1)+"<p>카카오톡 이용자 수</p>")), 2, 2).
+			ok("the rows are ASCII, read in any charset"),
+		wiki("euc-kr-declared-utf8", serve("text/html; charset=utf-8", eucKR(wikiPage(goodRows...)+"<p>카카오톡 이용자 수</p>")), 2, 2).
+			ok("the rows are ASCII; only a paragraph outside the table is mis-decoded"),
+		wiki("unknown-charset-label", serve("text/html; charset=x-klingon", wikiPage(goodRows...)), 2, 2).
+			ok("an unknown label falls back to the page's own meta charset, UTF-8"),
 		wiki("binary-garbage", serve("text/html", string(bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef, 0x00, 0x01}, 4096))), 0, 0, "no table.wikitable"),
 		wiki("png-content-type", serve("image/png", "\x89PNG\r\n\x1a\n"+strings.Repeat("\x00", 512)), 0, 0, "no table.wikitable", "content type"),
 		wiki("empty-body", serve("text/html", ""), 0, 0, "no table.wikitable", "empty"),
-		wiki("deep-nesting", html(strings.Repeat("<div>", 200_000)+wikiPage(goodRows...)), 0, 2),
-		wiki("many-tables-same-rows", html(strings.Repeat(wikiPage(goodRows...), 2_000)), 2, 2),
+		wiki("deep-nesting", html(strings.Repeat("<div>", 200_000)+wikiPage(goodRows...)), 0, 0, "open stack of elements exceeds"),
+		wiki("many-tables-same-rows", html(strings.Repeat(wikiPage(goodRows...), 2_000)), 2, 2).ok("the same two rows in 2,000 tables are two rows"),
 		wiki("12mb-page-of-bad-rows", html(bigPage), 1, 1, `users "lots"`),
 		wiki("body-over-cap-20mb", html(strings.Repeat("<p>x</p>", 20<<20/8)), 0, 0, "body too large"),
 		wiki("gzip-bomb", func(w http.ResponseWriter, r *http.Request) {
@@ -333,8 +366,8 @@ func hostileCases() []hostileCase {
 		wiki("status-404", status(404, ""), 0, 0, "HTTP 404"),
 		wiki("status-410", status(410, ""), 0, 0, "HTTP 410"),
 		wiki("status-500-always", status(500, ""), 0, 0, "retries exhausted", "500"),
-		wiki("503-retry-after-then-ok", failThen(1, 503, "1", html(wikiPage(goodRows...))), 2, 2),
-		wiki("429-retry-after-then-ok", failThen(1, 429, "0", html(wikiPage(goodRows...))), 2, 2),
+		wiki("503-retry-after-then-ok", failThen(1, 503, "1", html(wikiPage(goodRows...))), 2, 2).ok("retried after the second it asked for"),
+		wiki("429-retry-after-then-ok", failThen(1, 429, "0", html(wikiPage(goodRows...))), 2, 2).ok("retried at once, as it asked"),
 		wiki("429-retry-after-an-hour", status(429, "3600"), 0, 0, "Retry-After too long"),
 		wiki("429-retry-after-date-far", status(429, "Fri, 31 Dec 2100 23:59:59 GMT"), 0, 0, "Retry-After too long"),
 		wiki("503-garbage-retry-after", status(503, "soon, maybe"), 0, 0, "retries exhausted", "503"),
@@ -343,7 +376,8 @@ func hostileCases() []hostileCase {
 		{name: "robots-503", collector: "wikitable", handler: html(wikiPage(goodRows...)),
 			robots: status(503, ""), maxRows: 0, want: []string{"robots.txt answered 503"}},
 		{name: "robots-binary-garbage", collector: "wikitable", handler: html(wikiPage(goodRows...)),
-			robots: serve("text/plain", "\x00\xff\xfe garbage \x01"), minRows: 0, maxRows: 2},
+			robots: serve("text/plain", "\x00\xff\xfe garbage \x01"), minRows: 2, maxRows: 2,
+			valid: "a robots.txt without one rule reads as no rules (RFC 9309)"},
 		{name: "robots-redirect-loop", collector: "wikitable", handler: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/robots-next.txt" {
 				http.Redirect(w, r, "/robots.txt", http.StatusFound)
@@ -353,7 +387,7 @@ func hostileCases() []hostileCase {
 		}, robots: func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/robots-next.txt", http.StatusFound)
 		},
-			minRows: 2, maxRows: 2},
+			minRows: 2, maxRows: 2, valid: "a robots.txt lost in redirects is unavailable, which RFC 9309 reads as allow all"},
 		wiki("redirect-loop", func(w http.ResponseWriter, r *http.Request) {
 			next := map[string]string{"/case": "/case2", "/case2": "/case"}[r.URL.Path]
 			http.Redirect(w, r, next, http.StatusFound)
@@ -383,7 +417,7 @@ func hostileCases() []hostileCase {
 				return
 			}
 			html(wikiPage(goodRows...))(w, r)
-		}, 2, 2),
+		}, 2, 2).ok("a redirect within the site is followed"),
 		{name: "connection-refused", collector: "wikitable", handler: html(""), url: closedPortURL,
 			maxRows: 0, want: []string{"connection error"}},
 		wiki("connection-reset", func(w http.ResponseWriter, r *http.Request) {
@@ -425,7 +459,7 @@ func hostileCases() []hostileCase {
 			hijack(w, func(c net.Conn) { _, _ = io.WriteString(c, "<html>no status line</html>\r\n") })
 		}, 0, 0, "malformed HTTP", "response"),
 
-		rss("rss-baseline", xml(feed(goodItem, [3]string{"네이버 장애", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 2, 2),
+		rss("rss-baseline", xml(feed(goodItem, [3]string{"네이버 장애", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 2, 2).ok("two good items"),
 		rss("rss-future-2099", xml(feed(goodItem, [3]string{"미래의 기사", "/news/2", "Thu, 15 Oct 2099 09:00:00 +0900"})), 1, 1, "published_at 2099-10-15", "is after the fetch time"),
 		// A news row without a usable date still lands, with the reason in
 		// date_missing_reason: a fetch time is never a publication time.
@@ -433,13 +467,16 @@ func hostileCases() []hostileCase {
 			lakeSays("year 1900 is out of range"),
 		rss("rss-unparseable-date", xml(feed(goodItem, [3]string{"날짜 없는 기사", "/news/2", "the day after tomorrow"})), 2, 2).
 			lakeSays("unparseable feed date"),
-		rss("rss-script-in-title", xml(feed(goodItem, [3]string{"&lt;script&gt;alert(1)&lt;/script&gt; 카카오", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 2, 2),
+		rss("rss-script-in-title", xml(feed(goodItem, [3]string{"&lt;script&gt;alert(1)&lt;/script&gt; 카카오", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 2, 2).
+			ok("a title is text; every output escapes it"),
 		rss("rss-missing-title", xml(feed(goodItem, [3]string{"", "/news/2", "Sun, 16 Oct 2022 09:00:00 +0900"})), 1, 1, "title is empty"),
 		rss("rss-malformed-xml", xml(`<?xml version="1.0"?><rss><channel><item><title>broken`), 0, 0, "feed"),
 		rss("rss-html-instead", html("<html><body>not a feed</body></html>"), 0, 0, "feed"),
 		rss("rss-empty-body", serve("application/rss+xml", ""), 0, 0, "feed"),
-		rss("rss-billion-laughs", xml(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><rss version="2.0"><channel><title>x</title><item><title>&lol3;</title><link>/news/9</link></item></channel></rss>`), 0, 1),
-		rss("rss-euc-kr-declared", serve("application/rss+xml", eucKR(strings.Replace(feed(goodItem), `encoding="UTF-8"`, `encoding="EUC-KR"`, 1))), 1, 1),
+		rss("rss-billion-laughs", xml(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><rss version="2.0"><channel><title>x</title><item><title>&lol3;</title><link>/news/9</link></item></channel></rss>`), 1, 1).
+			ok("DTD entities are never expanded, so the bomb is an inert title"),
+		rss("rss-euc-kr-declared", serve("application/rss+xml", eucKR(strings.Replace(feed(goodItem), `encoding="UTF-8"`, `encoding="EUC-KR"`, 1))), 1, 1).
+			ok("a feed in its declared charset"),
 	}
 	return cases
 }

@@ -37,6 +37,8 @@ type counts struct {
 	WriterTrials   int `json:"writer_trials"`
 	Reads          int `json:"reads"`
 	HostileInputs  int `json:"hostile_inputs"`
+	BadInputs      int `json:"bad_inputs"`     // hostile inputs that must give a message (the rest are odd but valid)
+	ClearMessages  int `json:"clear_messages"` // bad inputs that gave theirs
 
 	VerifyFailures int `json:"verify_failures"`
 	Lost           int `json:"lost"`

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -283,7 +284,7 @@ func cellText(sel *goquery.Selection) string {
 		return squeeze(sel.Text())
 	}
 	c := sel.Clone()
-	c.Find("sup.reference, .sortkey, .mw-ref, style, .reference").Remove()
+	c.Find("sup.reference, .sortkey, .mw-ref, style, script, noscript, .reference").Remove()
 	c.Find("br").ReplaceWithHtml(" ")
 	return strings.Join(strings.Fields(c.Text()), " ")
 }
@@ -373,6 +374,16 @@ var idOverrides = map[string]string{
 // platformID turns a platform's name into the lake's platform id:
 // "Facebook Messenger" → "facebook_messenger", "Sina Weibo" → "weibo".
 func platformID(name string) (string, error) {
+	// A name garbled in transit would still slug to an id ("\x1b[31mX"
+	// to "31mx"), a platform nobody named: refuse it instead.
+	for _, r := range name {
+		switch {
+		case r == utf8.RuneError:
+			return "", fmt.Errorf("platform name %q is not valid UTF-8 text (a wrong charset?)", name)
+		case unicode.IsControl(r):
+			return "", fmt.Errorf("platform name %q holds control characters", name)
+		}
+	}
 	key := strings.ToLower(strings.TrimSpace(name))
 	if id, ok := idOverrides[key]; ok {
 		return id, nil

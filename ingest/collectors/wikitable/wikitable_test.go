@@ -228,3 +228,38 @@ func TestManyBadRowsKeepBoundedProblems(t *testing.T) {
 		t.Errorf("first problem %q, want it to start %q", got, want)
 	}
 }
+
+// Names garbled in transit are refused with a reason, not slugged into a
+// platform nobody named; a script inside a cell is not part of its text.
+func TestGarbledNamesAreRefused(t *testing.T) {
+	page := func(name string) []byte {
+		return []byte(`<table class="wikitable"><tr><th>Name</th><th>Monthly active users (millions)</th><th>Date</th></tr>` +
+			`<tr><td>` + name + `</td><td>900</td><td>March 2024</td></tr></table>`)
+	}
+	for _, tc := range []struct{ name, id, problem string }{
+		{"Telegram", "telegram", ""},
+		{"<script>alert(1)</script>Telegram", "telegram", ""},
+		{"<style>b{}</style>Tele<noscript>x</noscript>gram", "telegram", ""},
+		{"\x1b[31mTelegram\x1b[0m", "", "holds control characters"},
+		{"Tele\xff\xfegram", "", "is not valid UTF-8 text"},
+		{"Tele&#xFFFD;gram", "", "is not valid UTF-8 text"},
+	} {
+		pg, err := parse(page(tc.name))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.name, err)
+		}
+		var ids, problems []string
+		for _, r := range pg.rows {
+			ids = append(ids, r.PlatformID)
+		}
+		for _, e := range pg.problems.List() {
+			problems = append(problems, e.Error())
+		}
+		if strings.Join(ids, ",") != tc.id {
+			t.Errorf("%q: rows %v, want %q", tc.name, ids, tc.id)
+		}
+		if got := strings.Join(problems, "; "); (tc.problem == "") != (got == "") || !strings.Contains(got, tc.problem) {
+			t.Errorf("%q: problems %q, want one saying %q", tc.name, got, tc.problem)
+		}
+	}
+}
