@@ -34,11 +34,14 @@ import (
 type counts struct {
 	KillTrials     int `json:"kill_trials"`
 	KillsDelivered int `json:"kills_delivered"` // the process was still running when killed
-	WriterTrials   int `json:"writer_trials"`
-	Reads          int `json:"reads"`
-	HostileInputs  int `json:"hostile_inputs"`
-	BadInputs      int `json:"bad_inputs"`     // hostile inputs that must give a message (the rest are odd but valid)
-	ClearMessages  int `json:"clear_messages"` // bad inputs that gave theirs
+	// KilledBeforeLake: trials on an empty folder killed before the run
+	// made anything of a lake; verify rightly calls it no lake, the state before.
+	KilledBeforeLake int `json:"killed_before_lake"`
+	WriterTrials     int `json:"writer_trials"`
+	Reads            int `json:"reads"`
+	HostileInputs    int `json:"hostile_inputs"`
+	BadInputs        int `json:"bad_inputs"`     // hostile inputs that must give a message (the rest are odd but valid)
+	ClearMessages    int `json:"clear_messages"` // bad inputs that gave theirs
 
 	VerifyFailures int `json:"verify_failures"`
 	Lost           int `json:"lost"`
