@@ -332,3 +332,43 @@ func TestLakeExportCSVForSpreadsheets(t *testing.T) {
 		}
 	}
 }
+
+// `-o FILE` is refused before any work (issue 15: report failed only after
+// 22 s of analyses): no analysis runs, and run ingests nothing. Counted,
+// not timed.
+func TestOutputIntoAFileFailsBeforeAnyWork(t *testing.T) {
+	t.Setenv("GWANMUN_LAKE", "")
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(tmp, "lake")
+	for _, tc := range []struct {
+		name string
+		lake string
+		args []string
+	}{
+		{"report", seedLake(t), []string{"report", "-o", file}},
+		{"run", fresh, []string{"run", "-o", file, "--results", filepath.Join(tmp, "run-results"), "--notebooks", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			a := newApp(all.Registry(), &out, &errb)
+			analyses := 0
+			a.onAnalysis = func(string) { analyses++ }
+			code := executeApp(context.Background(), a, append([]string{"--lake", tc.lake}, tc.args...))
+			if code != exitUsage || !strings.Contains(errb.String(), "is a file") {
+				t.Fatalf("exit %d, stderr %q; want exit 2 saying -o is a file", code, errb.String())
+			}
+			if analyses != 0 {
+				t.Errorf("%d analyses ran before -o was refused", analyses)
+			}
+			for _, p := range []string{fresh, filepath.Join(tmp, tc.name+"-results")} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s was created before -o was refused", p)
+				}
+			}
+		})
+	}
+}
