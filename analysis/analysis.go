@@ -36,7 +36,28 @@ type Analysis struct {
 	// Compute, when set, produces the table instead of the SQL; it gets
 	// every parameter, defaults filled in.
 	Compute func(ctx context.Context, db *DB, params map[string]string) (*Table, error)
+	// Check, when set, validates parameter values against the lake (a
+	// platform id that does not exist) before anything runs; it gets every
+	// parameter, defaults filled in, and returns a *ParamError.
+	Check func(ctx context.Context, db *DB, params map[string]string) error
 }
+
+// ParamError is a parameter the user gave that an analysis cannot take: an
+// unknown name or a value that names nothing. A command reports it as a
+// usage error.
+type ParamError struct {
+	Analysis, Param string
+	Err             error
+}
+
+func (e *ParamError) Error() string {
+	if e.Param == "" {
+		return fmt.Sprintf("analysis %s: %v", e.Analysis, e.Err)
+	}
+	return fmt.Sprintf("analysis %s: parameter %s: %v", e.Analysis, e.Param, e.Err)
+}
+
+func (e *ParamError) Unwrap() error { return e.Err }
 
 // Catalog lists every analysis, in report order.
 var Catalog = []Analysis{
@@ -200,17 +221,31 @@ func (a Analysis) resolve(params map[string]string) (map[string]string, error) {
 		}
 		out[p.Name] = v
 	}
+	unknown := make([]string, 0, len(params))
 	for k := range params {
 		if _, ok := out[k]; !ok {
-			return nil, fmt.Errorf("analysis %s has no parameter %q", a.Name, k)
+			unknown = append(unknown, k)
 		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, &ParamError{Analysis: a.Name, Err: fmt.Errorf("no parameter %q", strings.Join(unknown, `", "`))}
 	}
 	if v := out["as_of"]; v != "" {
 		if _, err := time.Parse("2006-01-02", v); err != nil {
-			return nil, fmt.Errorf("analysis %s: parameter as_of %q is not a date (YYYY-MM-DD)", a.Name, v)
+			return nil, &ParamError{Analysis: a.Name, Param: "as_of", Err: fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)}
 		}
 	}
 	return out, nil
+}
+
+// prepare resolves the parameters and runs the analysis's Check.
+func (a Analysis) prepare(ctx context.Context, d *DB, params map[string]string) (map[string]string, error) {
+	p, err := a.resolve(params)
+	if err != nil || a.Check == nil {
+		return p, err
+	}
+	return p, a.Check(ctx, d, p)
 }
 
 func namedArgs(params map[string]string) []any {
@@ -239,7 +274,7 @@ func (d *DB) observe(name string) func() {
 // Run executes the analysis with its parameters bound.
 func (d *DB) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
 	defer d.observe(a.Name)()
-	p, err := a.resolve(params)
+	p, err := a.prepare(ctx, d, params)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +318,7 @@ const resultTable = "gwanmun_result"
 // writes that same result to a Parquet file, atomically (a temporary file
 // renamed into place). SQL results keep DuckDB's own column types.
 func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, dst string) (*Table, error) {
-	p, err := a.resolve(params)
+	p, err := a.prepare(ctx, d, params)
 	if err != nil {
 		return nil, err
 	}
