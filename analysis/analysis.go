@@ -239,6 +239,13 @@ func (a Analysis) resolve(params map[string]string) (map[string]string, error) {
 	return out, nil
 }
 
+// Check validates parameters as Run would, without running: a command
+// checks every analysis it will run before it computes or saves any.
+func (d *DB) Check(ctx context.Context, a Analysis, params map[string]string) error {
+	_, err := a.prepare(ctx, d, params)
+	return err
+}
+
 // prepare resolves the parameters and runs the analysis's Check.
 func (a Analysis) prepare(ctx context.Context, d *DB, params map[string]string) (map[string]string, error) {
 	p, err := a.resolve(params)
@@ -373,6 +380,11 @@ type Results struct {
 // NewResults starts an empty set of results over db.
 func NewResults(db *DB) *Results {
 	return &Results{db: db, tables: map[string]*Table{}}
+}
+
+// Check validates an analysis's parameters against the lake (DB.Check).
+func (r *Results) Check(ctx context.Context, a Analysis, params map[string]string) error {
+	return r.db.Check(ctx, a, params)
 }
 
 // Run returns the analysis's result, executing it on first use.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -252,6 +253,13 @@ func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysis
 			return nil, fmt.Errorf("results dir: %w", err)
 		}
 	}
+	// Every value is checked before anything is computed or saved: a
+	// parameter that names nothing is a usage error, not a half-done run.
+	for _, r := range plan {
+		if err := res.Check(ctx, r.an, r.params); err != nil {
+			return nil, paramUsage(err)
+		}
+	}
 	out := make([]*analysis.Table, len(plan))
 	for i, r := range plan {
 		dst := ""
@@ -260,9 +268,18 @@ func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysis
 		}
 		t, err := res.Save(ctx, r.an, r.params, dst)
 		if err != nil {
-			return nil, err
+			return nil, paramUsage(err)
 		}
 		out[i] = t
 	}
 	return out, nil
+}
+
+// paramUsage makes an analysis's parameter error a usage error (exit 2).
+func paramUsage(err error) error {
+	var pe *analysis.ParamError
+	if errors.As(err, &pe) {
+		return usageError{err}
+	}
+	return err
 }
