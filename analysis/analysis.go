@@ -334,7 +334,11 @@ func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, 
 		if err != nil || dst == "" {
 			return t, err
 		}
-		return t, d.saveTable(ctx, a.Name, t, dst)
+		return t, d.saveTable(ctx, a, p, t, dst)
+	}
+	meta, err := d.resultMeta(a, p)
+	if err != nil {
+		return nil, fmt.Errorf("save %s: %w", a.Name, err)
 	}
 	defer d.observe(a.Name)()
 	q, err := a.SQL()
@@ -352,19 +356,24 @@ func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, 
 	}
 	tmp := dst + ".tmp"
 	// COPY's target cannot be a bound parameter; dst is ours, quoted.
-	if _, err := d.ExecContext(ctx, fmt.Sprintf("COPY %s TO %s (FORMAT parquet, COMPRESSION zstd)", resultTable, sqlString(tmp))); err != nil {
+	if _, err := d.ExecContext(ctx, fmt.Sprintf("COPY %s TO %s (FORMAT parquet, COMPRESSION zstd, %s)", resultTable, sqlString(tmp), kvMetadata(meta))); err != nil {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("save %s: %w", a.Name, err)
 	}
 	return t, os.Rename(tmp, dst)
 }
 
-// saveTable writes a result already in hand to Parquet, atomically.
-func (d *DB) saveTable(ctx context.Context, name string, t *Table, dst string) error {
+// saveTable writes a result already in hand to Parquet, atomically, with
+// the parameters it was computed with.
+func (d *DB) saveTable(ctx context.Context, a Analysis, params map[string]string, t *Table, dst string) error {
+	meta, err := d.resultMeta(a, params)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", a.Name, err)
+	}
 	tmp := dst + ".tmp"
-	if err := d.writeParquet(ctx, t, tmp); err != nil {
+	if err := d.writeParquet(ctx, t, tmp, meta); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", name, err)
+		return fmt.Errorf("save %s: %w", a.Name, err)
 	}
 	return os.Rename(tmp, dst)
 }
@@ -401,7 +410,7 @@ func (r *Results) Save(ctx context.Context, a Analysis, params map[string]string
 	key := resultKey(a.Name, p)
 	if t, ok := r.tables[key]; ok {
 		if dst != "" {
-			return t, r.db.saveTable(ctx, a.Name, t, dst)
+			return t, r.db.saveTable(ctx, a, p, t, dst)
 		}
 		return t, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 type analyzeOptions struct {
@@ -27,7 +28,12 @@ func newAnalyzeCmd(a *app) *cobra.Command {
 		Use:   "analyze [NAME...]",
 		Short: "Run analyses over the lake and save their results",
 		Long: `Run the named analyses (all when none is named). Each result is printed and
-saved as Parquet under --results for notebooks and other tools.
+saved as Parquet under --results for notebooks and other tools; each saved file
+records in its Parquet key-value metadata the parameters it was computed with
+(defaults included), as_of, the study and the lake's vintage.
+
+Incident analyses default to the --study's incident (its id, root, failed
+nodes and start as as_of).
 
 --list names every analysis with its parameters; 'gwanmun analyze NAME --help'
 explains one. A --param no named analysis declares is an error.`,
@@ -35,7 +41,8 @@ explains one. A --param no named analysis declares is an error.`,
   gwanmun analyze --list
   gwanmun analyze concentration --help
   gwanmun analyze concentration --json
-  gwanmun analyze concentration --param category=portal --csv`,
+  gwanmun analyze concentration --param category=portal --csv
+  gwanmun analyze concentration --param merge=discord,telegram --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.list {
 				return runAnalyzeList(a, o, args)
@@ -171,7 +178,9 @@ type analysisRun struct {
 // planAnalyses pairs each selected analysis with the --param values it
 // declares. A key no selected analysis declares is a usage error: a typo
 // must not silently leave a default in place.
-func planAnalyses(names, rawParams []string) ([]analysisRun, error) {
+// Defaults that come from the default study's incident are st's (nil: the
+// default study).
+func planAnalyses(names, rawParams []string, st *study.Study) ([]analysisRun, error) {
 	params, err := parseParams(rawParams)
 	if err != nil {
 		return nil, err
@@ -192,6 +201,7 @@ func planAnalyses(names, rawParams []string) ([]analysisRun, error) {
 	}
 	out := make([]analysisRun, len(list))
 	for i, an := range list {
+		an = an.ForStudy(st)
 		own := map[string]string{}
 		for k, v := range params {
 			if declares(an, k) {
@@ -212,7 +222,11 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 	if err != nil {
 		return err
 	}
-	plan, err := planAnalyses(names, o.params)
+	st, err := a.study()
+	if err != nil {
+		return err
+	}
+	plan, err := planAnalyses(names, o.params, st)
 	if err != nil {
 		return err
 	}
@@ -221,6 +235,9 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 		return err
 	}
 	defer db.Close()
+	if st != nil {
+		db.Study = st.Name
+	}
 	res := analysis.NewResults(db)
 	tables, err := computeAnalyses(ctx, res, plan, o.resultsDir)
 	if err != nil {
