@@ -36,7 +36,28 @@ type Analysis struct {
 	// Compute, when set, produces the table instead of the SQL; it gets
 	// every parameter, defaults filled in.
 	Compute func(ctx context.Context, db *DB, params map[string]string) (*Table, error)
+	// Check, when set, validates parameter values against the lake (a
+	// platform id that does not exist) before anything runs; it gets every
+	// parameter, defaults filled in, and returns a *ParamError.
+	Check func(ctx context.Context, db *DB, params map[string]string) error
 }
+
+// ParamError is a parameter the user gave that an analysis cannot take: an
+// unknown name or a value that names nothing. A command reports it as a
+// usage error.
+type ParamError struct {
+	Analysis, Param string
+	Err             error
+}
+
+func (e *ParamError) Error() string {
+	if e.Param == "" {
+		return fmt.Sprintf("analysis %s: %v", e.Analysis, e.Err)
+	}
+	return fmt.Sprintf("analysis %s: parameter %s: %v", e.Analysis, e.Param, e.Err)
+}
+
+func (e *ParamError) Unwrap() error { return e.Err }
 
 // Catalog lists every analysis, in report order.
 var Catalog = []Analysis{
@@ -200,17 +221,38 @@ func (a Analysis) resolve(params map[string]string) (map[string]string, error) {
 		}
 		out[p.Name] = v
 	}
+	unknown := make([]string, 0, len(params))
 	for k := range params {
 		if _, ok := out[k]; !ok {
-			return nil, fmt.Errorf("analysis %s has no parameter %q", a.Name, k)
+			unknown = append(unknown, k)
 		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, &ParamError{Analysis: a.Name, Err: fmt.Errorf("no parameter %q", strings.Join(unknown, `", "`))}
 	}
 	if v := out["as_of"]; v != "" {
 		if _, err := time.Parse("2006-01-02", v); err != nil {
-			return nil, fmt.Errorf("analysis %s: parameter as_of %q is not a date (YYYY-MM-DD)", a.Name, v)
+			return nil, &ParamError{Analysis: a.Name, Param: "as_of", Err: fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)}
 		}
 	}
 	return out, nil
+}
+
+// Check validates parameters as Run would, without running: a command
+// checks every analysis it will run before it computes or saves any.
+func (d *DB) Check(ctx context.Context, a Analysis, params map[string]string) error {
+	_, err := a.prepare(ctx, d, params)
+	return err
+}
+
+// prepare resolves the parameters and runs the analysis's Check.
+func (a Analysis) prepare(ctx context.Context, d *DB, params map[string]string) (map[string]string, error) {
+	p, err := a.resolve(params)
+	if err != nil || a.Check == nil {
+		return p, err
+	}
+	return p, a.Check(ctx, d, p)
 }
 
 func namedArgs(params map[string]string) []any {
@@ -239,7 +281,7 @@ func (d *DB) observe(name string) func() {
 // Run executes the analysis with its parameters bound.
 func (d *DB) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
 	defer d.observe(a.Name)()
-	p, err := a.resolve(params)
+	p, err := a.prepare(ctx, d, params)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +325,7 @@ const resultTable = "gwanmun_result"
 // writes that same result to a Parquet file, atomically (a temporary file
 // renamed into place). SQL results keep DuckDB's own column types.
 func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, dst string) (*Table, error) {
-	p, err := a.resolve(params)
+	p, err := a.prepare(ctx, d, params)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +334,11 @@ func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, 
 		if err != nil || dst == "" {
 			return t, err
 		}
-		return t, d.saveTable(ctx, a.Name, t, dst)
+		return t, d.saveTable(ctx, a, p, t, dst)
+	}
+	meta, err := d.resultMeta(a, p)
+	if err != nil {
+		return nil, fmt.Errorf("save %s: %w", a.Name, err)
 	}
 	defer d.observe(a.Name)()
 	q, err := a.SQL()
@@ -310,19 +356,24 @@ func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, 
 	}
 	tmp := dst + ".tmp"
 	// COPY's target cannot be a bound parameter; dst is ours, quoted.
-	if _, err := d.ExecContext(ctx, fmt.Sprintf("COPY %s TO %s (FORMAT parquet, COMPRESSION zstd)", resultTable, sqlString(tmp))); err != nil {
+	if _, err := d.ExecContext(ctx, fmt.Sprintf("COPY %s TO %s (FORMAT parquet, COMPRESSION zstd, %s)", resultTable, sqlString(tmp), kvMetadata(meta))); err != nil {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("save %s: %w", a.Name, err)
 	}
 	return t, os.Rename(tmp, dst)
 }
 
-// saveTable writes a result already in hand to Parquet, atomically.
-func (d *DB) saveTable(ctx context.Context, name string, t *Table, dst string) error {
+// saveTable writes a result already in hand to Parquet, atomically, with
+// the parameters it was computed with.
+func (d *DB) saveTable(ctx context.Context, a Analysis, params map[string]string, t *Table, dst string) error {
+	meta, err := d.resultMeta(a, params)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", a.Name, err)
+	}
 	tmp := dst + ".tmp"
-	if err := d.writeParquet(ctx, t, tmp); err != nil {
+	if err := d.writeParquet(ctx, t, tmp, meta); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", name, err)
+		return fmt.Errorf("save %s: %w", a.Name, err)
 	}
 	return os.Rename(tmp, dst)
 }
@@ -340,6 +391,11 @@ func NewResults(db *DB) *Results {
 	return &Results{db: db, tables: map[string]*Table{}}
 }
 
+// Check validates an analysis's parameters against the lake (DB.Check).
+func (r *Results) Check(ctx context.Context, a Analysis, params map[string]string) error {
+	return r.db.Check(ctx, a, params)
+}
+
 // Run returns the analysis's result, executing it on first use.
 func (r *Results) Run(ctx context.Context, a Analysis, params map[string]string) (*Table, error) {
 	return r.Save(ctx, a, params, "")
@@ -354,7 +410,7 @@ func (r *Results) Save(ctx context.Context, a Analysis, params map[string]string
 	key := resultKey(a.Name, p)
 	if t, ok := r.tables[key]; ok {
 		if dst != "" {
-			return t, r.db.saveTable(ctx, a.Name, t, dst)
+			return t, r.db.saveTable(ctx, a, p, t, dst)
 		}
 		return t, nil
 	}

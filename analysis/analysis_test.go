@@ -101,4 +101,30 @@ func TestSharesStayInTheUnitInterval(t *testing.T) {
 			t.Error(v)
 		}
 	}
+	// Columns that only a parameter brings: a merger's share (KakaoTalk +
+	// LINE hold all of IGAWorks' August 2022 market: exactly 1).
+	merged := 0
+	for _, merge := range []string{"kakaotalk,line", "discord,telegram", "whatsapp,nateon,wechat"} {
+		res, err := db.Run(t.Context(), concentration, map[string]string{"merge": merge})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range RangeViolations("concentration merge="+merge, res) {
+			t.Error(v)
+		}
+		for _, r := range res.Records() {
+			if _, ok := asFloat(r["merged_share"]); ok {
+				merged++
+			}
+		}
+	}
+	if merged < 3 {
+		t.Errorf("%d merged shares checked, want one per merger at least", merged)
+	}
+	// Every share or ratio column the analyses add is one the rule covers.
+	for _, c := range []string{"merged_share", "dau_mau_ratio", "user_share", "sso_share", "share", "cr1", "kftc_cr3", "coverage", "composite"} {
+		if !unitInterval.MatchString(c) {
+			t.Errorf("column %s is not range-checked", c)
+		}
+	}
 }

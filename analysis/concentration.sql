@@ -21,12 +21,25 @@
 --   delta < 150 are the safe harbours.
 --   KFTC: MRFTA Art. 6 presumption of dominance (kr_mrfta_dominance): one
 --   firm >= 50%, or the top three >= 75% counting only firms >= 10%.
+-- Hypothetical merger ($merge = a,b[,...], empty for none), the guidelines'
+-- way (US DOJ/FTC Merger Guidelines 2023, Guideline 1, s. 2.1): in each
+-- market where every merging platform is observed, the merged firm's share
+-- is the sum of theirs; post-merger HHI = HHI - sum(100 s_i)^2 +
+-- (100 sum s_i)^2, so merger_delta_hhi = 2 (100 s_a)(100 s_b) for two.
+-- Two structural presumptions, each shown whole:
+--   HHI:   post-merger HHI > hhi_high (1800) AND merger ΔHHI > delta_hhi (100)
+--   share: merged share > share_presumption (30%) AND merger ΔHHI > 100
+-- Lines and citation from the thresholds view (us_mg_2023). A leg is met,
+-- not met or no data (a merging platform not observed in that market, or
+-- no line); a verdict is met only when every leg is, not met when any leg
+-- is not, else undetermined naming the legs without data.
 -- Reach = users / $internet_users (when given): shares of internet users,
 -- which overlap because users multi-home, so reach is reported beside the
 -- HHI, never inside it.
 WITH params AS (
     SELECT list_transform(string_split($category, ','), c -> trim(c)) AS categories,
-           CAST(nullif(trim($internet_users), '') AS DOUBLE) AS internet_users
+           CAST(nullif(trim($internet_users), '') AS DOUBLE) AS internet_users,
+           list_sort(list_distinct(list_filter(list_transform(string_split($merge, ','), m -> trim(m)), m -> m <> ''))) AS merging
 ),
 market_platforms AS (
     SELECT p.platform_id, p.category FROM platforms p, params
@@ -101,10 +114,24 @@ hhi AS (
     GROUP BY country, period_start, period_grain, metric, estimator, source
     HAVING count(*) >= 2
 ),
+-- The merging platforms' part of each market (no rows without $merge).
+merging AS (
+    SELECT m.country, m.period_start, m.period_grain, m.metric, m.estimator, m.source,
+           array_to_string(p.merging, '+') AS merger,
+           list(m.platform_id ORDER BY m.platform_id) AS observed,
+           sum(m.share) AS share_sum,
+           sum(power(100 * m.share, 2)) AS hhi_part
+    FROM markets m, params p
+    WHERE len(p.merging) >= 2 AND list_contains(p.merging, m.platform_id)
+    GROUP BY ALL
+),
 lines AS (
     SELECT max(value) FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'hhi_high') AS mg23_high,
            max(value) FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'hhi_moderate') AS mg23_moderate,
            max(value) FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'delta_hhi') AS mg23_delta,
+           max(value) FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'share_presumption') AS mg23_share,
+           max(regime || ', Guideline 1: ' || coalesce(nullif(legal_text, ''), source_url))
+               FILTER (WHERE regime_id = 'us_mg_2023' AND metric = 'hhi_high') AS mg23_citation,
            max(value) FILTER (WHERE regime_id = 'us_hmg_2010' AND metric = 'hhi_high') AS hmg10_high,
            max(value) FILTER (WHERE regime_id = 'us_hmg_2010' AND metric = 'hhi_moderate') AS hmg10_moderate,
            max(value) FILTER (WHERE regime_id = 'us_hmg_2010' AND metric = 'delta_hhi') AS hmg10_delta,
@@ -127,6 +154,48 @@ deltas AS (
         FROM hhi
         WINDOW s AS (PARTITION BY country, metric, source, period_grain ORDER BY period_start, estimator)
     )
+),
+-- The merger's figures and legs per market; null when no merger is asked.
+merger AS (
+    SELECT h.country, h.period_start, h.period_grain, h.metric, h.estimator, h.source,
+           coalesce(g.merger, array_to_string(p.merging, '+')) AS merger,
+           list_filter(p.merging, x -> NOT list_contains(coalesce(g.observed, []), x)) AS unobserved,
+           CASE WHEN len(g.observed) = len(p.merging) THEN g.share_sum END AS merged_share,
+           CASE WHEN len(g.observed) = len(p.merging) THEN power(100 * g.share_sum, 2) - g.hhi_part END AS merger_delta_hhi
+    FROM hhi h CROSS JOIN params p
+    LEFT JOIN merging g USING (country, period_start, period_grain, metric, estimator, source)
+    WHERE len(p.merging) >= 2
+),
+legs AS (
+    SELECT m.*, h.hhi + m.merger_delta_hhi AS post_merger_hhi,
+           h.hhi + m.merger_delta_hhi > l.mg23_high AS leg_hhi,
+           m.merger_delta_hhi > l.mg23_delta AS leg_delta,
+           100 * m.merged_share > l.mg23_share AS leg_share,
+           l.mg23_high, l.mg23_delta, l.mg23_share, l.mg23_citation,
+           CASE WHEN len(m.unobserved) > 0 THEN ' (not observed in this market: ' || array_to_string(m.unobserved, ', ') || ')'
+                ELSE ' (no line in thresholds)' END AS no_data_why
+    FROM merger m
+    JOIN hhi h USING (country, period_start, period_grain, metric, estimator, source), lines l
+),
+verdicts AS (
+    SELECT *,
+           'post-merger HHI ' || coalesce(printf('%.1f', post_merger_hhi), '?') || ' > ' || coalesce(printf('%.0f', mg23_high), '?') || ': '
+               || CASE leg_hhi WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'no data' END
+               || '; ΔHHI ' || coalesce(printf('%.1f', merger_delta_hhi), '?') || ' > ' || coalesce(printf('%.0f', mg23_delta), '?') || ': '
+               || CASE leg_delta WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'no data' END AS mg23_hhi_legs,
+           'merged share ' || coalesce(printf('%.1f', 100 * merged_share), '?') || '% > ' || coalesce(printf('%.0f', mg23_share), '?') || '%: '
+               || CASE leg_share WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'no data' END
+               || '; ΔHHI ' || coalesce(printf('%.1f', merger_delta_hhi), '?') || ' > ' || coalesce(printf('%.0f', mg23_delta), '?') || ': '
+               || CASE leg_delta WHEN true THEN 'met' WHEN false THEN 'not met' ELSE 'no data' END AS mg23_share_legs,
+           CASE WHEN NOT leg_hhi OR NOT leg_delta THEN 'not met'
+                WHEN leg_hhi AND leg_delta THEN 'met'
+                ELSE 'undetermined: ' || array_to_string(list_filter(['post-merger HHI', 'ΔHHI'], (x, i) -> [leg_hhi, leg_delta][i] IS NULL), ', ')
+                     || ' no data' || no_data_why END AS mg23_hhi_presumption,
+           CASE WHEN NOT leg_share OR NOT leg_delta THEN 'not met'
+                WHEN leg_share AND leg_delta THEN 'met'
+                ELSE 'undetermined: ' || array_to_string(list_filter(['merged share', 'ΔHHI'], (x, i) -> [leg_share, leg_delta][i] IS NULL), ', ')
+                     || ' no data' || no_data_why END AS mg23_share_presumption
+    FROM legs
 )
 SELECT h.country, h.period_start, h.period_grain, h.period_label, h.metric, h.estimator, h.source,
        h.n_platforms, h.total_users, h.hhi, h.cr1, h.cr3, h.cr4, h.leader,
@@ -159,6 +228,10 @@ SELECT h.country, h.period_start, h.period_grain, h.period_label, h.metric, h.es
        p.internet_users,
        CASE WHEN h.unit = 'persons' THEN h.leader_users / p.internet_users END AS reach_leader,
        CASE WHEN h.unit = 'persons' THEN h.total_users / p.internet_users END AS reach_total,
-       h.platforms, h.shares, h.categories_observed, h.coverage_flags, h.sources
-FROM deltas h, lines l, params p
+       h.platforms, h.shares, h.categories_observed, h.coverage_flags, h.sources,
+       v.merger, h.hhi AS pre_merger_hhi, v.post_merger_hhi, v.merger_delta_hhi, v.merged_share,
+       v.mg23_hhi_presumption, v.mg23_hhi_legs, v.mg23_share_presumption, v.mg23_share_legs,
+       CASE WHEN v.merger IS NOT NULL THEN v.mg23_citation END AS mg23_citation
+FROM deltas h CROSS JOIN lines l CROSS JOIN params p
+LEFT JOIN verdicts v USING (country, period_start, period_grain, metric, estimator, source)
 ORDER BY h.period_start, h.metric, h.source

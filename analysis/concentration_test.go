@@ -44,8 +44,10 @@ func aliasAll(t testing.TB, db *DB, stmts string) {
 	}
 }
 
-const thresholds2023 = `CREATE OR REPLACE VIEW thresholds AS SELECT * FROM (VALUES
-  ('us_mg_2023', 'hhi_high', 1800.0), ('us_mg_2023', 'hhi_moderate', 1000.0), ('us_mg_2023', 'delta_hhi', 100.0))
+const thresholds2023 = `CREATE OR REPLACE VIEW thresholds AS SELECT *, 'US DOJ/FTC Merger Guidelines 2023 (sec. 2.1)' AS regime,
+  'https://www.justice.gov/atr/2023-merger-guidelines' AS legal_text, legal_text AS source_url FROM (VALUES
+  ('us_mg_2023', 'hhi_high', 1800.0), ('us_mg_2023', 'hhi_moderate', 1000.0), ('us_mg_2023', 'delta_hhi', 100.0),
+  ('us_mg_2023', 'share_presumption', 30.0))
   t(regime_id, metric, value)`
 
 func marketOf(values string) []string {
@@ -140,8 +142,9 @@ func TestConcentrationDeltaBetweenPeriods(t *testing.T) {
 
 // allThresholds holds every line the concentration bands read, as the seed
 // states them.
-const allThresholds = `CREATE OR REPLACE VIEW thresholds AS SELECT * FROM (VALUES
+const allThresholds = `CREATE OR REPLACE VIEW thresholds AS SELECT *, regime_id AS regime, '' AS legal_text, '' AS source_url FROM (VALUES
   ('us_mg_2023', 'hhi_high', 1800.0), ('us_mg_2023', 'hhi_moderate', 1000.0), ('us_mg_2023', 'delta_hhi', 100.0),
+  ('us_mg_2023', 'share_presumption', 30.0),
   ('us_hmg_2010', 'hhi_high', 2500.0), ('us_hmg_2010', 'hhi_moderate', 1500.0), ('us_hmg_2010', 'delta_hhi', 200.0),
   ('kr_mrfta_dominance', 'cr1', 50.0), ('kr_mrfta_dominance', 'cr3', 75.0))
   t(regime_id, metric, value)`

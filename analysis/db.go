@@ -36,6 +36,9 @@ type Options struct {
 type DB struct {
 	*sql.DB
 	LakeDir string
+	// Study names the study whose incident gave the parameters' defaults,
+	// recorded in saved results; empty means the default study.
+	Study string
 	// OnRun, when set, hears of every analysis executed on this DB from
 	// outside (not those a Compute step runs inside); tests count with it.
 	OnRun   func(name string)

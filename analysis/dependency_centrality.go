@@ -11,6 +11,7 @@ var dependencyCentrality = Analysis{Name: "dependency_centrality", Title: "Centr
 		"PageRank (damping 0.85) and normalised betweenness, computed in Go from the dependencies view.",
 	Params: []Param{
 		{Name: "kinds", Default: defaultCentralityKinds, Doc: "edge kinds to include, comma-separated; empty for all (hosting included)"},
+		{Name: "as_of", Default: "", Doc: "only edges observed by this day (YYYY-MM-DD); empty for every observation"},
 	},
 	Compute: computeDependencyCentrality,
 }
@@ -19,8 +20,12 @@ var dependencyCentrality = Analysis{Name: "dependency_centrality", Title: "Centr
 // of failure, not a gateway users choose, and it would top every ranking.
 const defaultCentralityKinds = "account,gateway,login,payment,notification,maps,messaging"
 
-const edgesSQL = `SELECT DISTINCT from_id, to_id FROM dependencies
+// edgesSQL is the graph as it stood on $as_of (empty: every edge): an edge
+// counts once a source observed it, as in blast_radius and lockin.
+const edgesSQL = `SELECT DISTINCT from_id, to_id FROM dependencies_all
 WHERE $kinds = '' OR list_contains(list_transform(string_split($kinds, ','), k -> trim(k)), kind)
+GROUP BY from_id, to_id, kind
+HAVING min(coalesce(observed_at, CAST(fetched_at AS DATE))) <= coalesce(TRY_CAST(nullif($as_of, '') AS DATE), DATE '9999-12-31')
 ORDER BY from_id, to_id`
 
 // graph is a directed graph over string node ids; an edge u → v means u
@@ -32,8 +37,8 @@ type graph struct {
 	in    [][]int
 }
 
-func loadGraph(ctx context.Context, db *DB, kinds string) (*graph, error) {
-	t, err := db.Query(ctx, edgesSQL, namedArgs(map[string]string{"kinds": kinds})...)
+func loadGraph(ctx context.Context, db *DB, kinds, asOf string) (*graph, error) {
+	t, err := db.Query(ctx, edgesSQL, namedArgs(map[string]string{"kinds": kinds, "as_of": asOf})...)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +186,7 @@ func (g *graph) dependents(v int) int {
 }
 
 func computeDependencyCentrality(ctx context.Context, db *DB, params map[string]string) (*Table, error) {
-	g, err := loadGraph(ctx, db, params["kinds"])
+	g, err := loadGraph(ctx, db, params["kinds"], params["as_of"])
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ const exportTable = "gwanmun_export"
 
 // writeParquet writes a table computed in Go to a Parquet file through a
 // DuckDB temporary table, so computed and SQL results share one writer.
-func (d *DB) writeParquet(ctx context.Context, t *Table, dst string) error {
+func (d *DB) writeParquet(ctx context.Context, t *Table, dst string, meta map[string]string) error {
 	cols := make([]string, len(t.Columns))
 	marks := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
@@ -49,7 +49,7 @@ func (d *DB) writeParquet(ctx context.Context, t *Table, dst string) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	_, err = d.ExecContext(ctx, fmt.Sprintf("COPY %s TO %s (FORMAT parquet, COMPRESSION zstd)", exportTable, sqlString(dst)))
+	_, err = d.ExecContext(ctx, fmt.Sprintf("COPY %s TO %s (FORMAT parquet, COMPRESSION zstd, %s)", exportTable, sqlString(dst), kvMetadata(meta)))
 	return err
 }
 

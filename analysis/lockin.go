@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"math"
+	"time"
 )
 
 var lockin = Analysis{Name: "lockin", Title: "Gateway lock-in index and its parts",
@@ -24,20 +25,36 @@ var lockinQuery = Analysis{Name: "lockin", Uses: []string{"service_platforms"}}
 
 // computeLockin adds the gateway nodes' centrality to the SQL's parts:
 // in-degree and transitive dependents of the node set, the sum of their
-// PageRank and the largest betweenness among them.
+// PageRank and the largest betweenness among them, in the graph of the
+// edges observed by the snapshot's day.
 func computeLockin(ctx context.Context, db *DB, params map[string]string) (*Table, error) {
 	t, err := db.runSQL(ctx, lockinQuery, params)
 	if err != nil {
 		return nil, err
 	}
-	g, err := loadGraph(ctx, db, params["kinds"])
-	if err != nil {
-		return nil, err
+	// Each snapshot's centrality is the graph's as it stood on its day.
+	type measures struct {
+		g      *graph
+		pr, bc []float64
 	}
-	pr, bc := g.pageRank(0.85), g.betweenness()
-	col := t.Col("gateway_nodes")
+	graphs := map[string]*measures{}
+	col, day := t.Col("gateway_nodes"), t.Col("observed_at")
 	t.Columns = append(t.Columns, "in_degree", "dependents", "pagerank", "betweenness")
 	for i, r := range t.Rows {
+		d := asString(r[day])
+		if tm, ok := r[day].(time.Time); ok {
+			d = tm.Format("2006-01-02")
+		}
+		m, ok := graphs[d]
+		if !ok {
+			g, err := loadGraph(ctx, db, params["kinds"], d)
+			if err != nil {
+				return nil, err
+			}
+			m = &measures{g: g, pr: g.pageRank(0.85), bc: g.betweenness()}
+			graphs[d] = m
+		}
+		g, pr, bc := m.g, m.pr, m.bc
 		var nodes []int
 		if l, ok := r[col].([]any); ok {
 			for _, v := range l {

@@ -18,6 +18,12 @@
 -- Users: each platform's latest MAU from $source within the 12 months up to
 -- the observation date (Android-only, lower-bound and superseded figures
 -- left out). Users multi-home, so sums count a person once per app.
+-- Time: each row is one snapshot (a gateway's listing on observed_at) and
+-- reads only dependency edges some source had observed by that day (their
+-- earliest observed_at, or the day they were fetched when no source dates
+-- them), as blast_radius does for $as_of. $as_of (a date; empty for every
+-- observation) keeps only snapshots observed by then, so evidence recorded
+-- after an incident never changes the lock-in at its start.
 WITH taxonomy(category) AS (
     -- data/schema/taxonomy.go; the test checks the two lists agree.
     VALUES ('messaging'), ('identity'), ('payments'), ('finance'), ('commerce'), ('mobility'), ('maps'),
@@ -36,8 +42,19 @@ login_nodes(gateway_id, node) AS (
     -- the service-directory collector gives Kakao.
     VALUES ('kakao', 'kakao_login'), ('kakaotalk', 'kakao_login'), ('naver', 'naver_login'), ('naver', 'naver_id')
 ),
+as_of_day AS (
+    SELECT coalesce(TRY_CAST(nullif($as_of, '') AS DATE), DATE '9999-12-31') AS day
+),
 svc AS (
-    SELECT * FROM services WHERE $gateway = '' OR gateway_id = $gateway
+    SELECT * FROM services
+    WHERE ($gateway = '' OR gateway_id = $gateway)
+      AND observed_at <= (SELECT day FROM as_of_day)
+),
+deps AS MATERIALIZED (
+    SELECT from_id, to_id, kind, min(coalesce(observed_at, CAST(fetched_at AS DATE))) AS first_seen
+    FROM dependencies_all
+    GROUP BY from_id, to_id, kind
+    HAVING first_seen <= (SELECT day FROM as_of_day)
 ),
 own AS (
     SELECT * FROM svc WHERE NOT third_party
@@ -56,7 +73,7 @@ service_platform AS (
 gateway_platform AS (
     SELECT DISTINCT o.gateway_id, o.observed_at, d.to_id AS platform_id
     FROM own o
-    JOIN dependencies d ON d.from_id = o.service_id AND d.kind = 'gateway'
+    JOIN deps d ON d.from_id = o.service_id AND d.kind = 'gateway' AND d.first_seen <= o.observed_at
     JOIN plat p ON p.platform_id = d.to_id
 ),
 reachable AS (
@@ -115,19 +132,19 @@ sso AS (
            list(DISTINCT d.from_id ORDER BY d.from_id) AS sso_services
     FROM snapshots s
     JOIN login_nodes l USING (gateway_id)
-    JOIN dependencies d ON d.to_id = l.node AND d.kind = 'login'
+    JOIN deps d ON d.to_id = l.node AND d.kind = 'login' AND d.first_seen <= s.observed_at
     WHERE d.from_id NOT IN (SELECT service_id FROM own o WHERE o.gateway_id = s.gateway_id AND o.observed_at = s.observed_at)
     GROUP BY ALL
 ),
 nodes AS (
     -- The gateway's own nodes in the dependency graph: what its services
     -- reach it through, and its login nodes.
-    SELECT gateway_id, list(DISTINCT node ORDER BY node) AS gateway_nodes FROM (
-        SELECT o.gateway_id, d.to_id AS node FROM own o
-        JOIN dependencies d ON d.from_id = o.service_id AND d.kind IN ('gateway', 'account')
+    SELECT gateway_id, observed_at, list(DISTINCT node ORDER BY node) AS gateway_nodes FROM (
+        SELECT o.gateway_id, o.observed_at, d.to_id AS node FROM own o
+        JOIN deps d ON d.from_id = o.service_id AND d.kind IN ('gateway', 'account') AND d.first_seen <= o.observed_at
         UNION
-        SELECT gateway_id, node FROM login_nodes WHERE gateway_id IN (SELECT gateway_id FROM svc)
-    ) GROUP BY gateway_id
+        SELECT s.gateway_id, s.observed_at, l.node FROM snapshots s JOIN login_nodes l USING (gateway_id)
+    ) GROUP BY gateway_id, observed_at
 )
 SELECT s.gateway_id, s.observed_at,
        coalesce(p.own_services, 0) AS own_services,
@@ -157,5 +174,5 @@ LEFT JOIN parts p USING (gateway_id, observed_at)
 LEFT JOIN third t USING (gateway_id, observed_at)
 LEFT JOIN coverage c USING (gateway_id, observed_at)
 LEFT JOIN sso o USING (gateway_id, observed_at)
-LEFT JOIN nodes n USING (gateway_id)
+LEFT JOIN nodes n USING (gateway_id, observed_at)
 ORDER BY s.gateway_id, s.observed_at

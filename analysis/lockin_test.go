@@ -20,7 +20,8 @@ func lockinViews(services, platforms, mau, deps string) []string {
 		`CREATE OR REPLACE VIEW mau AS SELECT platform_id, 'KR' AS country, 'mau' AS metric, DATE '2022-08-01' AS period_start,
 		  '2022-08' AS period_label, value, 'persons' AS unit, 'IGAWorks Mobile Index' AS source, []::VARCHAR[] AS flags
 		  FROM (VALUES ` + mau + `) t(platform_id, value)`,
-		`CREATE OR REPLACE VIEW dependencies AS SELECT * FROM (VALUES ` + deps + `) t(from_id, to_id, kind)`,
+		`CREATE OR REPLACE VIEW dependencies AS SELECT *, DATE '2022-10-15' AS observed_at, TIMESTAMPTZ '2022-10-16 00:00:00+00' AS fetched_at
+		  FROM (VALUES ` + deps + `) t(from_id, to_id, kind)`,
 	}
 }
 
@@ -104,6 +105,60 @@ func TestLockinSeed(t *testing.T) {
 	// Naver's own services need its ID far less often: 15 of 43.
 	if n := where(recs, "gateway_id", "naver"); len(n) != 1 || !near(n[0]["dependence"], 15.0/43, 1e-12) {
 		t.Errorf("naver %v", n)
+	}
+}
+
+// Evidence observed after an incident never changes the lock-in at its
+// start: a listing and login edges first observed in 2023 and 2026 leave
+// the lock-in as of the fire (2022-10-15) exactly as the seed alone gives
+// it, and count only in the snapshot observed after them.
+func TestLockinAsOfIgnoresLaterEvidence(t *testing.T) {
+	ctx := t.Context()
+	asOf := map[string]string{"as_of": "2022-10-15"}
+	before := runAnalysis(t, openSeed(t), "lockin", asOf)
+	seedAll := runAnalysis(t, openSeed(t), "lockin", nil)
+
+	db := openSeed(t)
+	for _, q := range []string{
+		`INSERT INTO dependencies BY NAME SELECT 'later_shop' AS from_id, 'kakao_login' AS to_id, 'login' AS kind,
+		   DATE '2023-03-01' AS observed_at, TIMESTAMPTZ '2023-03-02 00:00:00+00' AS fetched_at, 'later' AS collector`,
+		`INSERT INTO dependencies BY NAME SELECT 'later_undated' AS from_id, 'kakao_login' AS to_id, 'login' AS kind,
+		   NULL::DATE AS observed_at, TIMESTAMPTZ '2026-11-24 00:00:00+00' AS fetched_at, 'later' AS collector`,
+		`INSERT INTO services BY NAME SELECT 'kakao' AS gateway_id, 'later_shop' AS service_id, DATE '2023-03-01' AS observed_at,
+		   'Later Shop' AS name_en, 'commerce' AS category, true AS third_party, true AS account_linked,
+		   TIMESTAMPTZ '2023-03-02 00:00:00+00' AS fetched_at, 'later' AS collector`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := runAnalysis(t, db, "lockin", asOf)
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("lock-in as of 2022-10-15 changed by later evidence:\nbefore %v\nafter  %v", before, after)
+	}
+	if len(before) != 2 || before[0]["observed_at"] != "2022-10-15" {
+		t.Fatalf("seed lock-in as of the fire: %v", before)
+	}
+	// The test can fail: without as_of the later rows do count, in the
+	// 2023 snapshot only — it sees the seed's eight login edges and the one
+	// dated 2023-03-01, not the one first fetched in 2026 — while the 2022
+	// snapshot reads only the edges observed by its own day.
+	all := runAnalysis(t, db, "lockin", nil)
+	if len(all) != len(seedAll)+1 {
+		t.Fatalf("without as_of %d rows, want the seed's %d and the 2023 snapshot", len(all), len(seedAll))
+	}
+	k23 := where(all, "gateway_id", "kakao", "observed_at", "2023-03-01")
+	seed22 := where(seedAll, "gateway_id", "kakao")[0]
+	if len(k23) != 1 || k23[0]["sso_reach"] != seed22["sso_reach"].(int64)+1 || k23[0]["third_party_services"] != int64(1) {
+		t.Fatalf("2023 snapshot %v, want SSO reach %v + 1", k23, seed22["sso_reach"])
+	}
+	if got := where(all, "gateway_id", "kakao", "observed_at", "2022-10-15"); fmt.Sprint(got[0]) != fmt.Sprint(seed22) {
+		t.Errorf("the 2022 snapshot moved with 2023 evidence:\n%v\n%v", got[0], seed22)
+	}
+	// The seed is all observed on 2022-10-15: as of that day it is the
+	// seed's lock-in in full.
+	if fmt.Sprint(before) != fmt.Sprint(seedAll) {
+		t.Errorf("seed lock-in as of 2022-10-15 differs from the seed's:\n%v\n%v", before, seedAll)
 	}
 }
 

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -13,7 +14,8 @@ var networkEffectsPoints = Analysis{Name: "network_effects_points", Title: "Netw
 
 var networkEffects = Analysis{Name: "network_effects", Title: "Network effects: which law fits value against users",
 	Doc: "Least-squares fits of V = a·n, a·n·ln n, a·n², a·n³ and the free exponent ln V = ln a + b·ln n " +
-		"(standard error and 95% t interval for b), with R², RMSE, AIC and BIC; best = lowest AIC among the four laws.",
+		"(standard error and 95% t interval for b), with R², RMSE, AIC, AICc and BIC; criterion = AICc when points are few " +
+		"(n/k < 40), else AIC; best = the law lowest on it, unless the free exponent's interval excludes every law: then verdict says no law fits.",
 	Params:  networkEffectsParams,
 	Compute: computeNetworkEffects,
 }
@@ -46,9 +48,22 @@ type fit struct {
 	law, formula                      string
 	a, b, bSE, bLow, bHigh            float64
 	r2, r2Log, rmse, aic, bic, deltaA float64
+	aicc, deltaC                      float64
 	k                                 int
 	best                              bool
 	consistent                        string
+}
+
+// smallSample is Burnham & Anderson's rule (Model Selection and Multimodel
+// Inference, 2nd ed., 2002, s. 2.4): use AICc when n/K < 40, K the
+// parameters of the largest model compared (2, the free exponent).
+const smallSample = 40
+
+// fitSet is one series' fits and what they say together.
+type fitSet struct {
+	fits      []fit
+	criterion string // "AICc" or "AIC"
+	verdict   string
 }
 
 func computeNetworkEffects(ctx context.Context, db *DB, params map[string]string) (*Table, error) {
@@ -81,29 +96,32 @@ func computeNetworkEffects(ctx context.Context, db *DB, params map[string]string
 	}
 	out := &Table{Columns: []string{"company", "platform", "estimator", "source", "grain", "n_points", "periods",
 		"law", "formula", "a", "b", "b_se", "b_ci_low", "b_ci_high", "r2", "r2_log", "rmse", "aic", "bic", "delta_aic",
-		"best", "consistent_with", "n_min", "n_max", "v_min", "v_max"}}
+		"best", "consistent_with", "n_min", "n_max", "v_min", "v_max", "aicc", "delta_aicc", "criterion", "verdict"}}
 	for _, key := range order {
 		s := bySource[key]
 		if len(s.n) < 3 {
 			continue // two points fit any exponent exactly
 		}
-		fits := fitLaws(s.n, s.v)
+		set := fitLaws(s.n, s.v)
 		nMin, nMax := minMax(s.n)
 		vMin, vMax := minMax(s.v)
-		for _, f := range fits {
+		for _, f := range set.fits {
 			out.Rows = append(out.Rows, []any{params["company"], params["platform"], s.estimator, s.source, params["grain"],
 				int64(len(s.n)), s.periods, f.law, f.formula, f.a, f.b, f.bSE, f.bLow, f.bHigh, f.r2, f.r2Log, f.rmse,
-				f.aic, f.bic, f.deltaA, f.best, f.consistent, nMin, nMax, vMin, vMax})
+				f.aic, f.bic, f.deltaA, f.best, f.consistent, nMin, nMax, vMin, vMax, f.aicc, f.deltaC, set.criterion, set.verdict})
 		}
 	}
 	return out, nil
 }
 
 // fitLaws fits the one-parameter laws by least squares in levels, and the
-// free exponent by OLS in logs; AIC and BIC use the residuals in levels for
-// every model, so they compare like with like (k = 1 for a law, 2 for the
-// free exponent). Best is the lowest AIC among the four named laws.
-func fitLaws(n, v []float64) []fit {
+// free exponent by OLS in logs; AIC, AICc and BIC use the residuals in
+// levels for every model, so they compare like with like (k = 1 for a law,
+// 2 for the free exponent). The criterion is AICc when the points are few
+// (n/2 < 40), else AIC; best is the law lowest on it. When the free
+// exponent's 95% interval excludes every law (b = 1, 2, 3, and n·ln n's
+// local exponent 1 + 1/ln n), no law is best: the verdict says none fits.
+func fitLaws(n, v []float64) fitSet {
 	m := float64(len(n))
 	mean := 0.0
 	for _, y := range v {
@@ -119,10 +137,27 @@ func fitLaws(n, v []float64) []fit {
 			e := v[i] - pred(i)
 			rss += e * e
 		}
+		k := float64(f.k)
 		f.r2 = 1 - rss/tss
 		f.rmse = math.Sqrt(rss / m)
-		f.aic = m*math.Log(rss/m) + 2*float64(f.k)
-		f.bic = m*math.Log(rss/m) + float64(f.k)*math.Log(m)
+		f.aic = m*math.Log(rss/m) + 2*k
+		f.bic = m*math.Log(rss/m) + k*math.Log(m)
+		// AICc = AIC + 2k(k+1)/(n-k-1) (Hurvich & Tsai 1989); undefined
+		// (null) when n <= k+1.
+		f.aicc = math.NaN()
+		if m-k-1 > 0 {
+			f.aicc = f.aic + 2*k*(k+1)/(m-k-1)
+		}
+	}
+	set := fitSet{criterion: "AIC"}
+	if m/2 < smallSample {
+		set.criterion = "AICc"
+	}
+	crit := func(f fit) float64 {
+		if set.criterion == "AICc" {
+			return f.aicc
+		}
+		return f.aic
 	}
 	var out []fit
 	for _, l := range laws {
@@ -137,15 +172,21 @@ func fitLaws(n, v []float64) []fit {
 		score(&f, func(i int) float64 { return f.a * l.f(n[i]) })
 		out = append(out, f)
 	}
-	best := 0
+	best, bestAIC, bestAICc := 0, 0, 0
 	for i := range out {
-		if out[i].aic < out[best].aic {
+		if crit(out[i]) < crit(out[best]) {
 			best = i
 		}
+		if out[i].aic < out[bestAIC].aic {
+			bestAIC = i
+		}
+		if out[i].aicc < out[bestAICc].aicc {
+			bestAICc = i
+		}
 	}
-	out[best].best = true
 	for i := range out {
-		out[i].deltaA = out[i].aic - out[best].aic
+		out[i].deltaA = out[i].aic - out[bestAIC].aic
+		out[i].deltaC = out[i].aicc - out[bestAICc].aicc
 	}
 
 	// ln V = ln a + b ln n by OLS.
@@ -173,21 +214,38 @@ func fitLaws(n, v []float64) []fit {
 	free := fit{law: "free_exponent", formula: "ln V = ln a + b·ln n", a: math.Exp(lnA), b: b, k: 2,
 		bSE: se, bLow: b - t*se, bHigh: b + t*se, r2Log: 1 - rssLog/syy}
 	score(&free, func(i int) float64 { return math.Exp(lnA) * math.Pow(n[i], b) })
-	free.deltaA = free.aic - out[best].aic
+	free.deltaA = free.aic - out[bestAIC].aic
+	free.deltaC = free.aicc - out[bestAICc].aicc
+	// n·ln n is no power law; its elasticity d ln V / d ln n = 1 + 1/ln n,
+	// taken at the geometric mean of n, is the exponent it stands for.
+	nLogN := 1 + 1/mx
 	var in []string
 	for _, l := range []struct {
 		name string
 		b    float64
-	}{{"linear (b=1)", 1}, {"metcalfe (b=2)", 2}, {"cubic (b=3)", 3}} {
+	}{{"linear (b=1)", 1}, {fmt.Sprintf("n_log_n (b≈%.2f)", nLogN), nLogN}, {"metcalfe (b=2)", 2}, {"cubic (b=3)", 3}} {
 		if free.bLow <= l.b && l.b <= free.bHigh {
 			in = append(in, l.name)
 		}
 	}
-	free.consistent = "none of b = 1, 2, 3"
+	free.consistent = "none of b = 1, 2, 3 or n·ln n"
 	if len(in) > 0 {
 		free.consistent = strings.Join(in, ", ")
 	}
-	return append(out, free)
+	interval := fmt.Sprintf("b = %.2f (95%% CI %.2f to %.2f)", free.b, free.bLow, free.bHigh)
+	switch {
+	case math.IsNaN(free.bLow) || math.IsNaN(free.bHigh):
+		out[best].best = true
+		set.verdict = fmt.Sprintf("best law by %s: %s (%s); the free exponent's interval is undetermined", set.criterion, out[best].law, out[best].formula)
+	case len(in) == 0:
+		set.verdict = fmt.Sprintf("no law fits: the free exponent %s excludes b = 1, 2, 3 and n·ln n (b≈%.2f); no law is best", interval, nLogN)
+	default:
+		out[best].best = true
+		set.verdict = fmt.Sprintf("best law by %s: %s (%s); the free exponent %s is consistent with %s",
+			set.criterion, out[best].law, out[best].formula, interval, free.consistent)
+	}
+	set.fits = append(out, free)
+	return set
 }
 
 func minMax(xs []float64) (lo, hi float64) {

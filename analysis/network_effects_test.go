@@ -121,11 +121,74 @@ func TestNetworkEffectsSeed(t *testing.T) {
 		sxx += (math.Log(n[i]) - mx) * (math.Log(n[i]) - mx)
 		sxy += (math.Log(n[i]) - mx) * (math.Log(v[i]) - my)
 	}
-	free := where(runAnalysis(t, db, "network_effects", nil), "law", "free_exponent")[0]
+	fits := runAnalysis(t, db, "network_effects", nil)
+	free := where(fits, "law", "free_exponent")[0]
 	// Revenue grew 2.6× while domestic users grew 8%: b ≈ 12.5, far
 	// from any network law — domestic MAU does not explain Kakao's revenue.
-	if !near(free["b"], sxy/sxx, 1e-9) || !near(free["b"], 12.5, 0.1) || free["consistent_with"] != "none of b = 1, 2, 3" {
+	if !near(free["b"], sxy/sxx, 1e-9) || !near(free["b"], 12.5, 0.1) || free["consistent_with"] != "none of b = 1, 2, 3 or n·ln n" {
 		t.Fatalf("b = %v (hand %v), %v", free["b"], sxy/sxx, free["consistent_with"])
+	}
+	// Its 95% interval, b ± t(0.975, 3)·se with se from the log residuals,
+	// is about 8 to 17.
+	lnA := my - sxy/sxx*mx
+	rss := 0.0
+	for i := range n {
+		e := math.Log(v[i]) - lnA - sxy/sxx*math.Log(n[i])
+		rss += e * e
+	}
+	half := 3.18245 * math.Sqrt(rss/3/sxx)
+	if !near(free["b_ci_low"], sxy/sxx-half, 1e-3) || !near(free["b_ci_high"], sxy/sxx+half, 1e-3) ||
+		!near(free["b_ci_low"], 8.0, 0.05) || !near(free["b_ci_high"], 17.0, 0.05) {
+		t.Fatalf("interval [%v, %v], want %v ± %v", free["b_ci_low"], free["b_ci_high"], sxy/sxx, half)
+	}
+	// Five points and at most two parameters: n/k = 2.5 < 40, so AICc
+	// decides, AICc = AIC + 2k(k+1)/(n-k-1): +4/3 for a law, +6 for the
+	// free exponent.
+	for _, f := range fits {
+		k := 1.0
+		if f["law"] == "free_exponent" {
+			k = 2
+		}
+		aic, _ := asFloat(f["aic"])
+		if !near(f["aicc"], aic+2*k*(k+1)/(5-k-1), 1e-9) || f["criterion"] != "AICc" {
+			t.Errorf("%s: AICc %v from AIC %v, criterion %v", f["law"], f["aicc"], aic, f["criterion"])
+		}
+		// The interval excludes every law, so none is crowned best.
+		if f["best"] != false {
+			t.Errorf("%s is best although no law fits", f["law"])
+		}
+		if want := "no law fits: the free exponent b = 12.51 (95% CI 8.01 to 17.01) excludes b = 1, 2, 3 and n·ln n (b≈1.06); no law is best"; f["verdict"] != want {
+			t.Errorf("%s: verdict %q, want %q", f["law"], f["verdict"], want)
+		}
+	}
+	// The free exponent fits the points better than any law even after
+	// AICc's larger penalty for its second parameter.
+	if d, _ := asFloat(free["delta_aicc"]); d >= 0 {
+		t.Errorf("free exponent ΔAICc %v, want below the best law's", d)
+	}
+}
+
+func TestNetworkEffectsAICcOnlyWhenFew(t *testing.T) {
+	// SYNTHETIC: V = n² exactly for 80 and for 79 points: n/k = 40 uses
+	// AIC, 39.5 AICc; either way Metcalfe is best and the verdict names it.
+	for _, tc := range []struct {
+		points    int
+		criterion string
+	}{{80, "AIC"}, {79, "AICc"}, {3, "AICc"}} {
+		var n, v []float64
+		for i := range tc.points {
+			x := 1000 + 10*float64(i)
+			n, v = append(n, x), append(v, x*x*(1+0.001*math.Sin(float64(i))))
+		}
+		set := fitLaws(n, v)
+		if set.criterion != tc.criterion || !strings.HasPrefix(set.verdict, "best law by "+tc.criterion+": metcalfe (V = a·n²)") {
+			t.Errorf("%d points: criterion %s, verdict %q", tc.points, set.criterion, set.verdict)
+		}
+		free := set.fits[len(set.fits)-1]
+		// AICc needs n > k + 1: with three points the free exponent has none.
+		if tc.points == 3 && !math.IsNaN(free.aicc) {
+			t.Errorf("3 points: free exponent AICc %v, want undefined", free.aicc)
+		}
 	}
 }
 

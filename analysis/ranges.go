@@ -8,7 +8,7 @@ import (
 // unitInterval names the result columns that are shares, ratios or
 // indices of shares and so must lie in [0, 1]: a value outside is a bug
 // (a numerator that is not part of its denominator), never a finding.
-var unitInterval = regexp.MustCompile(`^(share|shares|user_share|sso_share|cr1|cr3|cr4|kftc_cr3|breadth|dependence|coverage|composite|reach_leader)$|_share$`)
+var unitInterval = regexp.MustCompile(`^(share|shares|user_share|sso_share|cr1|cr3|cr4|kftc_cr3|breadth|dependence|coverage|composite|reach_leader|dau_mau_ratio)$|_share$`)
 
 // RangeViolations lists the cells of a result that leave their range.
 func RangeViolations(name string, t *Table) []string {

@@ -2,9 +2,14 @@ package analysis
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 // Results executes an analysis once per set of parameter values; a value
@@ -96,5 +101,107 @@ func TestRunSaveEqualsRun(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: RunSave and Run differ (%d vs %d rows)", a.Name, len(got.Rows), len(want.Rows))
 		}
+	}
+}
+
+// A saved result records how it was made: every parameter with defaults
+// filled in, as_of, the study and the lake's vintage, in the Parquet
+// file's key-value metadata — from the SQL path, the Compute path and a
+// result saved again from the cache alike.
+func TestSavedResultsRecordTheirParameters(t *testing.T) {
+	ctx := context.Background()
+	db := openSeed(t)
+	dir := t.TempDir()
+	res := NewResults(db)
+	vintage, err := LakeVintage(db.LakeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		params map[string]string
+		file   string
+		want   map[string]string
+		asOf   string
+	}{
+		{"concentration", map[string]string{"merge": "discord,telegram"}, "concentration.parquet",
+			map[string]string{"category": "messenger", "country": "KR", "internet_users": "", "merge": "discord,telegram"},
+			"none: concentration takes no as_of parameter"},
+		{"lockin", map[string]string{"as_of": "2022-10-15"}, "lockin.parquet",
+			map[string]string{"gateway": "", "country": "KR", "source": "IGAWorks Mobile Index", "kinds": defaultCentralityKinds, "as_of": "2022-10-15"},
+			"2022-10-15"},
+		{"blast_radius", nil, "blast_radius.parquet",
+			map[string]string{"failed": "sk_cc_pangyo", "kinds": "", "country": "KR", "source": "IGAWorks Mobile Index", "as_of": "2022-10-15"},
+			"2022-10-15"},
+		// The same result again: saved from the cache, still with its parameters.
+		{"lockin", map[string]string{"as_of": "2022-10-15"}, "lockin-again.parquet",
+			map[string]string{"gateway": "", "country": "KR", "source": "IGAWorks Mobile Index", "kinds": defaultCentralityKinds, "as_of": "2022-10-15"},
+			"2022-10-15"},
+	} {
+		a, _ := Lookup(tc.name)
+		dst := filepath.Join(dir, tc.file)
+		if _, err := res.Save(ctx, a, tc.params, dst); err != nil {
+			t.Fatal(err)
+		}
+		meta := readMeta(t, db, dst)
+		var params map[string]string
+		if err := json.Unmarshal([]byte(meta[MetaParams]), &params); err != nil || !reflect.DeepEqual(params, tc.want) {
+			t.Errorf("%s: params %s (%v), want %v", tc.file, meta[MetaParams], err, tc.want)
+		}
+		want := map[string]string{MetaAnalysis: tc.name, MetaAsOf: tc.asOf, MetaStudy: "pangyo_fire_2022", MetaLakeVintage: vintage}
+		for k, v := range want {
+			if meta[k] != v {
+				t.Errorf("%s: %s = %q, want %q", tc.file, k, meta[k], v)
+			}
+		}
+	}
+	// The vintage names the data: the seed test lake has no manifests.
+	if vintage != "e3b0c44298fc1c14 (0 files)" {
+		t.Errorf("vintage of a lake without manifests: %s", vintage)
+	}
+}
+
+func readMeta(t *testing.T, db *DB, file string) map[string]string {
+	t.Helper()
+	kv, err := db.Query(context.Background(), "SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(?)", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range kv.Rows {
+		out[asString(r[0])] = asString(r[1])
+	}
+	return out
+}
+
+// --study moves the incident defaults to its incident and leaves the
+// others alone.
+func TestForStudy(t *testing.T) {
+	fb, err := study.Open("facebook_outage_2021", "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := func(a Analysis, name string) string {
+		for _, p := range a.Params {
+			if p.Name == name {
+				return p.Default
+			}
+		}
+		return "(none)"
+	}
+	impact := outageImpact.ForStudy(fb)
+	if def(impact, "incident") != fb.Incident.ID || def(impact, "root") != fb.Incident.Root || def(impact, "as_of") != fb.Incident.AsOf() ||
+		def(impact, "country") != "KR" {
+		t.Errorf("outage_impact for %s: %+v", fb.Name, impact.Params)
+	}
+	if def(outageImpact, "incident") == fb.Incident.ID {
+		t.Error("ForStudy changed the catalog's own analysis")
+	}
+	if b := blastRadius.ForStudy(fb); def(b, "failed") != strings.Join(fb.Incident.FailedNodes, ",") {
+		t.Errorf("blast_radius failed = %q", def(b, "failed"))
+	}
+	// lockin's as_of is empty (every observation), not the default study's day.
+	if l := lockin.ForStudy(fb); def(l, "as_of") != "" {
+		t.Errorf("lockin as_of = %q", def(l, "as_of"))
 	}
 }

@@ -135,6 +135,11 @@ var koFragments = [][2]string{
 	{"; business-user leg as in ", "; 사업 이용자 요건은 다음과 같음: "},
 	{"business_users figure", "사업 이용자 수치"},
 	{"HHI >= 1000: the para 20 safe harbours need a merger's ΔHHI", "HHI ≥ 1000: 20항 안전지대는 합병의 ΔHHI를 전제로 함"},
+	// A hypothetical merger's legs and verdicts (concentration, merge=a,b).
+	{" (not observed in this market: ", " (이 시장에서 관측되지 않음: "},
+	{" (no line in thresholds)", " (thresholds에 기준선 없음)"},
+	{"post-merger HHI", "합병 후 HHI"},
+	{"merged share", "합병 기업 점유율"},
 	{" not met (", " 미충족 ("},
 	{" met (", " 충족 ("},
 	{" vs ", " 대 "},

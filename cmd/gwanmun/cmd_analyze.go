@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 type analyzeOptions struct {
@@ -26,7 +28,12 @@ func newAnalyzeCmd(a *app) *cobra.Command {
 		Use:   "analyze [NAME...]",
 		Short: "Run analyses over the lake and save their results",
 		Long: `Run the named analyses (all when none is named). Each result is printed and
-saved as Parquet under --results for notebooks and other tools.
+saved as Parquet under --results for notebooks and other tools; each saved file
+records in its Parquet key-value metadata the parameters it was computed with
+(defaults included), as_of, the study and the lake's vintage.
+
+Incident analyses default to the --study's incident (its id, root, failed
+nodes and start as as_of).
 
 --list names every analysis with its parameters; 'gwanmun analyze NAME --help'
 explains one. A --param no named analysis declares is an error.`,
@@ -34,7 +41,8 @@ explains one. A --param no named analysis declares is an error.`,
   gwanmun analyze --list
   gwanmun analyze concentration --help
   gwanmun analyze concentration --json
-  gwanmun analyze concentration --param category=portal --csv`,
+  gwanmun analyze concentration --param category=portal --csv
+  gwanmun analyze concentration --param merge=discord,telegram --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.list {
 				return runAnalyzeList(a, o, args)
@@ -170,7 +178,9 @@ type analysisRun struct {
 // planAnalyses pairs each selected analysis with the --param values it
 // declares. A key no selected analysis declares is a usage error: a typo
 // must not silently leave a default in place.
-func planAnalyses(names, rawParams []string) ([]analysisRun, error) {
+// Defaults that come from the default study's incident are st's (nil: the
+// default study).
+func planAnalyses(names, rawParams []string, st *study.Study) ([]analysisRun, error) {
 	params, err := parseParams(rawParams)
 	if err != nil {
 		return nil, err
@@ -191,6 +201,7 @@ func planAnalyses(names, rawParams []string) ([]analysisRun, error) {
 	}
 	out := make([]analysisRun, len(list))
 	for i, an := range list {
+		an = an.ForStudy(st)
 		own := map[string]string{}
 		for k, v := range params {
 			if declares(an, k) {
@@ -211,7 +222,11 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 	if err != nil {
 		return err
 	}
-	plan, err := planAnalyses(names, o.params)
+	st, err := a.study()
+	if err != nil {
+		return err
+	}
+	plan, err := planAnalyses(names, o.params, st)
 	if err != nil {
 		return err
 	}
@@ -220,6 +235,9 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 		return err
 	}
 	defer db.Close()
+	if st != nil {
+		db.Study = st.Name
+	}
 	res := analysis.NewResults(db)
 	tables, err := computeAnalyses(ctx, res, plan, o.resultsDir)
 	if err != nil {
@@ -252,6 +270,13 @@ func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysis
 			return nil, fmt.Errorf("results dir: %w", err)
 		}
 	}
+	// Every value is checked before anything is computed or saved: a
+	// parameter that names nothing is a usage error, not a half-done run.
+	for _, r := range plan {
+		if err := res.Check(ctx, r.an, r.params); err != nil {
+			return nil, paramUsage(err)
+		}
+	}
 	out := make([]*analysis.Table, len(plan))
 	for i, r := range plan {
 		dst := ""
@@ -260,9 +285,18 @@ func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysis
 		}
 		t, err := res.Save(ctx, r.an, r.params, dst)
 		if err != nil {
-			return nil, err
+			return nil, paramUsage(err)
 		}
 		out[i] = t
 	}
 	return out, nil
+}
+
+// paramUsage makes an analysis's parameter error a usage error (exit 2).
+func paramUsage(err error) error {
+	var pe *analysis.ParamError
+	if errors.As(err, &pe) {
+		return usageError{err}
+	}
+	return err
 }

@@ -43,6 +43,7 @@ out/notebooks/<name>-figures). --live fetches from the real sources instead.`,
 	c.Flags().StringVarP(&o.report.out, "out", "o", "out/report", "report output directory")
 	c.Flags().StringVar(&o.report.lang, "lang", "en", "report language: en or ko")
 	c.Flags().StringVar(&o.analyze.resultsDir, "results", "data/results", "where analysis results are saved")
+	c.Flags().StringArrayVar(&o.analyze.params, "param", nil, "analysis parameter key=value for the saved results (repeatable; see 'gwanmun analyze --list')")
 	c.Flags().StringVar(&o.notebooks, "notebooks", "notebooks", "render every *.md notebook in this directory (empty: none)")
 	addFigureFlags(c, &o.report)
 	return c
@@ -51,6 +52,9 @@ out/notebooks/<name>-figures). --live fetches from the real sources instead.`,
 func runAll(ctx context.Context, a *app, o *runOptions) error {
 	// Everything that can be wrong with the flags is found before ingest.
 	if err := o.report.preflight(); err != nil {
+		return err
+	}
+	if _, err := planAnalyses(nil, o.analyze.params, nil); err != nil {
 		return err
 	}
 	o.ingest.demo = !o.live
@@ -84,7 +88,11 @@ func runAll(ctx context.Context, a *app, o *runOptions) error {
 // analyzeAndReport computes every analysis once, saves the results and
 // renders the report from those same results.
 func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error) {
-	plan, err := planAnalyses(nil, nil)
+	st, err := a.study()
+	if err != nil {
+		return "", err
+	}
+	plan, err := planAnalyses(nil, o.analyze.params, st)
 	if err != nil {
 		return "", err
 	}
@@ -93,6 +101,9 @@ func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error
 		return "", err
 	}
 	defer db.Close()
+	if st != nil {
+		db.Study = st.Name
+	}
 	db.OnRun = a.onAnalysis
 	res := analysis.NewResults(db)
 	if _, err := computeAnalyses(ctx, res, plan, o.analyze.resultsDir); err != nil {

@@ -3,18 +3,12 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
-
-// deterministicAnalyses give byte-identical `analyze --json` on one lake
-// today; the others (designation, outage_durations, outage_impact,
-// blast_radius, network_effects_points, mau_trend's row order) still vary
-// from run to run (issue 11, item 7) and are covered by the view check.
-var deterministicAnalyses = []string{"concentration", "concentration_sensitivity", "concentration_bootstrap",
-	"service_platforms", "lockin", "dependency_centrality", "network_effects", "news_volume",
-	"news_mentions", "news_attention", "feed_coverage"}
 
 // `lake compact` must change no analysis result: compaction used to keep
 // only the latest row per key, and feed coverage, which reads every
@@ -40,15 +34,20 @@ func TestCompactChangesNoAnalysisResultIntegration(t *testing.T) {
 		}
 		return out
 	}
-	analyze := func() string {
-		args := append([]string{"analyze", "--json", "--results", ""}, deterministicAnalyses...)
-		code, out, errs := runCLI(t, dir, args...)
+	// Every analysis of the catalog, with its defaults, and the merger.
+	analyze := func() (string, string) {
+		code, out, errs := runCLI(t, dir, "analyze", "--json", "--results", "")
 		if code != exitOK {
 			t.Fatalf("analyze exit %d: %s", code, errs)
 		}
-		return out
+		code, merger, errs := runCLI(t, dir, "analyze", "concentration", "--param", "merge=discord,telegram", "--json", "--results", "")
+		if code != exitOK {
+			t.Fatalf("analyze merger exit %d: %s", code, errs)
+		}
+		return out, merger
 	}
-	viewsBefore, before := views(), analyze()
+	viewsBefore := views()
+	before, mergerBefore := analyze()
 
 	code, out, errs := runCLI(t, dir, "lake", "compact", "--json")
 	var done []json.RawMessage
@@ -56,7 +55,8 @@ func TestCompactChangesNoAnalysisResultIntegration(t *testing.T) {
 		t.Fatalf("compact exit %d, %d partitions: %s%s", code, len(done), out, errs)
 	}
 
-	viewsAfter, after := views(), analyze()
+	viewsAfter := views()
+	after, mergerAfter := analyze()
 	for v, want := range viewsBefore {
 		if viewsAfter[v] != want {
 			t.Errorf("view %s changed by compaction", v)
@@ -65,6 +65,9 @@ func TestCompactChangesNoAnalysisResultIntegration(t *testing.T) {
 	if after != before {
 		t.Errorf("analyze --json changed by compaction:\nbefore %s\nafter  %s", before, after)
 	}
+	if mergerAfter != mergerBefore || !strings.Contains(mergerAfter, `"merger": "discord+telegram"`) {
+		t.Errorf("the merger's analyze --json changed by compaction:\nbefore %s\nafter  %s", mergerBefore, mergerAfter)
+	}
 	var results []struct {
 		Name string           `json:"name"`
 		Rows []map[string]any `json:"rows"`
@@ -72,9 +75,16 @@ func TestCompactChangesNoAnalysisResultIntegration(t *testing.T) {
 	if err := json.Unmarshal([]byte(after), &results); err != nil {
 		t.Fatal(err)
 	}
+	names := map[string]bool{}
 	for _, r := range results {
+		names[r.Name] = true
 		if r.Name == "feed_coverage" && len(r.Rows) != 8 {
 			t.Errorf("feed coverage after compaction: %d feeds, want the demo's 8", len(r.Rows))
+		}
+	}
+	for _, a := range analysis.Catalog {
+		if !names[a.Name] {
+			t.Errorf("analysis %s missing from the compared output", a.Name)
 		}
 	}
 }
