@@ -6,13 +6,18 @@
 -- Lower bounds, Android-only panels and superseded estimates measure
 -- something else and are left out; company and panel figures are mixed
 -- on purpose, since their disagreement is what the interval shows.
+-- Figures are counted by origin, not by page: a page republishing
+-- another's figure (a Wikipedia table citing Our World in Data) is the
+-- same figure, so one platform's figures from one origin for one period
+-- are one candidate, the origin's own page preferred.
 WITH params AS (
     SELECT list_transform(string_split($category, ','), c -> trim(c)) AS categories
 ),
 figures AS (
     SELECT m.platform_id, m.country,
            CASE WHEN m.metric = 'mau' THEN 'mau' ELSE 'daily_users' END AS measure,
-           m.period_start, m.period_grain, m.period_label, m.value, m.estimator, m.source,
+           m.period_start, m.period_grain, m.period_label, m.value, m.estimator,
+           coalesce(m.origin_source, m.source) AS source, m.source AS page_source,
            m.period_start + CASE m.period_grain WHEN 'day' THEN INTERVAL 1 DAY WHEN 'month' THEN INTERVAL 1 MONTH
                 WHEN 'quarter' THEN INTERVAL 3 MONTH WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END AS period_end
     FROM mau m
@@ -22,6 +27,9 @@ figures AS (
       AND m.unit = 'persons'
       AND m.metric IN ('mau', 'daily_users', 'daily_active_users')
       AND NOT list_has_any(coalesce(m.flags, []), ['superseded', 'lower_bound', 'android_only'])
+    QUALIFY row_number() OVER (PARTITION BY m.platform_id, m.country, m.metric, m.period_start, m.period_grain,
+                                            coalesce(m.origin_source, m.source)
+                               ORDER BY m.source_url IS NOT DISTINCT FROM m.origin_url DESC, page_source, m.source_url, m.value) = 1
 ),
 periods AS (
     SELECT DISTINCT country, measure, period_start, period_grain, period_label, period_end FROM figures

@@ -11,7 +11,8 @@ import (
 var twoSources = []string{
 	`CREATE OR REPLACE VIEW platforms AS SELECT * FROM (VALUES ('a','messenger'),('b','messenger')) t(platform_id, category)`,
 	`CREATE OR REPLACE VIEW mau AS SELECT 'KR' AS country, period_start, period_grain, period_label, 'mau' AS metric,
-	  estimator, source, platform_id, value, 'persons' AS unit, []::VARCHAR[] AS flags, 'https://panel.example/' || platform_id AS source_url
+	  estimator, source, platform_id, value, 'persons' AS unit, []::VARCHAR[] AS flags, 'https://panel.example/' || platform_id AS source_url,
+	  NULL::VARCHAR AS origin_source, NULL::VARCHAR AS origin_url
 	  FROM (VALUES
 	    (DATE '2024-01-01', 'quarter', '2024Q1', 'company-reported', 'IR', 'a', 80.0),
 	    (DATE '2024-02-01', 'month', '2024-02', 'panel', 'P', 'a', 60.0),
@@ -80,4 +81,40 @@ func TestQuantileType7(t *testing.T) {
 
 func BenchmarkConcentrationBootstrap(b *testing.B) {
 	benchAnalysis(b, "concentration_bootstrap", nil)
+}
+
+// TestConcentrationBootstrapCountsOrigins: a Wikipedia table that
+// republishes Our World in Data's figure for a platform, beside OWID's own
+// row, is one origin and no disagreement. Facebook 2019: 2,375M in both
+// (OWID's export and the table citing it), YouTube 2019 one figure: no
+// platform has two origins, so there is no interval to show. A panel with
+// a different Facebook figure is a second origin and makes the market.
+func TestConcentrationBootstrapCountsOrigins(t *testing.T) {
+	const owidURL = "https://ourworldindata.org/rise-of-social-media"
+	views := func(extra string) []string {
+		return []string{
+			`CREATE OR REPLACE VIEW platforms AS SELECT * FROM (VALUES ('facebook','social'),('youtube','social')) t(platform_id, category)`,
+			`CREATE OR REPLACE VIEW mau AS SELECT 'WORLD' AS country, DATE '2019-01-01' AS period_start, 'year' AS period_grain, '2019' AS period_label,
+			  'mau' AS metric, 'company-reported' AS estimator, source, platform_id, value, 'persons' AS unit, ['compiled'] AS flags,
+			  source_url, origin_source, origin_url
+			  FROM (VALUES
+			    ('Statista/TNW via OWID', 'facebook', 2375e6, '` + owidURL + `', 'Our World in Data', '` + owidURL + `'),
+			    ('Statista/TNW via Wikipedia table', 'facebook', 2375e6, 'https://en.wikipedia.org/wiki/List', 'Our World in Data', '` + owidURL + `'),
+			    ('Statista/TNW via OWID', 'youtube', 2000e6, '` + owidURL + `', 'Our World in Data', '` + owidURL + `')` + extra + `)
+			  t(source, platform_id, value, source_url, origin_source, origin_url)`,
+		}
+	}
+	params := map[string]string{"category": "social", "country": "WORLD", "draws": "100"}
+	if recs := runAnalysis(t, openWith(t, views("")...), "concentration_bootstrap", params); len(recs) != 0 {
+		t.Fatalf("a republished figure counted as a second source: %v", recs)
+	}
+	recs := runAnalysis(t, openWith(t, views(`, ('Panel', 'facebook', 2000e6, 'https://panel.example/', NULL, NULL)`)...), "concentration_bootstrap", params)
+	if len(recs) != 1 || recs[0]["n_combinations"] != 2.0 || recs[0]["multi_source_platforms"] != int64(1) {
+		t.Fatalf("with a panel figure: %v, want one market of two combinations (OWID, panel)", recs)
+	}
+	// 2375/4375 → 5401.0, 2000/4000 → 5000 exactly.
+	lo := math.Pow(100*2375/4375.0, 2) + math.Pow(100*2000/4375.0, 2)
+	if !near(recs[0]["hhi_min"], 5000, 1e-9) || !near(recs[0]["hhi_max"], lo, 1e-9) {
+		t.Errorf("hhi range %v..%v, want 5000..%v", recs[0]["hhi_min"], recs[0]["hhi_max"], lo)
+	}
 }

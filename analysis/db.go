@@ -217,15 +217,19 @@ func viewSource(ds schema.Dataset, files []string) string {
 	for i, f := range files {
 		quoted[i] = sqlString(f)
 	}
+	sel, err := lakestore.SelectColumns(ds, files)
+	if err != nil {
+		sel = columnList(ds) // a damaged footer: the view fails and badFile names the file
+	}
 	return fmt.Sprintf("SELECT %s FROM read_parquet([%s], union_by_name = true, hive_partitioning = false)",
-		columnList(ds), strings.Join(quoted, ", "))
+		sel, strings.Join(quoted, ", "))
 }
 
 func (d *DB) createViews(ctx context.Context, ds schema.Dataset, all string) error {
 	if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s_all AS %s", ds.Name, all)); err != nil {
 		return fmt.Errorf("view %s_all: %w", ds.Name, err)
 	}
-	latest := fmt.Sprintf("SELECT * FROM %s_all %s", ds.Name, lakestore.LatestSQL(ds))
+	latest := lakestore.LatestSelect(ds, ds.Name+"_all")
 	if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", ds.Name, latest)); err != nil {
 		return fmt.Errorf("view %s: %w", ds.Name, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -17,7 +18,11 @@ import (
 // run, where they read, and how politely. Secrets never live here; a
 // collector that needs an API key reads it from the environment.
 type Config struct {
-	Lake       string                    `toml:"lake"`
+	Lake string `toml:"lake"`
+	// Archive is the folder live runs archive every exchange to (WARC), so
+	// a live number can be re-parsed and shown as fetched: empty means
+	// DefaultArchive under the lake, ArchiveOff opts out.
+	Archive    string                    `toml:"archive"`
 	Politeness Politeness                `toml:"politeness"`
 	Sources    map[string]map[string]any `toml:"sources"`
 }
@@ -31,6 +36,29 @@ type Politeness struct {
 	MaxBodyBytes  int64    `toml:"max_body_bytes"`
 	Timeout       Duration `toml:"timeout"`
 	RespectRobots *bool    `toml:"respect_robots"`
+}
+
+// DefaultArchive is the archive folder, inside the lake, when the config
+// names none; ArchiveOff in the config (or --no-archive) turns archiving
+// off, which then has to be said, never assumed.
+const (
+	DefaultArchive = "archive"
+	ArchiveOff     = "off"
+)
+
+// ArchiveDir is where a live run archives its exchanges: the config's
+// archive folder (relative to base, the config file's folder), else
+// DefaultArchive inside lake; "" when the config turns archiving off.
+func (c Config) ArchiveDir(base, lake string) string {
+	switch {
+	case c.Archive == ArchiveOff:
+		return ""
+	case c.Archive == "":
+		return filepath.Join(lake, DefaultArchive)
+	case filepath.IsAbs(c.Archive):
+		return c.Archive
+	}
+	return filepath.Join(base, c.Archive)
 }
 
 // Duration reads "1s", "500ms" from TOML.
@@ -136,6 +164,10 @@ func ParseConfig(b []byte) (Config, error) {
 		switch k {
 		case "lake":
 			err = want[string](v, "a string")
+		case "archive":
+			if err = want[string](v, "a string"); err == nil && v == "" {
+				err = fmt.Errorf("empty: leave the key out for the default (%s under the lake) or write %q", DefaultArchive, ArchiveOff)
+			}
 		case "politeness":
 			err = checkPoliteness("politeness", v)
 		case "sources":

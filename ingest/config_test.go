@@ -120,3 +120,30 @@ func TestCheckRejectsUnknownSources(t *testing.T) {
 		t.Fatalf("Check = %v", err)
 	}
 }
+
+func TestArchiveDir(t *testing.T) {
+	for _, tc := range []struct {
+		name, toml, want string
+	}{
+		{"default: inside the lake", ``, "lake/archive"},
+		{"relative to the config file", `archive = "data/archive"`, "conf/data/archive"},
+		{"absolute", `archive = "/srv/warc"`, "/srv/warc"},
+		{"opted out", `archive = "off"`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := ParseConfig([]byte(tc.toml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.ArchiveDir("conf", "lake"); got != tc.want {
+				t.Fatalf("ArchiveDir = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	for _, bad := range []string{`archive = ""`, `archive = false`} {
+		var ce *ConfigError
+		if _, err := ParseConfig([]byte(bad)); !errors.As(err, &ce) || ce.Key != "archive" {
+			t.Errorf("%s: err %v, want a ConfigError naming archive", bad, err)
+		}
+	}
+}

@@ -142,7 +142,7 @@ The default run works offline on the embedded, cited snapshot.`,
 	pf.StringVar(&a.studyName, "study", "", "study (data/studies/NAME): its incident, news terms, data files and report sections (default "+study.DefaultName+")")
 	root.AddCommand(
 		newRunCmd(a), newIngestCmd(a), newAnalyzeCmd(a), newReportCmd(a), newSQLCmd(a),
-		newSourcesCmd(a), newNotebookCmd(a), newLakeCmd(a), newScheduleCmd(a),
+		newSourcesCmd(a), newNotebookCmd(a), newLakeCmd(a), newScheduleCmd(a), newDiffCmd(a),
 	)
 	argsAreUsage(root)
 	return root

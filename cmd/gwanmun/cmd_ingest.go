@@ -23,6 +23,7 @@ type ingestOptions struct {
 	sources     []string
 	mode        string
 	record      string
+	noArchive   bool
 	replay      string
 	demo        bool
 	runID       string
@@ -37,6 +38,7 @@ func (o *ingestOptions) addFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.sources, "source", nil, "collector to run (repeatable; default: all enabled)")
 	f.StringVar(&o.mode, "mode", "", "live, record or replay (default live; --record/--replay imply the mode)")
 	f.StringVar(&o.record, "record", "", "record mode: directory for WARC files")
+	f.BoolVar(&o.noArchive, "no-archive", false, "live mode without the WARC archive the config's archive key (default: archive/ in the lake) keeps")
 	f.StringVar(&o.replay, "replay", "", "replay mode: a WARC file or a folder of recorded responses")
 	f.BoolVar(&o.demo, "demo", false, "replay each collector's bundled recording (offline)")
 	f.DurationVar(&o.lockWait, "wait", 0, "wait this long for a running ingest to finish instead of skipping (exit 4) at once")
@@ -65,7 +67,9 @@ Exit codes: 0 ok (or up to date), 1 failed, 2 usage, 3 partial (some
 sources failed), 4 skipped (another run holds the lake), 130 interrupted.`,
 		Example: `  gwanmun ingest --source seed
   gwanmun ingest --demo                              # seed + every bundled recording, offline
-  gwanmun ingest --source wikitable --record archive/  # live, archived to WARC
+  gwanmun ingest --source wikitable                  # live, archived to WARC (archive/ in the lake)
+  gwanmun ingest --source wikitable --no-archive     # live, nothing archived: rows carry no warc_record_id
+  gwanmun ingest --source wikitable --record archive/  # live, archived to the folder given
   gwanmun ingest --source wikitable --replay archive/wikitable.warc.gz
   gwanmun ingest --if-older-than 20h                 # cron at boot and daily: catch up once`,
 		Args: cobra.NoArgs,
@@ -112,6 +116,15 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 	mode, err := o.resolveMode()
 	if err != nil {
 		return ingest.Summary{}, err
+	}
+	// A live run archives every exchange unless told not to, so each live
+	// row names the archived response it came from.
+	if mode == ingest.Live && !o.noArchive {
+		if dir := cfg.ArchiveDir(a.configDir(), a.lakeFor(cfg)); dir != "" {
+			archived := *o
+			archived.record, o = dir, &archived
+			mode = ingest.Record
+		}
 	}
 	if o.runID != "" {
 		// Reusing an id would replace its committed manifest.
@@ -184,15 +197,22 @@ func (a *app) lakeFor(cfg ingest.Config) string {
 	case filepath.IsAbs(cfg.Lake):
 		return cfg.Lake
 	}
-	cfgPath := a.configPath
-	if cfgPath == "" {
-		cfgPath = "sources.toml"
+	return filepath.Join(a.configDir(), cfg.Lake)
+}
+
+// configDir is the folder relative paths in the config file are resolved
+// against.
+func (a *app) configDir() string {
+	if a.configPath == "" {
+		return "."
 	}
-	return filepath.Join(filepath.Dir(cfgPath), cfg.Lake)
+	return filepath.Dir(a.configPath)
 }
 
 func (o *ingestOptions) resolveMode() (ingest.Mode, error) {
 	switch {
+	case o.noArchive && (o.demo || o.record != "" || o.replay != "" || (o.mode != "" && o.mode != string(ingest.Live))):
+		return "", usageError{errors.New("--no-archive is for live runs; it excludes --record, --replay, --demo and --mode record")}
 	case o.demo:
 		return ingest.Replay, nil
 	case o.record != "" && o.replay != "":

@@ -43,24 +43,23 @@ type Exported struct {
 	Rows    int64  `json:"rows"`
 }
 
-// exportQuery selects a dataset's rows from the Parquet files bound as the
-// query's one parameter: the latest per natural key unless all. Only
+// exportQuery selects a dataset's rows from files, which the query binds
+// as its one parameter: the latest per natural key unless all. Only
 // identifiers from the schema are spliced in.
-func exportQuery(ds schema.Dataset, all bool) string {
-	cols := ds.Columns()
-	sel := make([]string, len(cols))
-	for i, c := range cols {
-		sel[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", QuoteIdent(c.Name), c.SQLType(), QuoteIdent(c.Name))
+func exportQuery(ds schema.Dataset, files []string, all bool) (string, error) {
+	sel, err := SelectColumns(ds, files)
+	if err != nil {
+		return "", err
 	}
 	keys := make([]string, len(ds.Key))
 	for i, k := range ds.Key {
 		keys[i] = QuoteIdent(k)
 	}
-	q := fmt.Sprintf("SELECT %s FROM read_parquet(?::VARCHAR[], union_by_name = true, hive_partitioning = false)", strings.Join(sel, ", "))
+	q := "SELECT " + sel + " FROM read_parquet(?::VARCHAR[], union_by_name = true, hive_partitioning = false)"
 	if !all {
 		q += " " + LatestSQL(ds)
 	}
-	return q + " ORDER BY " + strings.Join(keys, ", ")
+	return q + " ORDER BY " + strings.Join(keys, ", "), nil
 }
 
 // OpenDuckDB opens a DuckDB database; "" is in memory. The path is the
@@ -110,7 +109,11 @@ func ExportDuckDB(ctx context.Context, lakeDir, dst string, o ExportOptions) ([]
 		}
 		var n int64
 		if fs := files[ds.Name]; len(fs) > 0 {
-			res, err := db.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s %s", QuoteIdent(ds.Name), exportQuery(ds, o.All)), fs)
+			q, err := exportQuery(ds, fs, o.All)
+			if err != nil {
+				return fail(fmt.Errorf("export %s: %w", ds.Name, err))
+			}
+			res, err := db.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s %s", QuoteIdent(ds.Name), q), fs)
 			if err != nil {
 				return fail(fmt.Errorf("export %s: %w", ds.Name, err))
 			}
@@ -191,7 +194,11 @@ func writeCSV(ctx context.Context, db *sql.DB, ds schema.Dataset, files []string
 		return 0, err
 	}
 	if len(files) > 0 {
-		rows, err := db.QueryContext(ctx, exportQuery(ds, o.All), files)
+		q, err := exportQuery(ds, files, o.All)
+		if err != nil {
+			return 0, err
+		}
+		rows, err := db.QueryContext(ctx, q, files)
 		if err != nil {
 			return 0, err
 		}

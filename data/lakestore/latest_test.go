@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,5 +100,95 @@ func TestLatestSQL(t *testing.T) {
 	want := `QUALIFY row_number() OVER (PARTITION BY "run_id", "collector" ORDER BY fetched_at DESC, run_id DESC) = 1`
 	if got := LatestSQL(ds); got != want {
 		t.Fatalf("LatestSQL(runs) = %s", got)
+	}
+}
+
+// TestLatestSelectRevisions fetches one key three times (10, then 12,
+// then 12 again) and another once, and checks the latest-row view keeps
+// the restated value with its history: revision 2, restated, previous 10.
+// The third file is written by an older gwanmun, without the origin
+// columns: the view still reads it, with NULL origins.
+func TestLatestSelectRevisions(t *testing.T) {
+	ds, _ := schema.Lookup("mau")
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	row := func(platform string, v float64, at time.Time, run string) schema.Row {
+		return &schema.MAU{
+			PlatformID: platform, Country: "KR", Metric: "mau", PeriodGrain: "month",
+			PeriodStart: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC),
+			Value:       v, Unit: "persons", Estimator: "panel", Source: "P",
+			Provenance: schema.Provenance{SourceURL: "test://", FetchedAt: at, RunID: run},
+		}
+	}
+	dir := t.TempDir()
+	files := []string{filepath.Join(dir, "a.parquet"), filepath.Join(dir, "b.parquet")}
+	if _, _, err := writeParquet(files[0], ds, []schema.Row{row("k", 10, t0, "r1"), row("l", 5, t0, "r1")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := writeParquet(files[1], ds, []schema.Row{row("k", 12, t0.Add(time.Hour), "r2")}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	old := filepath.Join(dir, "old.parquet")
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * EXCLUDE (origin_source, origin_url) FROM read_parquet('%s')
+		) TO '%s' (FORMAT parquet)`, files[1], old)); err != nil {
+		t.Fatal(err)
+	}
+	// The old-layout copy is the third fetch: same value, a later run.
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * REPLACE (fetched_at + INTERVAL 1 HOUR AS fetched_at, 'r3' AS run_id)
+		FROM read_parquet('%s')) TO '%s' (FORMAT parquet)`, old, old+".tmp")); err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, old+".tmp")
+	// A lake of old files only: the columns no file has are typed NULLs.
+	if sel, err := SelectColumns(ds, files[2:]); err != nil || !strings.Contains(sel, `CAST(NULL AS VARCHAR) AS "origin_url"`) {
+		t.Fatalf("SelectColumns(old files) = %q, %v", sel, err)
+	}
+	sel, err := SelectColumns(ds, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := "(SELECT " + sel + " FROM read_parquet(?::VARCHAR[], union_by_name = true))"
+	q := "SELECT platform_id, value, value_revision, restated, previous_value, run_id, origin_source FROM (" +
+		LatestSelect(ds, all) + ") ORDER BY platform_id"
+	res, err := db.QueryContext(ctx, q, files)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	defer res.Close()
+	var got []string
+	for res.Next() {
+		var id, run string
+		var v float64
+		var rev int64
+		var restated bool
+		var prev sql.NullFloat64
+		var origin sql.NullString
+		if err := res.Scan(&id, &v, &rev, &restated, &prev, &run, &origin); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s %v rev=%d restated=%v prev=%v run=%s origin=%v", id, v, rev, restated, prev, run, origin.Valid))
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"k 12 rev=2 restated=true prev={10 true} run=r3 origin=false",
+		"l 5 rev=1 restated=false prev={0 false} run=r1 origin=false",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("latest rows\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestSelectColumnsWithoutFiles(t *testing.T) {
+	ds, _ := schema.Lookup("mau")
+	sel, err := SelectColumns(ds, nil)
+	if err != nil || !strings.Contains(sel, `CAST("origin_source" AS VARCHAR) AS "origin_source"`) {
+		t.Fatalf("SelectColumns(no files) = %q, %v", sel, err)
 	}
 }

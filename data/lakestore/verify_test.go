@@ -96,10 +96,11 @@ func TestVerifyFindsDamage(t *testing.T) {
 			txn.Write(ds, "", []schema.Row{&schema.Platform{PlatformID: "x", Name: "X"}})
 			m, _ := txn.Commit([]string{"test"})
 			l.Close()
-			m.Files[0].Dataset = "mau"
+			mau, _ := schema.Lookup("mau")
+			m.Files[0].Dataset, m.Files[0].DatasetVersion = "mau", mau.Version
 			b, _ := json.Marshal(m)
 			os.WriteFile(filepath.Join(dir, ManifestDir, "p.json"), b, 0o644)
-		}, "dataset mau v1 has"},
+		}, "dataset mau v2 has"},
 		{"ambiguous key", func(t *testing.T, dir string) {
 			at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 			a, b := versionedRows(1, at, 1), versionedRows(1, at, 2)

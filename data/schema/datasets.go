@@ -22,7 +22,8 @@ type Dataset struct {
 	Name string
 	// Key is the natural key: readers keep the latest fetched_at per key.
 	Key []string
-	// Version is bumped when a column changes meaning or type.
+	// Version is bumped when a column is added or changes meaning or
+	// type; readers fill a column older files lack with NULL.
 	Version int
 	// RowType is the Go struct whose `col` tags define the columns.
 	RowType reflect.Type
@@ -35,7 +36,7 @@ func (d Dataset) Columns() []Column { return ColumnsOf(d.RowType) }
 var datasets = []Dataset{
 	{Name: "platforms", Key: []string{"platform_id"}, Version: 1, RowType: reflect.TypeFor[Platform](),
 		Doc: "apps and services that users are counted on"},
-	{Name: "mau", Key: []string{"platform_id", "country", "metric", "period_start", "period_grain", "source", "revision"}, Version: 1, RowType: reflect.TypeFor[MAU](),
+	{Name: "mau", Key: []string{"platform_id", "country", "metric", "period_start", "period_grain", "source", "revision"}, Version: 2, RowType: reflect.TypeFor[MAU](),
 		Doc: "user counts (MAU, DAU, daily users) by period, estimator and source"},
 	{Name: "financials", Key: []string{"company", "period_start", "period_grain", "metric"}, Version: 1, RowType: reflect.TypeFor[Financial](),
 		Doc: "company revenue and profit, for network-effect fits"},

@@ -100,10 +100,20 @@ type MAU struct {
 	Estimator   string    `col:"estimator"`
 	// Source is the organisation behind the figure (Kakao IR, IGAWorks).
 	Source string `col:"source"`
-	// Revision separates an original estimate (0) from a restatement (1..).
+	// Revision separates an original estimate (0) from a restatement (1..)
+	// the source itself publishes. A re-fetched figure that changed is
+	// told apart by the readers' latest-row view instead (value_revision,
+	// restated, previous_value; see lakestore.LatestSelect).
 	Revision int64    `col:"revision"`
 	Flags    []string `col:"flags"`
 	Note     string   `col:"note"`
+	// OriginSource and OriginURL name who first published a figure that
+	// the row's page republishes (a Wikipedia table citing Our World in
+	// Data): agreement statistics count origins, not pages. Nil when the
+	// row's source is its own origin (a company's IR release) or the page
+	// names none; readers use COALESCE(origin_source, source).
+	OriginSource *string `col:"origin_source"`
+	OriginURL    *string `col:"origin_url"`
 	Provenance
 }
 

@@ -25,7 +25,7 @@ import (
 const Name = "seed"
 
 // Version changes when the normalisation changes the rows.
-const Version = "1.1.0"
+const Version = "1.2.0"
 
 // SnapshotDate is when the seed was assembled; it is the rows' fetched_at,
 // so reloading an unchanged snapshot writes nothing new.
@@ -193,7 +193,8 @@ func (c *Collector) mau(s *ingest.Session, p platformIndex) error {
 				PeriodStart: f.start, PeriodGrain: f.grain, PeriodLabel: t.get(r, "period"),
 				Value: f.value, Unit: t.get(r, "unit"), Estimator: f.cl.estimator, Source: f.cl.source,
 				Revision: f.cl.revision, Flags: f.cl.flags, Note: t.get(r, "note"),
-				Provenance: t.prov(t.get(r, "source_url"), t.get(r, "source_title")),
+				OriginSource: origin(f.cl.source),
+				Provenance:   t.prov(t.get(r, "source_url"), t.get(r, "source_title")),
 			})
 		}
 	}
@@ -241,15 +242,18 @@ func (c *Collector) dailyUsage(s *ingest.Session, p platformIndex) error {
 			PlatformID: f.id, Country: t.get(r, "country"), Metric: t.get(r, "metric"),
 			PeriodStart: f.start, PeriodGrain: f.grain, PeriodLabel: t.get(r, "date"),
 			Value: f.value, Unit: t.get(r, "unit"), Estimator: f.cl.estimator, Source: f.cl.source,
-			Flags: f.cl.flags, Note: t.get(r, "note"),
+			Flags: f.cl.flags, Note: t.get(r, "note"), OriginSource: origin(f.cl.source),
 			Provenance: t.prov(t.get(r, "source_url"), t.get(r, "source_title")),
 		})
 	}
 	return nil
 }
 
-// OWID's export has no per-row source; the citation is the chart's.
+// OWID's export has no per-row source; the citation is the chart's. OWID
+// is the origin pages that republish its figures cite (the wikitable
+// collector names it by the same title).
 const (
+	owidName  = "Our World in Data"
 	owidURL   = "https://ourworldindata.org/rise-of-social-media"
 	owidTitle = "The rise of social media (Our World in Data; data: Statista and TNW 2019; CC BY 4.0)"
 )
@@ -289,11 +293,16 @@ func (c *Collector) owid(s *ingest.Session, p platformIndex) error {
 			PlatformID: id, Country: "WORLD", Metric: "mau", PeriodStart: start, PeriodGrain: grain,
 			PeriodLabel: t.get(r, "Year"), Value: v, Unit: "persons", Estimator: "company-reported",
 			Source: "Statista/TNW via OWID", Flags: []string{"compiled"},
+			OriginSource: origin(owidName), OriginURL: origin(owidURL),
 			Provenance: t.prov(owidURL, owidTitle),
 		})
 	}
 	return nil
 }
+
+// origin is a figure's origin as the seed cites it: the organisation its
+// note says measured it (the news page that carried it only republishes).
+func origin(s string) *string { return &s }
 
 func (c *Collector) financials(s *ingest.Session, _ platformIndex) error {
 	t, err := c.read("kakao_revenue.csv")

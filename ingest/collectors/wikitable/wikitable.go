@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ import (
 const Name = "wikitable"
 
 // Version changes when the parser's output changes.
-const Version = "1.0.0"
+const Version = "1.1.0"
 
 // DefaultURL is the page read when the config names none.
 const DefaultURL = "https://en.wikipedia.org/wiki/List_of_social_platforms_with_at_least_100_million_active_users"
@@ -90,6 +91,7 @@ func parse(body []byte) (page, error) {
 		return pg, errors.New("no table.wikitable on the page")
 	}
 	used := 0
+	refs := citedWorks(doc)
 	tables.Each(func(ti int, table *goquery.Selection) {
 		trs := rowsOf(table)
 		cols, ok := readHeader(table, trs)
@@ -98,11 +100,22 @@ func parse(body []byte) (page, error) {
 		}
 		used++
 		source := captionSource(table)
+		tableOrigin := refs.origin(table.Find("caption").First())
 		for ri, n := range trs {
 			if ri <= cols.headerRow {
 				continue
 			}
-			row, err := readRow(table.FindNodes(n), cols, source)
+			tr := table.FindNodes(n)
+			row, err := readRow(tr, cols, source)
+			if row != nil {
+				o := refs.origin(tr.Children().Filter("td, th").Eq(cols.users))
+				if o == nil {
+					o = tableOrigin
+				}
+				if o != nil {
+					row.OriginSource, row.OriginURL = &o.source, &o.url
+				}
+			}
 			if err != nil {
 				pg.problems.Addf("table %d row %d: %w", ti+1, ri, err)
 				continue
@@ -201,6 +214,48 @@ func captionSource(table *goquery.Selection) string {
 		return strings.TrimSpace(m[1]) + " via Wikipedia table"
 	}
 	return defaultSource
+}
+
+// work is a publication a footnote cites: the origin of the figures a
+// table republishes (Our World in Data for a table of its figures).
+type work struct{ source, url string }
+
+// works maps a footnote's id (cite_note-owid-1) to the work it cites.
+type works map[string]*work
+
+// citedWorks reads the page's reference lists once: each footnote with an
+// external link is a work, named by its cited title in italics (the
+// publication: "Our World in Data") or else by the link's host.
+func citedWorks(doc *goquery.Document) works {
+	out := works{}
+	doc.Find("ol.references > li[id]").Each(func(_ int, li *goquery.Selection) {
+		a := li.Find("a.external[href^='http']").First()
+		href, ok := a.Attr("href")
+		if !ok {
+			return // a note, not a citation
+		}
+		name := cellText(li.Find("cite i").First())
+		if name == "" {
+			if u, err := url.Parse(href); err == nil {
+				name = strings.TrimPrefix(u.Hostname(), "www.")
+			}
+		}
+		id, _ := li.Attr("id")
+		out[id] = &work{source: name, url: href}
+	})
+	return out
+}
+
+// origin is the first cited work among sel's footnote markers; nil when
+// none cites one.
+func (w works) origin(sel *goquery.Selection) *work {
+	var found *work
+	sel.Find("sup.reference a[href^='#']").EachWithBreak(func(_ int, a *goquery.Selection) bool {
+		href, _ := a.Attr("href")
+		found = w[strings.TrimPrefix(href, "#")]
+		return found == nil
+	})
+	return found
 }
 
 func readRow(tr *goquery.Selection, cols columns, source string) (*schema.MAU, error) {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,9 @@ func TestCollect(t *testing.T) {
 		ContentSHA256: sha(t, pages[DefaultURL]),
 	}
 	const header = "Number of users (in millions)"
+	// Every figure cites OWID's chart (the page's footnote 1): that is the
+	// rows' origin, not Wikipedia.
+	owid, owidURL := "Our World in Data", "https://ourworldindata.org/rise-of-social-media"
 	row := func(id, name, raw, year string, v float64) *schema.MAU {
 		start, _ := time.Parse("2006", year)
 		return &schema.MAU{
@@ -67,6 +71,7 @@ func TestCollect(t *testing.T) {
 			PeriodLabel: year, Value: v, Unit: "persons", Estimator: "company-reported",
 			Source: "Statista/TNW via Wikipedia table", Flags: []string{"compiled"},
 			Note: name + `: "` + raw + `" in column "` + header + `"`, Provenance: prov,
+			OriginSource: &owid, OriginURL: &owidURL,
 		}
 	}
 	// Figures: data/seed/global_platform_mau_owid.csv, each platform's latest year.
@@ -261,5 +266,39 @@ func TestGarbledNamesAreRefused(t *testing.T) {
 		if got := strings.Join(problems, "; "); (tc.problem == "") != (got == "") || !strings.Contains(got, tc.problem) {
 			t.Errorf("%q: problems %q, want one saying %q", tc.name, got, tc.problem)
 		}
+	}
+}
+
+// TestOrigin: a users cell's own citation names the row's origin; a row
+// whose cell cites nothing takes the caption's; a footnote without an
+// external link (a note) is no origin; a cited work without an italic
+// title is named by its host.
+func TestOrigin(t *testing.T) {
+	page := `<table class="wikitable"><caption>Users<sup class="reference"><a href="#cite_note-a">[1]</a></sup></caption>
+<tr><th>Name</th><th>Users (millions)</th><th>Year</th></tr>
+<tr><td>Alpha</td><td>10<sup class="reference"><a href="#cite_note-n">[a]</a></sup><sup class="reference"><a href="#cite_note-b">[2]</a></sup></td><td>2020</td></tr>
+<tr><td>Beta</td><td>20</td><td>2020</td></tr>
+<tr><td>Gamma</td><td>30<sup class="reference"><a href="#cite_note-n">[a]</a></sup></td><td>2020</td></tr>
+</table>
+<ol class="references">
+<li id="cite_note-a"><cite><a class="external text" href="https://ourworldindata.org/x">"X"</a>. <i>Our World in Data</i>.</cite></li>
+<li id="cite_note-b"><cite><a class="external text" href="https://www.statista.com/y">"Y"</a></cite></li>
+<li id="cite_note-n">A note without a link.</li>
+</ol>`
+	pg, err := parse([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range pg.rows {
+		got = append(got, r.PlatformID+" "+*r.OriginSource+" "+*r.OriginURL)
+	}
+	want := []string{
+		"alpha statista.com https://www.statista.com/y",
+		"beta Our World in Data https://ourworldindata.org/x",
+		"gamma Our World in Data https://ourworldindata.org/x",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("origins\n got %q\nwant %q", got, want)
 	}
 }
