@@ -84,7 +84,11 @@ func runAll(ctx context.Context, a *app, o *runOptions) error {
 // analyzeAndReport computes every analysis once, saves the results and
 // renders the report from those same results.
 func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error) {
-	plan, err := planAnalyses(nil, nil)
+	all, err := a.catalog()
+	if err != nil {
+		return "", err
+	}
+	plan, err := planAnalyses(all, nil, nil)
 	if err != nil {
 		return "", err
 	}
