@@ -70,6 +70,7 @@ var outageDurations = Analysis{Name: "outage_durations", Title: "Outage duration
 	Params: []Param{
 		{Name: "incident", Study: "incident", Doc: "incident id (default: the study's)"},
 		{Name: "root", Study: "root", Doc: "service whose start event starts the clock (default: the study's)"},
+		{Name: "tz", Default: "UTC", Study: "tz", Doc: "time zone of the local restore times (default: the study's)"},
 	}}
 
 var designation = Analysis{Name: "designation", Title: "Designation tests (EU DMA Art. 3(2), national disaster-management and traffic rules)",

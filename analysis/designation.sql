@@ -21,7 +21,7 @@
 --                 >= 10k yearly active business users in the Union, in the
 --                 last financial year. The year's users are the average of
 --                 the year's figures from one source (Annex: average over
---                 the year). The lake counts users by country: a KR figure
+--                 the year). The lake counts users by country: a national figure
 --                 against the EU line is a benchmark, not the legal test.
 --   eu_dma_3_2_c  Art. 3(2)(c): the 3(2)(b) lines met in each of the last
 --                 three financial years (years without data are unknown).

@@ -181,7 +181,7 @@ var headers = map[string]string{
 	"hours_to_first_restore": "첫 복구까지(시간)", "hours_to_full_restore": "완전 복구까지(시간)",
 	"full_restore_basis": "완전 복구 근거", "disagreement": "출처 간 차이", "platform": "플랫폼",
 	"users": "이용자 수", "share": "점유율", "gateway_id": "관문", "services": "서비스 수", "categories": "범주 수",
-	"account_linked": "계정 연동", "third_party": "제3자", "published_kst": "게재(KST)", "outlet": "매체", "title": "제목",
+	"account_linked": "계정 연동", "third_party": "제3자", "published_local": "게재 시각", "outlet": "매체", "title": "제목",
 }
 
 func header(lang, col string) string {

@@ -613,7 +613,7 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 			return nil, err
 		}
 	case errors.Is(err, errNoData):
-		daily, err := b.query(ctx, "news_daily")
+		daily, err := b.query(ctx, "news_daily", b.loc.String())
 		if err != nil {
 			return nil, err
 		}
@@ -644,7 +644,7 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 // newsHeadlinesSection lists the headlines of the busiest days. Titles are
 // scraped text: they reach the page only through html/template escaping.
 func newsHeadlinesSection(ctx context.Context, b *builder) (*Section, error) {
-	heads, err := b.query(ctx, "news_headlines")
+	heads, err := b.query(ctx, "news_headlines", b.loc.String())
 	if err != nil {
 		return nil, err
 	}
@@ -714,7 +714,7 @@ func hasPrefixCol(t *analysis.Table, prefixes ...string) string {
 	return ""
 }
 
-// humanID writes an id no source names (kakao_account) as words.
+// humanID writes an id no source names (an_account_node) as words.
 func humanID(s string) string {
 	if strings.ContainsAny(s, " ") || !strings.Contains(s, "_") {
 		return s

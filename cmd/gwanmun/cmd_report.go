@@ -61,7 +61,8 @@ to references.bib and references.json (CSL-JSON).
 expectations file (analysis/report/expectations.toml is built in) and exits 1,
 naming each number that moved beyond its tolerance.`,
 		Example: `  gwanmun report
-  gwanmun report -o /tmp/kakao --lang ko
+  gwanmun report -o /tmp/report --lang ko
+  gwanmun --study facebook_outage_2021 report -o out/facebook
   gwanmun report --figures svg,png --figure-size single
   gwanmun report --pdf --lang ko
   gwanmun report --check

@@ -20,10 +20,11 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/studies"
 )
 
-// DefaultName is the study used when none is named.
-const DefaultName = "pangyo_fire_2022"
+// DefaultName is the study used when none is named (data/studies/default).
+var DefaultName = studies.DefaultName
 
 // Study is one study file.
 type Study struct {
