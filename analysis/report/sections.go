@@ -30,7 +30,7 @@ type builder struct {
 	src  *Sources
 	lang string
 	loc  *time.Location
-	// koNames maps platform ids to Korean names, loaded on first use.
+	// koNames maps platform ids to their name_ko, loaded on first use.
 	koNames map[string]string
 	// names maps service and platform ids to display names [en, ko].
 	names map[string][2]string
