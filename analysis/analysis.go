@@ -17,9 +17,12 @@ import (
 //go:embed *.sql
 var sqlFiles embed.FS
 
-// Param is a named, bound query parameter with its default.
+// Param is a named, bound query parameter with its default. Study, when
+// set, names the study value (one of StudyKeys) that replaces Default:
+// the default follows the study the user names.
 type Param struct {
 	Name, Default, Doc string
+	Study              string
 }
 
 // Analysis is one question answered over the lake: a .sql file named
@@ -59,8 +62,12 @@ func (e *ParamError) Error() string {
 
 func (e *ParamError) Unwrap() error { return e.Err }
 
-// Catalog lists every analysis, in report order.
-var Catalog = []Analysis{
+// Catalog lists every analysis, in report order, with the default study's
+// defaults (ForStudy gives another study's).
+var Catalog = ForStudy(study.Default())
+
+// catalog is every analysis with the defaults that hold without a study.
+var catalog = []Analysis{
 	mauTrend,
 	concentration, concentrationSensitivity, concentrationBootstrap,
 	designation,
@@ -76,21 +83,22 @@ var mauTrend = Analysis{Name: "mau_trend", Title: "MAU trend by platform and est
 	Doc: "Monthly active users per platform, one series per estimator and source.",
 	Params: []Param{
 		{Name: "platform", Default: "", Doc: "platform id, empty for all"},
-		{Name: "country", Default: "", Doc: "country code (KR, WORLD), empty for all"},
+		{Name: "country", Default: "", Doc: "country code (ISO 3166 alpha-2, or WORLD), empty for all"},
 	}}
 
 var outageDurations = Analysis{Name: "outage_durations", Title: "Outage durations per service",
 	Doc: "Hours from the incident start to first partial and full restoration, per service.",
 	Params: []Param{
-		{Name: "incident", Default: defaultIncident().ID, Doc: "incident id (default: the default study's)"},
-		{Name: "root", Default: defaultIncident().Root, Doc: "service whose start event starts the clock"},
+		{Name: "incident", Study: "incident", Doc: "incident id (default: the study's)"},
+		{Name: "root", Study: "root", Doc: "service whose start event starts the clock (default: the study's)"},
+		{Name: "tz", Default: "UTC", Study: "tz", Doc: "time zone of the local restore times (default: the study's)"},
 	}}
 
-var designation = Analysis{Name: "designation", Title: "Designation tests (EU DMA, KR disaster management, TBA Art. 22-7)",
+var designation = Analysis{Name: "designation", Title: "Designation tests (EU DMA Art. 3(2), national disaster-management and traffic rules)",
 	Doc: "Who crosses which regulatory line in which year, on which data, with the legal citation; " +
 		"legs without data are unknown, and each regime's legs are combined with its own AND/OR.",
 	Params: []Param{
-		{Name: "country", Default: "KR", Doc: "country whose user figures are tested"},
+		{Name: "country", Study: "country", Doc: "country whose user figures are tested (default: the study's)"},
 		{Name: "platform", Default: "", Doc: "platform id, empty for all"},
 		{Name: "dau_mau_ratio", Default: "", Doc: "if set, estimate daily users as MAU × this ratio where no daily figure exists " +
 			"(stated in data_basis); empty: such legs stay unknown"},
@@ -100,6 +108,13 @@ var servicePlatforms = Analysis{Name: "service_platforms", Title: "Services matc
 	Doc: "Which platform (app with user figures) each gateway service is, and on what basis; unmatched services are the gaps " +
 		"in every user-weighted figure (coverage, blast radius, outage impact).",
 	Params: []Param{asOfParam("")}}
+
+// studyAsOfParam is asOfParam defaulting to the study's incident start.
+func studyAsOfParam() Param {
+	p := asOfParam("study")
+	p.Default, p.Study = "", "as_of"
+	return p
+}
 
 // asOfParam is the day an analysis looks from: only services and edges
 // observed by then count. Analyses that Use service_platforms need it,
@@ -117,14 +132,14 @@ var outageImpact = Analysis{Name: "outage_impact", Title: "Outage impact: user-d
 		"user-days exposed = daily users × outage days; MAU × a stated DAU/MAU ratio only when the ratio is given.",
 	Uses: []string{"outage_durations", "service_platforms"},
 	Params: []Param{
-		{Name: "incident", Default: defaultIncident().ID, Doc: "incident id (default: the default study's)"},
-		{Name: "root", Default: defaultIncident().Root, Doc: "service whose start event starts the clock"},
-		{Name: "country", Default: "KR", Doc: "country of the user figures"},
-		{Name: "tz", Default: "Asia/Seoul", Doc: "time zone of the incident's local day"},
+		{Name: "incident", Study: "incident", Doc: "incident id (default: the study's)"},
+		{Name: "root", Study: "root", Doc: "service whose start event starts the clock (default: the study's)"},
+		{Name: "country", Study: "country", Doc: "country of the user figures (default: the study's)"},
+		{Name: "tz", Default: "UTC", Study: "tz", Doc: "time zone of the incident's local day (default: the study's)"},
 		{Name: "dau_mau_ratio", Default: "", Doc: "DAU/MAU ratio for services without a daily figure, printed on every row; " +
 			"empty: their exposure stays unknown"},
 		{Name: "mau_estimator", Default: "panel", Doc: "estimator of the MAU the ratio applies to"},
-		asOfParam(defaultIncident().AsOf()),
+		studyAsOfParam(),
 	}}
 
 var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a failed node",
@@ -132,11 +147,11 @@ var blastRadius = Analysis{Name: "blast_radius", Title: "Blast radius of a faile
 		"what it fails through, and its users where known.",
 	Uses: []string{"service_platforms"},
 	Params: []Param{
-		{Name: "failed", Default: strings.Join(defaultIncident().FailedNodes, ","), Doc: "failed node id(s), comma-separated (default: the default study's)"},
+		{Name: "failed", Study: "failed", Doc: "failed node id(s), comma-separated (default: the study's)"},
 		{Name: "kinds", Default: "", Doc: "dependency kinds to follow, comma-separated; empty for all"},
-		{Name: "country", Default: "KR", Doc: "country of the user figures"},
-		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights the radius"},
-		{Name: "as_of", Default: defaultIncident().AsOf(), Doc: "the day analysed (default: the default study's incident start): only edges and service listings " +
+		{Name: "country", Study: "country", Doc: "country of the user figures (default: the study's)"},
+		{Name: "source", Study: "users_source", Doc: "the one source whose MAU weights the radius (default: the study's)"},
+		{Name: "as_of", Study: "as_of", Doc: "the day analysed (default: the study's incident start): only edges and service listings " +
 			"observed by then, and user figures from the 12 months before"},
 	}}
 
@@ -152,20 +167,8 @@ func (o Options) Validate() error {
 	return nil
 }
 
-// Lookup finds an analysis by name.
-func Lookup(name string) (Analysis, error) {
-	for _, a := range Catalog {
-		if a.Name == name {
-			return a, nil
-		}
-	}
-	names := make([]string, len(Catalog))
-	for i, a := range Catalog {
-		names[i] = a.Name
-	}
-	sort.Strings(names)
-	return Analysis{}, fmt.Errorf("unknown analysis %q (known: %s)", name, strings.Join(names, ", "))
-}
+// Lookup finds an analysis by name in Catalog.
+func Lookup(name string) (Analysis, error) { return Find(Catalog, name) }
 
 // SQL returns the analysis's query text, with the queries it Uses
 // prepended as CTEs.
@@ -449,7 +452,3 @@ func stripComments(q string) string {
 	}
 	return b.String()
 }
-
-// defaultIncident is the default study's incident (data/studies): the
-// parameters' defaults, so no incident is written into the analyses.
-func defaultIncident() *study.Incident { return study.Default().Incident }

@@ -5,8 +5,8 @@
 -- hops; via lists the nodes one hop nearer the failure it fails through.
 -- A failed node is in its own radius at depth 0, so a node nothing depends
 -- on (a leaf) has a radius of itself only.
--- Nodes that are the same platform (the kakaomap node third parties call
--- and the Kakao Map service users open) fail together: each pair gets
+-- Nodes that are the same platform (the map API node third parties call
+-- and the map app users open) fail together: each pair gets
 -- edges of kind same_platform both ways, followed whatever $kinds says.
 -- Weighting by users: a node is a platform when its id is a platform id or
 -- service_platforms maps it to one; its users are the platform's latest

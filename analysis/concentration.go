@@ -14,8 +14,8 @@ var concentration = Analysis{Name: "concentration", Title: "Market concentration
 		"a hypothetical merger's post-merger HHI, ΔHHI and the DOJ/FTC 2023 structural presumptions, every leg shown.",
 	Check: checkMerge,
 	Params: []Param{
-		{Name: "category", Default: "messenger", Doc: "platform categories defining the market, comma-separated (messenger or messenger,social)"},
-		{Name: "country", Default: "KR", Doc: "country of the market"},
+		{Name: "category", Default: "messenger", Study: "market", Doc: "platform categories defining the market, comma-separated (messenger or messenger,social)"},
+		{Name: "country", Study: "market_country", Doc: "country of the market (default: the study's first market's)"},
 		{Name: "internet_users", Default: "", Doc: "internet users in the country, for reach = users / internet users; " +
 			"empty: no reach (the seed has no cited figure)"},
 		{Name: "merge", Default: "", Doc: "platform ids of a hypothetical merger, comma-separated (a,b): post-merger HHI, " +
@@ -72,9 +72,9 @@ var concentrationSensitivity = Analysis{Name: "concentration_sensitivity", Title
 	Doc: "The concentration analysis run once per market definition (category set), one row per definition, period, metric and source, " +
 		"so a reader sees how much the verdict depends on where the market's edges are drawn.",
 	Params: []Param{
-		{Name: "markets", Default: "messenger;messenger,social;social;portal;video;video,social;maps;content",
+		{Name: "markets", Default: "messenger", Study: "markets",
 			Doc: "market definitions separated by ';', each a comma-separated set of platform categories"},
-		{Name: "country", Default: "KR", Doc: "country of the markets"},
+		{Name: "country", Study: "market_country", Doc: "country of the markets (default: the study's first market's)"},
 		{Name: "internet_users", Default: "", Doc: "internet users in the country, for reach; empty: no reach"},
 	},
 	Compute: computeConcentrationSensitivity,

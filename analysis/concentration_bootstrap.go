@@ -14,8 +14,8 @@ var concentrationBootstrap = Analysis{Name: "concentration_bootstrap", Title: "H
 	Doc: "Where several sources (company IR, panels) give different figures for the same platform and period, " +
 		"each draw picks one figure per platform at random; the HHI's 2.5th, 50th and 97.5th percentiles over the draws.",
 	Params: []Param{
-		{Name: "category", Default: "messenger", Doc: "platform categories defining the market, comma-separated"},
-		{Name: "country", Default: "KR", Doc: "country of the market"},
+		{Name: "category", Default: "messenger", Study: "market", Doc: "platform categories defining the market, comma-separated"},
+		{Name: "country", Study: "market_country", Doc: "country of the market (default: the study's first market's)"},
 		{Name: "draws", Default: "2000", Doc: "bootstrap draws per market"},
 		{Name: "seed", Default: "1", Doc: "random seed; the same seed gives the same intervals"},
 	},

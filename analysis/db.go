@@ -84,6 +84,10 @@ func Open(ctx context.Context, lakeDir string, o Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := d.registerFX(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if o.Sandbox {
 		if err := d.lockDown(ctx); err != nil {
 			db.Close()

@@ -5,11 +5,23 @@
 -- Logic is three-valued: a leg whose data is missing is unknown, never
 -- false, so OR(unknown, true) = true and AND(unknown, false) = false.
 --
+--   eu_dma_3_2_a  DMA Art. 3(2)(a): annual Union turnover >= EUR 7.5bn in
+--                 each of the last three financial years OR average market
+--                 capitalisation >= EUR 75bn in the last one, AND the same
+--                 core platform service in >= 3 Member States. Turnover
+--                 and market cap are financials rows of the platform's
+--                 company (metric turnover, yearly; market_cap), converted
+--                 to EUR at the cited annual average rates (fx_eur, from
+--                 data/vocab/fx.csv); a currency-year without a rate stays
+--                 unconverted and the leg unknown. Member States are the
+--                 mau metric member_states. Only the company's Union
+--                 turnover is the legal figure: worldwide revenue is not.
+--                 The three legs combine into one leg, art_3_2_a.
 --   eu_dma_3_2_b  DMA Art. 3(2)(b): >= 45M monthly active end users and
 --                 >= 10k yearly active business users in the Union, in the
 --                 last financial year. The year's users are the average of
 --                 the year's figures from one source (Annex: average over
---                 the year). The lake counts users by country: a KR figure
+--                 the year). The lake counts users by country: a national figure
 --                 against the EU line is a benchmark, not the legal test.
 --   eu_dma_3_2_c  Art. 3(2)(c): the 3(2)(b) lines met in each of the last
 --                 three financial years (years without data are unknown).
@@ -36,7 +48,8 @@ th AS (
     SELECT regime_id, regime, metric, value AS threshold, unit, coalesce(nullif(combine, ''), 'and') AS combine,
            effective_from, source_url, nullif(legal_text, '') AS legal_text
     FROM thresholds
-    WHERE (regime_id = 'eu_dma_3_2_b' AND metric IN ('mau', 'business_users'))
+    WHERE (regime_id = 'eu_dma_3_2_a' AND metric IN ('eu_turnover', 'market_cap', 'member_states'))
+       OR (regime_id = 'eu_dma_3_2_b' AND metric IN ('mau', 'business_users'))
        OR (regime_id = 'eu_dma_3_2_c' AND metric = 'years')
        OR (regime_id IN ('kr_disaster_mgmt_2023', 'kr_tba_22_7') AND metric IN ('daily_users', 'traffic_share'))
 ),
@@ -72,7 +85,7 @@ yearly_other AS (
     SELECT platform_id, data_year, metric, avg(value) AS value,
            string_agg(DISTINCT source, ', ' ORDER BY source) AS source, list(DISTINCT source_url ORDER BY source_url) AS urls
     FROM fig
-    WHERE (metric = 'business_users') OR (metric = 'traffic_share' AND unit = 'percent')
+    WHERE (metric = 'business_users') OR (metric = 'member_states') OR (metric = 'traffic_share' AND unit = 'percent')
     GROUP BY platform_id, data_year, metric
 ),
 dma_users AS (
@@ -93,6 +106,88 @@ dma_business AS (
     FROM (SELECT DISTINCT platform_id, data_year FROM yearly_mau) py
     JOIN th t ON t.regime_id = 'eu_dma_3_2_b' AND t.metric = 'business_users'
     LEFT JOIN yearly_other o ON o.platform_id = py.platform_id AND o.data_year = py.data_year AND o.metric = 'business_users'
+),
+-- The company's money in EUR per platform and year: the yearly turnover,
+-- the average of the year's market-cap figures. converted is false when
+-- a figure's currency-year has no cited rate.
+company_money AS (
+    SELECT p.platform_id, year(f.period_start) AS data_year, f.metric,
+           CASE WHEN bool_and(x.eur_per_unit IS NOT NULL) THEN avg(f.value * x.eur_per_unit) END AS value,
+           bool_and(x.eur_per_unit IS NOT NULL) AS converted,
+           string_agg(DISTINCT f.currency, ', ' ORDER BY f.currency) AS currencies,
+           string_agg(DISTINCT f.currency || ' ' || year(f.period_start), ', ') FILTER (WHERE x.eur_per_unit IS NULL) AS no_rate,
+           string_agg(f.period_label || ' ' || format('{:t,}', CAST(round(f.value) AS BIGINT)) || ' ' || f.currency, ', '
+                      ORDER BY f.period_start, f.period_label) AS figures,
+           list_distinct(list_concat(list(f.source_url), list(x.source_url) FILTER (WHERE x.source_url IS NOT NULL))) AS urls
+    FROM financials f
+    JOIN platforms p ON p.company = f.company
+    LEFT JOIN fx_eur x ON x.year = year(f.period_start) AND x.currency = f.currency
+    WHERE (f.metric = 'turnover' AND f.period_grain = 'year') OR f.metric = 'market_cap'
+    GROUP BY ALL
+),
+dma_years_tested AS (
+    SELECT DISTINCT platform_id, data_year FROM yearly_mau
+),
+money_basis AS (
+    SELECT *, CASE WHEN NOT converted THEN 'unconverted: no cited EUR rate for ' || no_rate || ' in data/vocab/fx.csv'
+                   ELSE figures || ' = EUR ' || format('{:t,}', CAST(round(value) AS BIGINT)) END AS basis
+    FROM company_money
+),
+dma_turnover AS (
+    SELECT py.platform_id, t.regime_id, py.data_year, t.metric, m0.value, t.threshold,
+           CASE WHEN m0.value < t.threshold OR m1.value < t.threshold OR m2.value < t.threshold THEN false
+                WHEN m0.value >= t.threshold AND m1.value >= t.threshold AND m2.value >= t.threshold THEN true END AS crosses,
+           NULL AS estimator, NULL AS source, NULL AS series,
+           'Union turnover FY' || (py.data_year - 2) || '-FY' || py.data_year || ', each against the line: '
+             || coalesce(m2.basis, 'FY' || (py.data_year - 2) || ' no data') || '; '
+             || coalesce(m1.basis, 'FY' || (py.data_year - 1) || ' no data') || '; '
+             || coalesce(m0.basis, 'FY' || py.data_year || ' no data') AS data_basis,
+           list_distinct(flatten([coalesce(m0.urls, []), coalesce(m1.urls, []), coalesce(m2.urls, [])])) AS urls
+    FROM dma_years_tested py
+    JOIN th t ON t.regime_id = 'eu_dma_3_2_a' AND t.metric = 'eu_turnover'
+    LEFT JOIN money_basis m0 ON m0.platform_id = py.platform_id AND m0.metric = 'turnover' AND m0.data_year = py.data_year
+    LEFT JOIN money_basis m1 ON m1.platform_id = py.platform_id AND m1.metric = 'turnover' AND m1.data_year = py.data_year - 1
+    LEFT JOIN money_basis m2 ON m2.platform_id = py.platform_id AND m2.metric = 'turnover' AND m2.data_year = py.data_year - 2
+),
+dma_market_cap AS (
+    SELECT py.platform_id, t.regime_id, py.data_year, t.metric, m.value, t.threshold, m.value >= t.threshold AS crosses,
+           NULL AS estimator, NULL AS source, NULL AS series,
+           coalesce('average market capitalisation FY' || py.data_year || ': ' || m.basis,
+                    'unknown: no market-capitalisation figure in the lake') AS data_basis,
+           coalesce(m.urls, []) AS urls
+    FROM dma_years_tested py
+    JOIN th t ON t.regime_id = 'eu_dma_3_2_a' AND t.metric = 'market_cap'
+    LEFT JOIN money_basis m ON m.platform_id = py.platform_id AND m.metric = 'market_cap' AND m.data_year = py.data_year
+),
+dma_member_states AS (
+    SELECT py.platform_id, t.regime_id, py.data_year, t.metric, o.value, t.threshold, o.value >= t.threshold AS crosses,
+           NULL AS estimator, o.source, NULL AS series,
+           CASE WHEN o.value IS NULL THEN 'unknown: no member_states figure in the lake' ELSE 'member_states figure' END AS data_basis,
+           coalesce(o.urls, []) AS urls
+    FROM dma_years_tested py
+    JOIN th t ON t.regime_id = 'eu_dma_3_2_a' AND t.metric = 'member_states'
+    LEFT JOIN yearly_other o ON o.platform_id = py.platform_id AND o.data_year = py.data_year AND o.metric = 'member_states'
+),
+-- Art. 3(2)(a) as one leg of the DMA test: (turnover OR market cap) AND
+-- Member States, three-valued; unknown_parts names the legs that leave it
+-- undetermined.
+dma_size AS (
+    SELECT tu.platform_id, 'eu_dma_3_2_a' AS regime_id, tu.data_year, 'art_3_2_a' AS metric,
+           CAST(NULL AS DOUBLE) AS value, CAST(NULL AS DOUBLE) AS threshold,
+           (tu.crosses OR mc.crosses) AND ms.crosses AS crosses,
+           NULL AS estimator, NULL AS source, NULL AS series,
+           '(eu_turnover ' || CASE WHEN tu.crosses THEN 'met' WHEN NOT tu.crosses THEN 'not met' ELSE 'no data' END
+             || ' OR market_cap ' || CASE WHEN mc.crosses THEN 'met' WHEN NOT mc.crosses THEN 'not met' ELSE 'no data' END
+             || ') AND member_states ' || CASE WHEN ms.crosses THEN 'met' WHEN NOT ms.crosses THEN 'not met' ELSE 'no data' END AS data_basis,
+           list_distinct(flatten([tu.urls, mc.urls, ms.urls])) AS urls,
+           CASE WHEN ((tu.crosses OR mc.crosses) AND ms.crosses) IS NULL THEN list_concat(
+             CASE WHEN (tu.crosses OR mc.crosses) IS NULL AND tu.crosses IS NULL THEN ['eu_turnover'] ELSE [] END,
+             CASE WHEN (tu.crosses OR mc.crosses) IS NULL AND mc.crosses IS NULL THEN ['market_cap'] ELSE [] END,
+             CASE WHEN ms.crosses IS NULL THEN ['member_states'] ELSE [] END)
+           END AS unknown_parts
+    FROM dma_turnover tu
+    JOIN dma_market_cap mc USING (platform_id, data_year)
+    JOIN dma_member_states ms USING (platform_id, data_year)
 ),
 -- A year meets 3(2)(b) when both its legs do; SQL's AND is three-valued.
 dma_year_met AS (
@@ -167,6 +262,7 @@ kr_traffic AS (
 ),
 legs AS (
     SELECT * FROM dma_users
+    UNION ALL BY NAME SELECT * FROM dma_size
     UNION ALL BY NAME SELECT * FROM dma_business
     UNION ALL BY NAME SELECT * FROM dma_years
     UNION ALL BY NAME SELECT * FROM kr_daily
@@ -196,7 +292,7 @@ combined AS (
                                           ELSE CAST(round(l.value, 2) AS VARCHAR) END
                              || ' vs ' || format('{:t,}', CAST(l.threshold AS BIGINT)) || ')' ELSE '' END
                 ORDER BY l.metric) AS leg_texts,
-           list(DISTINCT l.metric ORDER BY l.metric) FILTER (WHERE l.crosses IS NULL) AS unknown_legs,
+           list_sort(list_distinct(flatten(list(coalesce(l.unknown_parts, [l.metric])) FILTER (WHERE l.crosses IS NULL)))) AS unknown_legs,
            bool_or(l.crosses) AS any_true, bool_or(NOT l.crosses) AS any_false,
            count(l.crosses) = count(*) AS all_known,
            min(l.estimator) FILTER (WHERE l.series IS NOT NULL) AS estimator,
@@ -223,7 +319,7 @@ verdicts AS (
 SELECT l.platform_id,
        coalesce(p.name, l.platform_id) AS platform,
        l.regime_id,
-       CASE WHEN l.regime_id = 'eu_dma_3_2' THEN 'EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(b) and (c)' ELSE r.regime END AS regime,
+       CASE WHEN l.regime_id = 'eu_dma_3_2' THEN 'EU Digital Markets Act Reg. (EU) 2022/1925 Art.3(2)(a), (b) and (c)' ELSE r.regime END AS regime,
        CASE WHEN l.regime_id LIKE 'kr_%' THEN 'Q4 ' || l.data_year ELSE 'FY' || l.data_year END AS period,
        l.data_year,
        l.data_year + 1 AS assessed_for,
@@ -247,7 +343,12 @@ SELECT l.platform_id,
        r.effective_from,
        list_sort(list_distinct(list_filter(list_concat([coalesce(tm.source_url, r.source_url)], coalesce(l.urls, [])),
                                  u -> u IS NOT NULL AND u <> ''))) AS sources
-FROM (SELECT * EXCLUDE (test_id) FROM regime_legs UNION ALL BY NAME SELECT * FROM verdicts) l
+FROM (SELECT * EXCLUDE (test_id, unknown_parts) FROM regime_legs
+      UNION ALL BY NAME SELECT * FROM verdicts
+      -- The parts of art_3_2_a, shown as legs; combined through it only.
+      UNION ALL BY NAME SELECT * FROM dma_turnover
+      UNION ALL BY NAME SELECT * FROM dma_market_cap
+      UNION ALL BY NAME SELECT * FROM dma_member_states) l
 LEFT JOIN platforms p USING (platform_id)
 LEFT JOIN th tm ON tm.regime_id = l.regime_id AND tm.metric = l.metric
 LEFT JOIN (SELECT regime_id, min(regime) AS regime, min(source_url) AS source_url, min(effective_from) AS effective_from,

@@ -9,6 +9,9 @@ import (
 const designationLines = `CREATE OR REPLACE VIEW thresholds AS SELECT regime_id, regime, metric, value, unit, combine,
   CAST(effective_from AS DATE) AS effective_from, 'https://press.example/' || regime_id AS source_url,
   'https://law.example/' || regime_id AS legal_text FROM (VALUES
+  ('eu_dma_3_2_a', 'EU DMA Art.3(2)(a)', 'eu_turnover', 7500000000.0, 'EUR', 'or', NULL),
+  ('eu_dma_3_2_a', 'EU DMA Art.3(2)(a)', 'market_cap', 75000000000.0, 'EUR', 'or', NULL),
+  ('eu_dma_3_2_a', 'EU DMA Art.3(2)(a)', 'member_states', 3.0, 'member states', '', NULL),
   ('eu_dma_3_2_b', 'EU DMA Art.3(2)(b)', 'mau', 45000000.0, 'persons', '', NULL),
   ('eu_dma_3_2_b', 'EU DMA Art.3(2)(b)', 'business_users', 10000.0, 'business users', '', NULL),
   ('eu_dma_3_2_c', 'EU DMA Art.3(2)(c)', 'years', 3.0, 'financial years', '', NULL),
@@ -18,12 +21,19 @@ const designationLines = `CREATE OR REPLACE VIEW thresholds AS SELECT regime_id,
   ('kr_tba_22_7', 'KR TBA Art.22-7', 'traffic_share', 1.0, 'percent', 'and', '2020-12-10'))
   t(regime_id, regime, metric, value, unit, combine, effective_from)`
 
+// designationMoney is companies' money: (company, metric, year start, value, currency).
+func designationMoney(rows string) string {
+	return `CREATE OR REPLACE VIEW financials AS SELECT company, metric, d AS period_start, 'year' AS period_grain,
+	  'FY' || year(d) AS period_label, value, currency, 'https://ir.example/' || company AS source_url
+	  FROM (VALUES ` + rows + `) t(company, metric, d, value, currency)`
+}
+
 // designationCase is one platform's figures: (platform, metric, day, value, unit).
 func designationCase(rows string) []string {
 	return []string{
-		`CREATE OR REPLACE VIEW platforms AS SELECT DISTINCT platform_id, upper(platform_id) AS name FROM (VALUES ` + rows + `) t(platform_id, metric, d, value, unit)`,
+		`CREATE OR REPLACE VIEW platforms AS SELECT DISTINCT platform_id, upper(platform_id) AS name, platform_id || ' Co' AS company FROM (VALUES ` + rows + `) t(platform_id, metric, d, value, unit)`,
 		`CREATE OR REPLACE VIEW mau AS SELECT platform_id, 'KR' AS country, metric, d AS period_start,
-		  CASE WHEN metric = 'mau' THEN 'quarter' WHEN metric IN ('traffic_share', 'business_users') THEN 'year' ELSE 'day' END AS period_grain,
+		  CASE WHEN metric = 'mau' THEN 'quarter' WHEN metric IN ('traffic_share', 'business_users', 'member_states') THEN 'year' ELSE 'day' END AS period_grain,
 		  CAST(d AS VARCHAR) AS period_label, value, unit, 'panel' AS estimator, 'P' AS source, []::VARCHAR[] AS flags,
 		  'https://data.example/' || platform_id AS source_url
 		  FROM (VALUES ` + rows + `) t(platform_id, metric, d, value, unit)`,
@@ -32,7 +42,7 @@ func designationCase(rows string) []string {
 }
 
 func TestDesignationEachSideOfEachLine(t *testing.T) {
-	db := openWith(t, designationCase(`
+	db := openWith(t, append(designationCase(`
 	  ('kr_at',     'daily_users',   DATE '2022-11-01', 10000000.0, 'persons'),
 	  ('kr_below',  'daily_users',   DATE '2022-11-01',  9999999.0, 'persons'),
 	  ('kr_traffic','daily_users',   DATE '2022-11-01',  5000000.0, 'persons'),
@@ -53,7 +63,14 @@ func TestDesignationEachSideOfEachLine(t *testing.T) {
 	  ('dma_below', 'mau',           DATE '2023-01-01', 44999999.0, 'persons'),
 	  ('dma_below', 'business_users',DATE '2023-01-01',    10000.0, 'business users'),
 	  ('dma_biz',   'mau',           DATE '2023-01-01', 50000000.0, 'persons'),
-	  ('dma_biz',   'business_users',DATE '2023-01-01',     9999.0, 'business users')`)...)
+	  ('dma_biz',   'business_users',DATE '2023-01-01',     9999.0, 'business users'),
+	  ('dma_at',    'member_states', DATE '2023-01-01',       27.0, 'member states'),
+	  ('dma_undet', 'mau',           DATE '2023-01-01', 50000000.0, 'persons'),
+	  ('dma_undet', 'business_users',DATE '2023-01-01',    20000.0, 'business users')`),
+		designationMoney(`
+	  ('dma_at Co', 'turnover', DATE '2021-01-01', 7500000000.0, 'EUR'),
+	  ('dma_at Co', 'turnover', DATE '2022-01-01', 7500000000.0, 'EUR'),
+	  ('dma_at Co', 'turnover', DATE '2023-01-01', 7500000000.0, 'EUR')`))...)
 	recs := runAnalysis(t, db, "designation", nil)
 	tests := []struct {
 		platform, regime, period, metric, crosses string
@@ -85,6 +102,14 @@ func TestDesignationEachSideOfEachLine(t *testing.T) {
 		{"dma_below", "eu_dma_3_2", "FY2023", "designation", "false"},
 		{"dma_biz", "eu_dma_3_2_b", "FY2023", "business_users", "false"},
 		{"dma_biz", "eu_dma_3_2", "FY2023", "designation", "false"},
+		// DMA Art. 3(2)(a): EUR 7.5bn in each of three years, in 27 Member States.
+		{"dma_at", "eu_dma_3_2_a", "FY2023", "eu_turnover", "true"},
+		{"dma_at", "eu_dma_3_2_a", "FY2023", "market_cap", "unknown"},
+		{"dma_at", "eu_dma_3_2_a", "FY2023", "member_states", "true"},
+		{"dma_at", "eu_dma_3_2_a", "FY2023", "art_3_2_a", "true"},
+		{"dma_at", "eu_dma_3_2_a", "FY2022", "eu_turnover", "unknown"}, // FY2020 has no data
+		{"dma_undet", "eu_dma_3_2_a", "FY2023", "art_3_2_a", "unknown"},
+		{"dma_undet", "eu_dma_3_2", "FY2023", "designation", "unknown"},
 	}
 	for _, tc := range tests {
 		r := where(recs, "platform_id", tc.platform, "regime_id", tc.regime, "period", tc.period, "metric", tc.metric)
@@ -112,7 +137,9 @@ func TestDesignationEachSideOfEachLine(t *testing.T) {
 		{"tba_only", "kr_tba_22_7", "Q4 2022", "undetermined: traffic_share has no data",
 			"AND: daily_users met (2,000,000 vs 1,000,000); traffic_share no data"},
 		{"dma_at", "eu_dma_3_2", "FY2023", "met",
-			"AND: business_users met (10,000 vs 10,000); mau met (45,000,000 vs 45,000,000); years met (3 vs 3)"},
+			"AND: art_3_2_a met; business_users met (10,000 vs 10,000); mau met (45,000,000 vs 45,000,000); years met (3 vs 3)"},
+		{"dma_undet", "eu_dma_3_2", "FY2023", "undetermined: eu_turnover, market_cap, member_states, years have no data",
+			"AND: art_3_2_a no data; business_users met (20,000 vs 10,000); mau met (50,000,000 vs 45,000,000); years no data (1 vs 3)"},
 	} {
 		r := where(recs, "platform_id", tc.platform, "regime_id", tc.regime, "period", tc.period, "row_type", "verdict")
 		if len(r) != 1 || r[0]["verdict"] != tc.verdict || r[0]["legs"] != tc.legs || r[0]["leg_result"] != nil {
@@ -123,6 +150,32 @@ func TestDesignationEachSideOfEachLine(t *testing.T) {
 		if r["verdict"] != nil || r["leg_result"] == nil {
 			t.Fatalf("leg row with a verdict: %v", r)
 		}
+	}
+}
+
+// Turnover in another currency is converted at the cited annual rates
+// (data/vocab/fx.csv): KRW 10tn in 2022 is 10e12 / 1291.7796 KRW per USD
+// / 1.0534 USD per EUR = EUR 7.349bn (7,348,831,069), under the EUR 7.5bn line. A
+// currency-year without a cited rate is not converted and stays unknown.
+func TestDesignationTurnoverInEUR(t *testing.T) {
+	db := openWith(t, append(designationCase(`
+	  ('krw', 'mau', DATE '2022-01-01', 50000000.0, 'persons'),
+	  ('norate', 'mau', DATE '2022-01-01', 50000000.0, 'persons')`),
+		designationMoney(`
+	  ('krw Co', 'turnover', DATE '2022-01-01', 10000000000000.0, 'KRW'),
+	  ('norate Co', 'turnover', DATE '2022-01-01', 1000000000.0, 'XAF')`))...)
+	recs := runAnalysis(t, db, "designation", nil)
+	r := where(recs, "platform_id", "krw", "metric", "eu_turnover", "period", "FY2022")
+	if len(r) != 1 || r[0]["crosses"] != "false" || !near(r[0]["value"], 10e12/1291.7796/1.0534, 1e-9) {
+		t.Fatalf("KRW turnover: %v", r)
+	}
+	if b := asString(r[0]["data_basis"]); !strings.Contains(b, "FY2022 10,000,000,000,000 KRW = EUR 7,348,831,069") {
+		t.Fatalf("KRW basis %q", b)
+	}
+	// Not met in FY2022 whatever FY2020-21 were: the 3(2)(a) turnover leg is false.
+	n := where(recs, "platform_id", "norate", "metric", "eu_turnover", "period", "FY2022")
+	if len(n) != 1 || n[0]["crosses"] != "unknown" || !strings.Contains(asString(n[0]["data_basis"]), "no cited EUR rate for XAF 2022") {
+		t.Fatalf("turnover without a rate: %v", n)
 	}
 }
 

@@ -10,9 +10,9 @@ var lockin = Analysis{Name: "lockin", Title: "Gateway lock-in index and its part
 	Doc: "Per gateway and observation date: breadth, dependence, reach-weighted coverage, their geometric mean, SSO reach, " +
 		"and the centrality of the gateway's nodes in the dependency graph.",
 	Params: []Param{
-		{Name: "gateway", Default: "", Doc: "gateway id (kakao, naver), empty for all"},
-		{Name: "country", Default: "KR", Doc: "country of the user figures weighting coverage"},
-		{Name: "source", Default: "IGAWorks Mobile Index", Doc: "the one source whose MAU weights coverage (sources are never mixed)"},
+		{Name: "gateway", Default: "", Doc: "gateway id, empty for all"},
+		{Name: "country", Study: "country", Doc: "country of the user figures weighting coverage (default: the study's)"},
+		{Name: "source", Study: "users_source", Doc: "the one source whose MAU weights coverage, sources never mixed (default: the study's)"},
 		{Name: "kinds", Default: defaultCentralityKinds, Doc: "dependency kinds of the centrality graph, comma-separated; empty for all"},
 		asOfParam(""),
 	},

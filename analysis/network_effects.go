@@ -21,10 +21,10 @@ var networkEffects = Analysis{Name: "network_effects", Title: "Network effects: 
 }
 
 var networkEffectsParams = []Param{
-	{Name: "company", Default: "Kakao Corp", Doc: "company whose financials give V"},
+	{Name: "company", Study: "company", Doc: "company whose financials give V (default: the study's)"},
 	{Name: "metric", Default: "revenue", Doc: "financial metric used as value"},
-	{Name: "platform", Default: "kakaotalk", Doc: "platform whose MAU gives n"},
-	{Name: "country", Default: "KR", Doc: "country of the MAU figures"},
+	{Name: "platform", Study: "gateway", Doc: "platform whose MAU gives n (default: the study's gateway)"},
+	{Name: "country", Study: "country", Doc: "country of the MAU figures (default: the study's)"},
 	{Name: "estimator", Default: "company-reported", Doc: "company-reported or panel: never mixed in one fit"},
 	{Name: "grain", Default: "year", Doc: "period grain of V: year or quarter"},
 }

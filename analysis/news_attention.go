@@ -6,9 +6,9 @@ import (
 )
 
 var newsParams = []Param{
-	{Name: "incident", Default: defaultIncident().ID, Doc: "incident whose earliest start event is day 0"},
+	{Name: "incident", Study: "incident", Doc: "incident whose earliest start event is day 0 (default: the study's)"},
 	{Name: "start", Default: "", Doc: "explicit start instant (e.g. 2022-10-15T15:19:00+09:00), overriding the incident's"},
-	{Name: "tz", Default: "Asia/Seoul", Doc: "time zone of the calendar days counted"},
+	{Name: "tz", Default: "UTC", Study: "tz", Doc: "time zone of the calendar days counted (default: the study's)"},
 	{Name: "baseline_days", Default: "28", Doc: "days before day 0 averaged for the baseline"},
 	{Name: "window_days", Default: "14", Doc: "days after day 0 in the window"},
 	{Name: "service", Default: "", Doc: "count only articles naming this service, empty for all"},

@@ -1,19 +1,20 @@
 -- Hours from the start of an incident to each service's first partial and
 -- full restoration, on two clocks where they differ:
---   incident_start        the root's start event (for the Pangyo fire the
---                         ignition at 15:19 KST per MSIT's CCTV finding,
---                         not the 15:33 of early reports);
+--   incident_start        the root's start event (the failure itself, as
+--                         the study's best source dates it, not the first
+--                         press reports);
 --   service_outage_start  the service's own outage start, else its
---                         company's all-services start (Kakao: 15:30 per
---                         Kakao), else its gateway's (Naver: 16:00), else
---                         the incident start; the basis column says which.
+--                         company's all-services start, else its gateway's,
+--                         else the incident start; the basis column says
+--                         which.
 -- Where sources give several restore times for one service the earliest
 -- and latest are both shown, and full_restore uses the latest: a service is
 -- not whole until every source agrees it is. A restore the source dates
 -- only to a day (at_precision 'day') is a date, not midnight: its hours are
--- null and hours_to_full_restore_upper runs to the end of that day (KST).
--- Where the restore event's source states an official duration ("127시간
--- 33분", MSIT), it is shown beside the computed one, with its source.
+-- null and hours_to_full_restore_upper runs to the end of that day ($tz).
+-- Where the restore event's source states an official duration (a
+-- regulator's "127 h 33 min"), it is shown beside the computed one, with
+-- its source.
 WITH ev AS (
     SELECT *, coalesce(nullif(at_precision, ''), 'minute') AS prec FROM incidents WHERE incident_id = $incident
 ),
@@ -88,15 +89,15 @@ SELECT service_id,
        first_restore_precision,
        full_restore,
        full_restore_precision,
-       CASE WHEN full_restore_precision = 'day' THEN strftime(full_restore AT TIME ZONE 'Asia/Seoul', '%Y-%m-%d')
-            ELSE strftime(full_restore AT TIME ZONE 'Asia/Seoul', '%Y-%m-%d %H:%M') || ' KST' END AS full_restore_local,
+       CASE WHEN full_restore_precision = 'day' THEN strftime(full_restore AT TIME ZONE $tz, '%Y-%m-%d')
+            ELSE strftime(full_restore AT TIME ZONE $tz, '%Y-%m-%d %H:%M') || ' ' || $tz END AS full_restore_local,
        full_restore_basis,
        restore_reports,
        CASE WHEN first_restore_precision = 'day' THEN NULL
             ELSE date_diff('second', t0, first_restore) / 3600.0 END AS hours_to_first_restore,
        CASE WHEN full_restore_precision = 'day' THEN NULL
             ELSE date_diff('second', t0, full_restore) / 3600.0 END AS hours_to_full_restore,
-       -- a day-precision restore lies somewhere in that KST day
+       -- a day-precision restore lies somewhere in that local day ($tz)
        date_diff('second', t0, full_restore
                  + CASE WHEN full_restore_precision = 'day' THEN INTERVAL 1 DAY ELSE INTERVAL 0 DAY END) / 3600.0
          AS hours_to_full_restore_upper,
@@ -107,7 +108,7 @@ SELECT service_id,
             THEN 'stated by the source of the restore event: ' || regexp_extract(full_restore_note, '\d+\s*시간\s*\d+\s*분')
        END AS official_basis,
        CASE WHEN restore_reports > 1 AND earliest_full_restore <> last_restore
-            THEN 'sources disagree: earliest full restore ' || strftime(earliest_full_restore AT TIME ZONE 'Asia/Seoul', '%Y-%m-%d %H:%M') || ' KST, latest used'
+            THEN 'sources disagree: earliest full restore ' || strftime(earliest_full_restore AT TIME ZONE $tz, '%Y-%m-%d %H:%M') || ' ' || $tz || ', latest used'
        END AS disagreement,
        full_restore_note AS caveat,
        CASE WHEN official_hours IS NOT NULL AND full_restore_basis = 'company-wide restore'

@@ -117,31 +117,3 @@ func buildVersion() string {
 	}
 	return v
 }
-
-// ForStudy is the analysis with the defaults that come from the default
-// study's incident (incident, root, failed, as_of) taken from st's
-// instead, so `--study` moves every incident analysis to its incident.
-// Defaults that are not the default study's are kept.
-func (a Analysis) ForStudy(st *study.Study) Analysis {
-	if st == nil || st.Incident == nil {
-		return a
-	}
-	from, to := incidentDefaults(study.Default()), incidentDefaults(st)
-	ps := make([]Param, len(a.Params))
-	copy(ps, a.Params)
-	for i, p := range ps {
-		if v, ok := from[p.Name]; ok && p.Default != "" && p.Default == v {
-			ps[i].Default = to[p.Name]
-		}
-	}
-	a.Params = ps
-	return a
-}
-
-func incidentDefaults(st *study.Study) map[string]string {
-	if st == nil || st.Incident == nil {
-		return map[string]string{}
-	}
-	i := st.Incident
-	return map[string]string{"incident": i.ID, "root": i.Root, "failed": strings.Join(i.FailedNodes, ","), "as_of": i.AsOf()}
-}

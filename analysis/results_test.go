@@ -5,11 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/gwanmun/gwanmun/data/study"
 )
 
 // Results executes an analysis once per set of parameter values; a value
@@ -172,36 +168,4 @@ func readMeta(t *testing.T, db *DB, file string) map[string]string {
 		out[asString(r[0])] = asString(r[1])
 	}
 	return out
-}
-
-// --study moves the incident defaults to its incident and leaves the
-// others alone.
-func TestForStudy(t *testing.T) {
-	fb, err := study.Open("facebook_outage_2021", "", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	def := func(a Analysis, name string) string {
-		for _, p := range a.Params {
-			if p.Name == name {
-				return p.Default
-			}
-		}
-		return "(none)"
-	}
-	impact := outageImpact.ForStudy(fb)
-	if def(impact, "incident") != fb.Incident.ID || def(impact, "root") != fb.Incident.Root || def(impact, "as_of") != fb.Incident.AsOf() ||
-		def(impact, "country") != "KR" {
-		t.Errorf("outage_impact for %s: %+v", fb.Name, impact.Params)
-	}
-	if def(outageImpact, "incident") == fb.Incident.ID {
-		t.Error("ForStudy changed the catalog's own analysis")
-	}
-	if b := blastRadius.ForStudy(fb); def(b, "failed") != strings.Join(fb.Incident.FailedNodes, ",") {
-		t.Errorf("blast_radius failed = %q", def(b, "failed"))
-	}
-	// lockin's as_of is empty (every observation), not the default study's day.
-	if l := lockin.ForStudy(fb); def(l, "as_of") != "" {
-		t.Errorf("lockin as_of = %q", def(l, "as_of"))
-	}
 }

@@ -202,7 +202,7 @@ func onlyKeys(attrs map[string]string, allowed []string) error {
 }
 
 // parseAttrs reads key=value pairs; values may be double-quoted with
-// backslash escapes, as in title="Kakao \"all services\"".
+// backslash escapes, as in title="Acme \"all services\"".
 func parseAttrs(s string) (map[string]string, error) {
 	out := map[string]string{}
 	rs := []rune(s)

@@ -69,7 +69,7 @@ var labels = map[string]map[string]string{
 }
 
 // koValues translates the values analyses write (bands, statuses,
-// verdicts, bases) for a Korean page; a value not listed is data (a
+// verdicts, bases) for a page in ko; a value not listed is data (a
 // name, an id) and stays as it is.
 var koValues = map[string]string{
 	"highly concentrated":                "고집중",

@@ -254,6 +254,9 @@ var errNoData = errors.New("no data")
 
 // Build runs the analyses the report shows and lays them out.
 func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
+	if o.TZ == nil && o.Study != nil {
+		o.TZ = StudyTZ(o.Study)
+	}
 	o.defaults()
 	title, st := tr(o.Lang, "title"), o.Study
 	if st == nil {
@@ -273,7 +276,8 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	if res == nil {
 		res = analysis.NewResults(db)
 	}
-	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, loc: o.TZ, study: st}
+	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, loc: o.TZ}
+	b.useStudy(st)
 	if err := b.src.LoadEvidence(ctx, db); err != nil {
 		return nil, err
 	}
@@ -300,12 +304,15 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	return r, nil
 }
 
-// DefaultTZ is the study's time zone until studies carry their own: the
-// first study, the Pangyo fire, is told in Korea time.
-func DefaultTZ() *time.Location {
-	loc, err := time.LoadLocation("Asia/Seoul")
-	if err != nil {
-		return time.FixedZone("KST", 9*3600) // no tzdata: Korea has had no DST since 1988
+// DefaultTZ is the default study's time zone.
+func DefaultTZ() *time.Location { return StudyTZ(study.Default()) }
+
+// StudyTZ is the time zone a study is told in ([analysis] time_zone),
+// UTC when it names none. (study helper)
+func StudyTZ(s *study.Study) *time.Location {
+	loc, err := time.LoadLocation(s.Analysis.TimeZone)
+	if err != nil || s.Analysis.TimeZone == "" {
+		return time.UTC
 	}
 	return loc
 }

@@ -30,12 +30,22 @@ type builder struct {
 	src  *Sources
 	lang string
 	loc  *time.Location
-	// koNames maps platform ids to Korean names, loaded on first use.
+	// koNames maps platform ids to their name_ko, loaded on first use.
 	koNames map[string]string
 	// names maps service and platform ids to display names [en, ko].
 	names map[string][2]string
 	// study names the incident of the outage sections.
 	study *study.Study
+	// catalog is the analyses with the study's defaults; defaults are
+	// those values by key (analysis.StudyKeys): its country, markets ...
+	catalog  []analysis.Analysis
+	defaults map[string]string
+}
+
+// useStudy points the builder at a study: its analyses' defaults and the
+// markets, country and sources the sections show. (study helper)
+func (b *builder) useStudy(s *study.Study) {
+	b.study, b.catalog, b.defaults = s, analysis.ForStudy(s), analysis.StudyDefaults(s)
 }
 
 // incident is the study's incident, or an empty one for a study without.
@@ -150,7 +160,7 @@ func isNumber(v any) bool {
 // analysis does not declare are dropped, so a section keeps working while
 // an analysis's parameters evolve.
 func (b *builder) analysisTable(ctx context.Context, name string, params map[string]string) (*analysis.Table, error) {
-	a, err := analysis.Lookup(name)
+	a, err := analysis.Find(b.catalog, name)
 	if err != nil {
 		return nil, fmt.Errorf("%w: analysis %s is not in this build", errNoData, name)
 	}
@@ -231,7 +241,7 @@ func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t, err = whereEq(t, "country", "KR"); err != nil {
+	if t, err = whereEq(t, "country", b.defaults["country"]); err != nil {
 		return nil, err
 	}
 	// One line per platform, estimator and source; a single point is not a
@@ -262,7 +272,7 @@ func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
 }
 
 func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "concentration", map[string]string{"category": "messenger", "country": "KR"})
+	t, err := b.analysisTable(ctx, "concentration", nil) // the study's first market
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +308,8 @@ func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
 	}
 	fixHHIAxis(c.Option)
 	sources, err := b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m JOIN platforms p USING (platform_id)
-WHERE p.category = 'messenger' AND m.country = 'KR' AND m.unit = 'persons' ORDER BY 1`)
+WHERE list_contains(string_split(?, ','), p.category) AND m.country = ? AND m.unit = 'persons' ORDER BY 1`,
+		b.defaults["market"], b.defaults["market_country"])
 	if err != nil {
 		return nil, err
 	}
@@ -328,10 +339,11 @@ func metricLabel(lang, m string) string {
 	return strings.ReplaceAll(m, "_", " ")
 }
 
-// sharesSection shows the latest measured messenger market: the newest
-// period, and within it the source that measured the most apps.
+// sharesSection shows the latest measured state of the study's first
+// market: the newest period, and within it the source that measured the
+// most apps.
 func sharesSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.query(ctx, "shares", "messenger", "KR")
+	t, err := b.query(ctx, "shares", b.defaults["market"], b.defaults["market_country"])
 	if err != nil {
 		return nil, err
 	}
@@ -394,7 +406,7 @@ func categoryLabel(lang, id string) string {
 // dependency edges between them: node size is the service's users (log
 // scale), colour its taxonomy category.
 func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
-	nodes, err := b.query(ctx, "gateway_nodes")
+	nodes, err := b.query(ctx, "gateway_nodes", b.defaults["country"])
 	if err != nil {
 		return nil, err
 	}
@@ -601,7 +613,7 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 			return nil, err
 		}
 	case errors.Is(err, errNoData):
-		daily, err := b.query(ctx, "news_daily")
+		daily, err := b.query(ctx, "news_daily", b.loc.String())
 		if err != nil {
 			return nil, err
 		}
@@ -632,7 +644,7 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 // newsHeadlinesSection lists the headlines of the busiest days. Titles are
 // scraped text: they reach the page only through html/template escaping.
 func newsHeadlinesSection(ctx context.Context, b *builder) (*Section, error) {
-	heads, err := b.query(ctx, "news_headlines")
+	heads, err := b.query(ctx, "news_headlines", b.loc.String())
 	if err != nil {
 		return nil, err
 	}
@@ -702,7 +714,7 @@ func hasPrefixCol(t *analysis.Table, prefixes ...string) string {
 	return ""
 }
 
-// humanID writes an id no source names (kakao_account) as words.
+// humanID writes an id no source names (an_account_node) as words.
 func humanID(s string) string {
 	if strings.ContainsAny(s, " ") || !strings.Contains(s, "_") {
 		return s

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -47,8 +48,8 @@ func marketsSection(ctx context.Context, b *builder) (*Section, error) {
 	s := b.section("markets", tbl, c)
 	s.MaxRows = 40
 	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m
-JOIN platforms p USING (platform_id) WHERE m.country = 'KR' AND m.unit = 'persons' AND p.category IN
-(SELECT trim(unnest(string_split(?, ','))))  ORDER BY 1`, "messenger,social,portal,video,maps,content")
+JOIN platforms p USING (platform_id) WHERE m.country = ? AND m.unit = 'persons' AND p.category IN
+(SELECT trim(unnest(string_split(?, ','))))  ORDER BY 1`, b.defaults["market_country"], strings.ReplaceAll(b.defaults["markets"], ";", ","))
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +142,8 @@ func lockinSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	users, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM mau WHERE country = 'KR' AND source = ? ORDER BY 1`,
-		str(t.Records()[0]["users_source"]))
+	users, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM mau WHERE country = ? AND source = ? ORDER BY 1`,
+		b.defaults["country"], str(t.Records()[0]["users_source"]))
 	if err != nil {
 		return nil, err
 	}
@@ -178,9 +179,17 @@ func latestPerGateway(t *analysis.Table, gw string) []map[string]any {
 	return out
 }
 
+// gatewayName names a gateway id by the study's platform metadata, in the
+// page language when it has one. (study helper)
 func (b *builder) gatewayName(id string) string {
-	if s := tr(b.lang, "gw."+id); s != "gw."+id {
-		return s
+	for _, p := range b.study.Platforms {
+		if p.ID != id {
+			continue
+		}
+		if b.lang == "ko" && p.NameKo != "" {
+			return p.NameKo
+		}
+		return p.Name
 	}
 	return id
 }
@@ -262,6 +271,10 @@ func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
+	radius, err := analysis.Find(b.catalog, "blast_radius")
+	if err != nil {
+		return nil, err
+	}
 	y := firstCol(t, "users", "mau", "weighted_users", "users_affected")
 	x := firstCol(t, "node", "service_id", "node_id", "service")
 	s, err := barSection(ctx, b, "blast_radius", t, x, y, "", 1e6, tr(b.lang, "million_users"))
@@ -283,10 +296,11 @@ func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
 	}
 	if len(args) > 0 {
 		q := `SELECT DISTINCT source_url, source_title, fetched_at FROM mau
-WHERE country = 'KR' AND metric = 'mau' AND source = 'IGAWorks Mobile Index'
-  AND period_start <= DATE '2022-10-15' AND period_start > DATE '2022-10-15' - INTERVAL 12 MONTH
+WHERE country = ? AND metric = 'mau' AND source = ?
+  AND period_start <= CAST(? AS DATE) AND period_start > CAST(? AS DATE) - INTERVAL 12 MONTH
   AND platform_id IN (?` + strings.Repeat(", ?", len(args)-1) + `) ORDER BY 1`
-		users, err := b.citeQuery(ctx, q, args...)
+		asOf := cmp.Or(inc.AsOf(), paramDefault(radius, "as_of"))
+		users, err := b.citeQuery(ctx, q, append([]any{b.defaults["country"], paramDefault(radius, "source"), asOf, asOf}, args...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -294,6 +308,16 @@ WHERE country = 'KR' AND metric = 'mau' AND source = 'IGAWorks Mobile Index'
 	}
 	s.Sources = append(s.Sources, deps...)
 	return s, nil
+}
+
+// paramDefault is an analysis parameter's default ("" when it has none).
+func paramDefault(a analysis.Analysis, name string) string {
+	for _, p := range a.Params {
+		if p.Name == name {
+			return p.Default
+		}
+	}
+	return ""
 }
 
 // barSection draws y by x as horizontal bars, largest on top, with the

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
-	"github.com/gwanmun/gwanmun/data/study"
 )
 
 type analyzeOptions struct {
@@ -63,8 +62,13 @@ explains one. A --param no named analysis declares is an error.`,
 			defaultHelp(cmd, args)
 			return
 		}
+		list, err := a.catalog()
+		if err != nil {
+			fmt.Fprintf(cmd.OutOrStdout(), "%v\n", err)
+			return
+		}
 		for _, n := range names {
-			an, err := analysis.Lookup(n)
+			an, err := analysis.Find(list, n)
 			if err != nil {
 				fmt.Fprintf(cmd.OutOrStdout(), "%v\n", err)
 				continue
@@ -119,7 +123,11 @@ func runAnalyzeList(a *app, o *analyzeOptions, names []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := selectAnalyses(names)
+	all, err := a.catalog()
+	if err != nil {
+		return err
+	}
+	list, err := selectAnalyses(all, names)
 	if err != nil {
 		return err
 	}
@@ -145,14 +153,24 @@ func runAnalyzeList(a *app, o *analyzeOptions, names []string) error {
 	return p.table(t)
 }
 
-// selectAnalyses looks the named analyses up; none named means all.
-func selectAnalyses(names []string) ([]analysis.Analysis, error) {
+// catalog is the analyses with the defaults of --study (the default
+// study's when none is named).
+func (a *app) catalog() ([]analysis.Analysis, error) {
+	st, err := a.study()
+	if err != nil || st == nil {
+		return analysis.Catalog, err
+	}
+	return analysis.ForStudy(st), nil
+}
+
+// selectAnalyses looks the named analyses up in all; none named means all.
+func selectAnalyses(all []analysis.Analysis, names []string) ([]analysis.Analysis, error) {
 	if len(names) == 0 {
-		return analysis.Catalog, nil
+		return all, nil
 	}
 	var list []analysis.Analysis
 	for _, n := range names {
-		an, err := analysis.Lookup(n)
+		an, err := analysis.Find(all, n)
 		if err != nil {
 			return nil, usageError{err}
 		}
@@ -178,14 +196,12 @@ type analysisRun struct {
 // planAnalyses pairs each selected analysis with the --param values it
 // declares. A key no selected analysis declares is a usage error: a typo
 // must not silently leave a default in place.
-// Defaults that come from the default study's incident are st's (nil: the
-// default study).
-func planAnalyses(names, rawParams []string, st *study.Study) ([]analysisRun, error) {
+func planAnalyses(all []analysis.Analysis, names, rawParams []string) ([]analysisRun, error) {
 	params, err := parseParams(rawParams)
 	if err != nil {
 		return nil, err
 	}
-	list, err := selectAnalyses(names)
+	list, err := selectAnalyses(all, names)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +217,6 @@ func planAnalyses(names, rawParams []string, st *study.Study) ([]analysisRun, er
 	}
 	out := make([]analysisRun, len(list))
 	for i, an := range list {
-		an = an.ForStudy(st)
 		own := map[string]string{}
 		for k, v := range params {
 			if declares(an, k) {
@@ -222,11 +237,11 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 	if err != nil {
 		return err
 	}
-	st, err := a.study()
+	all, err := a.catalog()
 	if err != nil {
 		return err
 	}
-	plan, err := planAnalyses(names, o.params, st)
+	plan, err := planAnalyses(all, names, o.params)
 	if err != nil {
 		return err
 	}
@@ -235,8 +250,8 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 		return err
 	}
 	defer db.Close()
-	if st != nil {
-		db.Study = st.Name
+	if st, _ := a.study(); st != nil {
+		db.Study = st.Name // a.catalog has already reported a bad --study
 	}
 	res := analysis.NewResults(db)
 	tables, err := computeAnalyses(ctx, res, plan, o.resultsDir)

@@ -28,9 +28,9 @@ func newNotebookCmd(a *app) *cobra.Command {
 		Long: `A notebook is a Markdown file with named SQL blocks and chart blocks that draw
 their results (see notebooks/README.md). It renders to the same self-contained
 HTML as the report, and its SQL runs unchanged in the DuckDB CLI.`,
-		Example: `  gwanmun notebook render notebooks/kakao_outage_2022.md
-  gwanmun notebook render notebooks/concentration.md notebooks/lockin_kakao_naver.md --lang ko
-  gwanmun notebook sql notebooks/kakao_outage_2022.md | duckdb`,
+		Example: `  gwanmun notebook render notebooks/concentration.md
+  gwanmun notebook render notebooks/*.md --lang ko
+  gwanmun notebook sql notebooks/concentration.md | duckdb`,
 		Args: unknownSubcommand,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
@@ -41,8 +41,8 @@ HTML as the report, and its SQL runs unchanged in the DuckDB CLI.`,
 each query folded with its result, each chart drawn with ECharts inlined and
 captioned with the sources its rows cite. --figures svg,png also writes each
 chart to DIR/<name>-figures/<chart id>.svg|.png (needs chromium).`,
-		Example: `  gwanmun notebook render notebooks/kakao_outage_2022.md -o out/notebooks
-  gwanmun notebook render notebooks/lockin_kakao_naver.md --lang ko --figures svg,png`,
+		Example: `  gwanmun notebook render notebooks/concentration.md -o out/notebooks
+  gwanmun --study facebook_outage_2021 notebook render notebooks/*.md --figures svg,png`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, err := runNotebookRender(cmd.Context(), a, o, args)
@@ -63,7 +63,7 @@ chart to DIR/<name>-figures/<chart id>.svg|.png (needs chromium).`,
 committed Parquet files), then each named query of FILE as a temporary view and
 a SELECT. Without FILE only the preamble is printed. Run the output from the
 directory gwanmun ran in, since lake paths are as --lake gave them.`,
-		Example: `  gwanmun notebook sql notebooks/lockin_kakao_naver.md | duckdb
+		Example: `  gwanmun notebook sql notebooks/concentration.md | duckdb
   gwanmun notebook sql > views.sql && duckdb -init views.sql`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/analysis/report"
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 type reportOptions struct {
@@ -60,7 +61,8 @@ to references.bib and references.json (CSL-JSON).
 expectations file (analysis/report/expectations.toml is built in) and exits 1,
 naming each number that moved beyond its tolerance.`,
 		Example: `  gwanmun report
-  gwanmun report -o /tmp/kakao --lang ko
+  gwanmun report -o /tmp/report --lang ko
+  gwanmun --study facebook_outage_2021 report -o out/facebook
   gwanmun report --figures svg,png --figure-size single
   gwanmun report --pdf --lang ko
   gwanmun report --check
@@ -82,7 +84,7 @@ naming each number that moved beyond its tolerance.`,
 	c.Flags().StringVar(&o.lang, "lang", "en", "label language: en or ko")
 	addFigureFlags(c, o)
 	c.Flags().BoolVar(&o.pdf, "pdf", false, "also print the report to report.pdf (A4, needs chromium)")
-	c.Flags().StringVar(&o.tz, "tz", "Asia/Seoul", "time zone of tables, axes and captions (IANA name)")
+	c.Flags().StringVar(&o.tz, "tz", "", "time zone of tables, axes and captions (IANA name; default: the study's)")
 	c.Flags().BoolVar(&o.check, "check", false, "compare headline numbers with the expectations file instead of rendering")
 	c.Flags().StringVar(&o.expectations, "expectations", "", "expectations file for --check (default: the built-in analysis/report/expectations.toml)")
 	o.out2.add(c)
@@ -127,13 +129,16 @@ func (o *reportOptions) checkOut() error {
 }
 
 // location is the report's time zone (validate has checked the name).
-func (o *reportOptions) location() *time.Location {
+func (o *reportOptions) location(st *study.Study) *time.Location {
+	if st == nil {
+		st = study.Default()
+	}
 	if o.tz == "" {
-		return report.DefaultTZ()
+		return report.StudyTZ(st)
 	}
 	loc, err := time.LoadLocation(o.tz)
 	if err != nil {
-		return report.DefaultTZ()
+		return report.StudyTZ(st)
 	}
 	return loc
 }
@@ -180,7 +185,7 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 	if err != nil {
 		return "", err
 	}
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, TZ: o.location(), Log: a.logger(), Results: res, Study: st, Now: now})
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, TZ: o.location(st), Log: a.logger(), Results: res, Study: st, Now: now})
 	if err != nil {
 		return "", err
 	}
@@ -192,7 +197,7 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 		dir := filepath.Join(o.out, "figures")
 		size, _ := report.LookupFigureSize(o.figureSize)
 		files, err := report.Figures(ctx, path, r.Charts(), dir, report.FigureOptions{Formats: o.figures, Browser: o.browser,
-			Size: size, TZ: o.location().String()})
+			Size: size, TZ: o.location(st).String()})
 		if err != nil {
 			return path, fmt.Errorf("figures: %w", err)
 		}

@@ -88,11 +88,11 @@ func runAll(ctx context.Context, a *app, o *runOptions) error {
 // analyzeAndReport computes every analysis once, saves the results and
 // renders the report from those same results.
 func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error) {
-	st, err := a.study()
+	all, err := a.catalog()
 	if err != nil {
 		return "", err
 	}
-	plan, err := planAnalyses(nil, o.analyze.params, st)
+	plan, err := planAnalyses(all, nil, o.analyze.params)
 	if err != nil {
 		return "", err
 	}
@@ -101,8 +101,8 @@ func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error
 		return "", err
 	}
 	defer db.Close()
-	if st != nil {
-		db.Study = st.Name
+	if st, _ := a.study(); st != nil {
+		db.Study = st.Name // a.catalog has already reported a bad --study
 	}
 	db.OnRun = a.onAnalysis
 	res := analysis.NewResults(db)

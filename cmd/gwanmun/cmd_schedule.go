@@ -38,7 +38,7 @@ abandoned (the lake keeps nothing of it) and the command exits 0.
 For a systemd service or a container, see docs/operations.md.`,
 		Example: `  gwanmun schedule --cron '0 3 * * *'                    # daily at 03:00 local time
   gwanmun schedule --cron '30 */6 * * *' --source rss --mode record --record archive/
-  gwanmun schedule --cron 'CRON_TZ=Asia/Seoul 0 9 * * 1-5' --source navernews`,
+  gwanmun schedule --cron 'CRON_TZ=Europe/Berlin 0 9 * * 1-5' --source rss`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Bad flags or config fail now, not at every scheduled run.

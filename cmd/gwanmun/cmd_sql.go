@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/data/study"
 )
 
 type sqlOptions struct {
@@ -26,9 +27,12 @@ func newSQLCmd(a *app) *cobra.Command {
 		Long: `Run one SQL query against an in-memory DuckDB in which every lake dataset is a
 view (latest row per natural key) and <dataset>_all holds every committed row.
 The query is the argument, the file named by -f, or standard input ("-" as the
-argument, or -f -). In table output, control characters (terminal escape
+argument, or -f -). The study's defaults (--study) are DuckDB variables, the
+same values the analyses default to: getvariable('country'), 'incident',
+'as_of', 'tz', 'gateway', 'company', 'users_source', 'market' ... In table output, control characters (terminal escape
 codes in scraped text, tabs, newlines) are shown escaped, e.g. \x1b.`,
-		Example: `  gwanmun sql "SELECT platform_id, period_label, value FROM mau WHERE platform_id = 'kakaotalk' AND estimator = 'company-reported' ORDER BY period_start"
+		Example: `  gwanmun sql "SELECT platform_id, period_label, value FROM mau WHERE platform_id = getvariable('gateway') AND estimator = 'company-reported' ORDER BY period_start"
+  gwanmun --study facebook_outage_2021 sql "SELECT getvariable('country'), getvariable('incident')"
   gwanmun sql --format json "SELECT * FROM runs ORDER BY started_at DESC LIMIT 5"
   gwanmun sql -f queries/top_outlets.sql --csv > outlets.csv
   echo "SELECT count(*) FROM news" | gwanmun sql -`,
@@ -88,6 +92,16 @@ func runSQL(ctx context.Context, a *app, o *sqlOptions, query string) error {
 		return err
 	}
 	defer db.Close()
+	st, err := a.study()
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		st = study.Default()
+	}
+	if err := db.SetStudyVariables(ctx, st); err != nil {
+		return err
+	}
 	t, err := db.Query(ctx, query)
 	if err != nil {
 		return err

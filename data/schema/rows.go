@@ -98,7 +98,7 @@ type MAU struct {
 	Value       float64   `col:"value"`
 	Unit        string    `col:"unit"`
 	Estimator   string    `col:"estimator"`
-	// Source is the organisation behind the figure (Kakao IR, IGAWorks).
+	// Source is the organisation behind the figure (a company's IR, a panel).
 	Source string `col:"source"`
 	// Revision separates an original estimate (0) from a restatement (1..)
 	// the source itself publishes. A re-fetched figure that changed is

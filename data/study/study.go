@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -19,10 +20,11 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/studies"
 )
 
-// DefaultName is the study used when none is named.
-const DefaultName = "pangyo_fire_2022"
+// DefaultName is the study used when none is named (data/studies/default).
+var DefaultName = studies.DefaultName
 
 // Study is one study file.
 type Study struct {
@@ -34,6 +36,8 @@ type Study struct {
 	Markets     []Market   `toml:"markets"`
 	Platforms   []Platform `toml:"platforms"`
 	Report      Report     `toml:"report"`
+	// Analysis holds the study's defaults for the analyses' parameters.
+	Analysis Analysis `toml:"analysis"`
 	// Data are file-collector entries (see ingest/collectors/file), decoded
 	// strictly there; paths are relative to the study's folder.
 	Data []map[string]any `toml:"data"`
@@ -126,6 +130,33 @@ type Platform struct {
 	Category       string `toml:"category"`
 }
 
+// Analysis is what the analyses assume when the user names nothing: whose
+// users, counted where and by whom, in which time zone. The market and
+// gateway defaults come from Markets.
+type Analysis struct {
+	// Country is the country of the user figures (ISO 3166 alpha-2, or
+	// WORLD for a global count).
+	Country string `toml:"country"`
+	// TimeZone is the incident's local day (IANA name).
+	TimeZone string `toml:"time_zone"`
+	// UsersSource is the one MAU source that weights user-weighted figures
+	// (blast radius, lock-in coverage): sources are never mixed.
+	UsersSource string `toml:"users_source"`
+	// Company is the company whose financials value the gateway platform
+	// in the network-effect fits.
+	Company string `toml:"company"`
+}
+
+// Gateway is the first market that names a gateway platform, or false.
+func (s *Study) Gateway() (Market, bool) {
+	for _, m := range s.Markets {
+		if m.Gateway != "" {
+			return m, true
+		}
+	}
+	return Market{}, false
+}
+
 // Report lists the sections, in order, the study's report shows, and the
 // study's own wording of section titles and captions that name its
 // incident: Text[lang]["outage_gantt.title"].
@@ -195,6 +226,9 @@ func Load(fsys fs.FS, name string, now time.Time) (*Study, error) {
 	s.Dir, s.FS = name, fsys
 	return s, nil
 }
+
+// reCountry is how the lake writes a country: ISO 3166 alpha-2, or WORLD.
+var reCountry = regexp.MustCompile(`^([A-Z]{2}|WORLD)$`)
 
 // Skew is how far in the future a date may be before it is bad input:
 // clocks disagree a little, calendars do not.
@@ -288,6 +322,19 @@ func (s *Study) Validate(now time.Time) error {
 			if !schema.IsPlatformCategory(c) {
 				bad("markets %s: category %q is not one of %v", m.ID, c, schema.PlatformCategories)
 			}
+		}
+	}
+	if tz := s.Analysis.TimeZone; tz != "" {
+		if _, err := time.LoadLocation(tz); err != nil {
+			bad("analysis.time_zone %q: %v", tz, err)
+		}
+	}
+	if c := s.Analysis.Country; c != "" && !reCountry.MatchString(c) {
+		bad("analysis.country %q: want an ISO 3166 alpha-2 code or WORLD", c)
+	}
+	for _, m := range s.Markets {
+		if m.Country != "" && !reCountry.MatchString(m.Country) {
+			bad("markets %s: country %q: want an ISO 3166 alpha-2 code or WORLD", m.ID, m.Country)
 		}
 	}
 	if len(s.Report.Sections) == 0 {

@@ -1,11 +1,11 @@
 -- Nodes of the gateway graph: every service a gateway opens, plus every
 -- other endpoint of a dependency edge (the gateway apps, account systems,
--- data centres). Users are the service's latest domestic MAU when the lake
--- has one, taking the largest estimate of that period.
+-- data centres). Users are the service's latest MAU in the study's country
+-- ($1) when the lake has one, taking the largest estimate of that period.
 WITH latest_mau AS (
     SELECT platform_id, arg_max(value, period_start) AS users
     FROM (SELECT platform_id, period_start, max(value) AS value FROM mau
-          WHERE country = 'KR' AND metric = 'mau' AND unit = 'persons'
+          WHERE country = $1 AND metric = 'mau' AND unit = 'persons'
             AND NOT list_contains(coalesce(flags, []), 'superseded')
           GROUP BY ALL)
     GROUP BY platform_id

@@ -1,8 +1,8 @@
--- Articles per day (Korea time) and language, over the 28 days before the
+-- Articles per day (in the page's time zone, $1) and language, over the 28 days before the
 -- first dated article about an incident through 28 days after it; without
 -- incident links, every dated article.
 WITH dated AS (
-    SELECT CAST(published_at AT TIME ZONE 'Asia/Seoul' AS DATE) AS day, coalesce(nullif(lang, ''), '?') AS lang, incident_id
+    SELECT CAST(published_at AT TIME ZONE $1 AS DATE) AS day, coalesce(nullif(lang, ''), '?') AS lang, incident_id
     FROM news WHERE published_at IS NOT NULL
 ),
 focus AS (

@@ -1,11 +1,11 @@
--- Shares of the latest measured market of one category ($1) in one country
--- ($2): the newest period, and within it the single measurement (metric and
+-- Shares of the latest measured market of some categories ($1,
+-- comma-separated) in one country ($2): the newest period, and within it the single measurement (metric and
 -- source) that covers the most platforms. Shares are only comparable within
 -- one measurement, so sources are never pooled.
 WITH obs AS (
     SELECT m.*, p.name AS platform, p.name_ko AS platform_ko
     FROM mau m JOIN platforms p USING (platform_id)
-    WHERE p.category = $1 AND m.country = $2 AND m.unit = 'persons'
+    WHERE list_contains(string_split($1, ','), p.category) AND m.country = $2 AND m.unit = 'persons'
       AND m.metric IN ('mau', 'daily_users', 'daily_active_users')
       AND NOT list_contains(coalesce(m.flags, []), 'superseded')
 ),

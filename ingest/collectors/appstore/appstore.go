@@ -1,6 +1,7 @@
 // Package appstore collects the apps one publisher lists on its Google
-// Play developer page (Kakao Corp., NAVER Corp.): one services row per app,
-// with entry point "app".
+// Play developer page: one services row per app, with entry point "app".
+// Which pages, which gateway each developer's apps belong to and the
+// curated app table are data (sample.toml, apps.csv).
 package appstore
 
 import (
@@ -16,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -28,18 +30,32 @@ const Name = "appstore"
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
 
-// DefaultURLs are the real Google Play developer pages.
-var DefaultURLs = []string{
-	"https://play.google.com/store/apps/developer?id=Kakao+Corp.",
-	"https://play.google.com/store/apps/developer?id=NAVER+Corp.",
+// sample is the embedded sample.toml's table: the defaults.
+type sample struct {
+	Sources map[string]struct {
+		URLs []string `toml:"urls"`
+		Config
+	} `toml:"sources"`
 }
 
-// DefaultGateways names the gateway whose services each developer's apps
-// are, keyed by the developer name as the store shows it.
-var DefaultGateways = map[string]string{
-	"Kakao Corp.": "kakao",
-	"NAVER Corp.": "naver",
+// defaults reads the real developer pages and their gateways from the
+// embedded sample.toml; its test parses it.
+func defaults() ([]string, map[string]string) {
+	b, err := files.ReadFile("sample.toml")
+	if err != nil {
+		panic(err)
+	}
+	var smp sample
+	if err := toml.Unmarshal(b, &smp); err != nil {
+		panic(fmt.Sprintf("appstore: sample.toml: %v", err))
+	}
+	return smp.Sources[Name].URLs, smp.Sources[Name].Gateways
 }
+
+// DefaultURLs are the real Google Play developer pages, and
+// DefaultGateways the gateway whose services each developer's apps are,
+// keyed by the developer name as the store shows it (sample.toml).
+var DefaultURLs, DefaultGateways = defaults()
 
 // Config is the [sources.appstore] table.
 type Config struct {
@@ -74,7 +90,7 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	}
 	for dev, g := range c.Gateways {
 		if strings.TrimSpace(dev) == "" || !slugRE.MatchString(g) {
-			return nil, fmt.Errorf("source %s: gateway for developer %q is %q: want a lowercase slug like kakaotalk", cfg.Name, dev, g)
+			return nil, fmt.Errorf("source %s: gateway for developer %q is %q: want a lowercase slug like my_gateway", cfg.Name, dev, g)
 		}
 		gateways[dev] = g
 	}
@@ -92,7 +108,7 @@ func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // App is one app card.
 type App struct {
-	Package   string // the id= of the details link, e.g. com.kakao.talk
+	Package   string // the id= of the details link, e.g. com.example.app
 	Title     string
 	Developer string
 	Category  string // the store's genre label, when the card shows one

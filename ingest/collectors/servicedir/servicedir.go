@@ -1,21 +1,24 @@
 // Package servicedir collects the services a company lists on its own
-// service directory page (Kakao's "서비스" page, Naver's "전체 서비스"
-// page): one services row per listed service, its category mapped onto
-// the fixed taxonomy.
+// service directory page: one services row per listed service, its
+// category mapped onto the fixed taxonomy. Which pages, and which gateway
+// and company each directory layout stands for, are data: the embedded
+// sample.toml holds the defaults, the sources file overrides them.
 package servicedir
 
 import (
 	"bytes"
-	"cmp"
 	"embed"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -28,46 +31,81 @@ const Name = "servicedir"
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
 
-// DefaultURLs are the real directory pages.
-var DefaultURLs = []string{
-	"https://www.kakaocorp.com/page/service/service",
-	"https://www.naver.com/more.html",
-}
-
 // Config is the [sources.servicedir] table.
 type Config struct {
-	// KakaoGateway and NaverGateway are the gateway ids given to services
-	// found on each directory layout (defaults "kakao" and "naver", the company-level gateways the seed uses).
-	KakaoGateway string `toml:"kakao_gateway"`
-	NaverGateway string `toml:"naver_gateway"`
+	// Gateways is the gateway id given to the services found on each
+	// directory layout ("tabs", "groups"); Owners the company behind the
+	// services the curated table does not know. Each entry replaces the
+	// sample's.
+	Gateways map[string]string `toml:"gateways"`
+	Owners   map[string]string `toml:"owners"`
 }
+
+// sample is the embedded sample.toml's table: the defaults.
+type sample struct {
+	Sources map[string]struct {
+		URLs []string `toml:"urls"`
+		Config
+	} `toml:"sources"`
+}
+
+// defaults reads the real directory pages and their layouts' gateways and
+// owners from the embedded sample.toml; its test parses it.
+func defaults() (urls []string, c Config) {
+	b, err := files.ReadFile("sample.toml")
+	if err != nil {
+		panic(err)
+	}
+	var smp sample
+	if err := toml.Unmarshal(b, &smp); err != nil {
+		panic(fmt.Sprintf("servicedir: sample.toml: %v", err))
+	}
+	t := smp.Sources[Name]
+	return t.URLs, t.Config
+}
+
+// DefaultURLs are the real directory pages (sample.toml).
+var DefaultURLs, defaultConfig = defaults()
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	var c Config
-	gateways := map[string]string{} // layout → gateway id
+	gateways, owners := map[string]string{}, map[string]string{} // by layout
 	info := ingest.Info{
 		Name: Name, Version: Version, Kind: "web", Datasets: []string{"services"},
-		Description: "services listed on company service directories (Kakao, Naver)",
+		Description: "services listed on company service directory pages",
 	}
 	col, err := ingest.NewPageCollector(cfg, &c, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
 		page, err := ParsePage(f.Body)
 		if err != nil {
 			return ingest.Page{}, err
 		}
-		rows, problems := page.Rows(gateways[page.Layout], f.Prov(page.Title))
+		rows, problems := page.Rows(gateways[page.Layout], owners[page.Layout], f.Prov(page.Title))
 		return ingest.Page{Rows: ingest.RowsOf(rows), Problems: problems}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	gateways[layoutKakao] = cmp.Or(c.KakaoGateway, "kakao")
-	gateways[layoutNaver] = cmp.Or(c.NaverGateway, "naver")
-	for layout, g := range gateways {
-		if !slugRE.MatchString(g) {
-			return nil, fmt.Errorf("source %s: %s gateway %q: want a lowercase slug like kakaotalk", cfg.Name, layout, g)
+	for _, m := range []struct {
+		key       string
+		dst, def  map[string]string
+		own       map[string]string
+		checkSlug bool
+	}{{"gateways", gateways, defaultConfig.Gateways, c.Gateways, true}, {"owners", owners, defaultConfig.Owners, c.Owners, false}} {
+		maps.Copy(m.dst, m.def)
+		maps.Copy(m.dst, m.own)
+		for layout, v := range m.dst {
+			if !slices.Contains(layouts, layout) {
+				return nil, fmt.Errorf("source %s: %s: layout %q is not one of %v", cfg.Name, m.key, layout, layouts)
+			}
+			if m.checkSlug && !slugRE.MatchString(v) {
+				return nil, fmt.Errorf("source %s: %s.%s %q: want a lowercase slug like my_gateway", cfg.Name, m.key, layout, v)
+			}
+			if strings.TrimSpace(v) == "" {
+				return nil, fmt.Errorf("source %s: %s.%s is empty", cfg.Name, m.key, layout)
+			}
 		}
 	}
 	return col, nil
@@ -82,11 +120,14 @@ var files embed.FS
 // Entry registers the collector.
 func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
-// Directory layouts the parser knows.
+// Directory layouts the parser knows, named by their markup: category
+// tabs over one list of cards, or headed groups of lists.
 const (
-	layoutKakao = "kakao"
-	layoutNaver = "naver"
+	layoutTabs   = "tabs"
+	layoutGroups = "groups"
 )
+
+var layouts = []string{layoutTabs, layoutGroups}
 
 // Card is one service as a directory lists it.
 type Card struct {
@@ -103,7 +144,7 @@ type Page struct {
 }
 
 // ErrNoList means the page has none of the known directory layouts.
-var ErrNoList = errors.New("no service list found (neither Kakao's ul.list_service nor Naver's div.service_group)")
+var ErrNoList = errors.New("no service list found (neither tabs: ul.list_service nor groups: div.service_group)")
 
 // ParsePage finds the service list of a directory page.
 func ParsePage(body []byte) (Page, error) {
@@ -114,11 +155,11 @@ func ParsePage(body []byte) (Page, error) {
 	p := Page{Title: clean(doc.Find("title").First().Text())}
 	switch {
 	case doc.Find("ul.list_service li.item_service").Length() > 0:
-		p.Layout = layoutKakao
-		p.Cards = kakaoCards(doc)
+		p.Layout = layoutTabs
+		p.Cards = tabCards(doc)
 	case doc.Find("div.service_group ul.service_list").Length() > 0:
-		p.Layout = layoutNaver
-		p.Cards = naverCards(doc)
+		p.Layout = layoutGroups
+		p.Cards = groupCards(doc)
 	default:
 		return p, ErrNoList
 	}
@@ -128,9 +169,9 @@ func ParsePage(body []byte) (Page, error) {
 	return p, nil
 }
 
-// kakaoCards reads Kakao's layout: category tabs (button.btn_tab with
+// tabCards reads the tabs layout: category tabs (button.btn_tab with
 // data-category) above one list of cards, each card naming its tab.
-func kakaoCards(doc *goquery.Document) []Card {
+func tabCards(doc *goquery.Document) []Card {
 	tabs := map[string]string{}
 	doc.Find(".list_tab [data-category]").Each(func(_ int, t *goquery.Selection) {
 		key, _ := t.Attr("data-category")
@@ -152,8 +193,8 @@ func kakaoCards(doc *goquery.Document) []Card {
 	return cards
 }
 
-// naverCards reads Naver's layout: groups, each a heading over a list.
-func naverCards(doc *goquery.Document) []Card {
+// groupCards reads the groups layout: groups, each a heading over a list.
+func groupCards(doc *goquery.Document) []Card {
 	var cards []Card
 	doc.Find("div.service_group").Each(func(_ int, g *goquery.Selection) {
 		label := clean(g.Find(".service_group_title").First().Text())
@@ -171,9 +212,8 @@ func naverCards(doc *goquery.Document) []Card {
 
 // Rows turns the cards into services rows. A card whose category cannot
 // be placed in the taxonomy is left out and returned as a problem.
-func (p Page) Rows(gateway string, prov schema.Provenance) ([]*schema.Service, []error) {
+func (p Page) Rows(gateway, owner string, prov schema.Provenance) ([]*schema.Service, []error) {
 	observed := prov.FetchedAt.UTC().Truncate(24 * time.Hour)
-	owner := owners[p.Layout]
 	var rows []*schema.Service
 	var problems []error
 	seen := map[string]bool{}
@@ -217,10 +257,6 @@ func (p Page) Rows(gateway string, prov schema.Provenance) ([]*schema.Service, [
 	}
 	return rows, problems
 }
-
-// owners is the company behind each directory, the provider of services
-// the service table does not know.
-var owners = map[string]string{layoutKakao: "Kakao", layoutNaver: "Naver"}
 
 func splitName(name string) (ko, en string) {
 	for _, r := range name {

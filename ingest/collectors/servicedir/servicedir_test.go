@@ -151,7 +151,7 @@ func TestConfigOverridesURLsAndGateways(t *testing.T) {
 	mirror := "https://mirror.example.org/kakao.html"
 	rt := recordtest.Files{mirror: pages[DefaultURLs[0]]}
 	cfg, err := (ingest.Config{Sources: map[string]map[string]any{Name: {
-		"url": mirror, "kakao_gateway": "kakao_account",
+		"url": mirror, "gateways": map[string]any{"tabs": "kakao_account"},
 	}}}).Source(Name)
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +171,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	for name, raw := range map[string]map[string]any{
 		"relative url":     {"url": "more.html"},
 		"ftp url":          {"url": "ftp://www.naver.com/more.html"},
-		"gateway not slug": {"naver_gateway": "Naver Portal"},
+		"gateway not slug": {"gateways": map[string]any{"groups": "Naver Portal"}},
+		"unknown layout":   {"owners": map[string]any{"grid": "X"}},
 		"unknown key":      {"gatway": "naver"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -196,7 +197,7 @@ func TestRowsFromBroadLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	prov := schema.Provenance{SourceURL: "https://example.test/", FetchedAt: testNow}
-	rows, problems := p.Rows("kakaotalk", prov)
+	rows, problems := p.Rows("kakaotalk", "Kakao", prov)
 	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	want := []schema.Service{
 		// A known service under a broad tab takes the seed's category and
@@ -269,7 +270,7 @@ func FuzzParsePage(f *testing.F) {
 		if err != nil {
 			return
 		}
-		rows, _ := p.Rows("kakaotalk", prov)
+		rows, _ := p.Rows("kakaotalk", "Kakao", prov)
 		for _, r := range rows {
 			if err := r.Validate(); err != nil {
 				t.Fatalf("invalid row %+v: %v", r, err)

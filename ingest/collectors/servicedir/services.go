@@ -17,10 +17,9 @@ type known struct {
 	id, ko, en   string
 	seedCategory string
 	provider     string
-	// entry is how the seed says users reach it: "kakaotalk" (inside the
-	// KakaoTalk app), "kakao_account" (its own app or site, signed in with
-	// a Kakao account), "naver" (the Naver portal/app), "naver_id" (signed
-	// in with a Naver ID).
+	// entry is how the seed says users reach it: a gateway app's id
+	// (inside that app), an account node's id (its own app or site, signed
+	// in with that account), a portal's id.
 	entry    string
 	account  string // the seed's account_linked text, verbatim
 	platform string // data/seed/platforms.csv id, if it has one
