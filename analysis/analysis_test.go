@@ -103,9 +103,13 @@ func TestSharesStayInTheUnitInterval(t *testing.T) {
 	}
 	// Columns that only a parameter brings: a merger's share (KakaoTalk +
 	// LINE hold all of IGAWorks' August 2022 market: exactly 1).
+	conc, err := Find(Catalog, "concentration") // with the default study's markets
+	if err != nil {
+		t.Fatal(err)
+	}
 	merged := 0
 	for _, merge := range []string{"kakaotalk,line", "discord,telegram", "whatsapp,nateon,wechat"} {
-		res, err := db.Run(t.Context(), concentration, map[string]string{"merge": merge})
+		res, err := db.Run(t.Context(), conc, map[string]string{"merge": merge})
 		if err != nil {
 			t.Fatal(err)
 		}
