@@ -36,6 +36,8 @@ type builder struct {
 	names map[string][2]string
 	// study names the incident of the outage sections.
 	study *study.Study
+	// merge is Options.Merge.
+	merge string
 }
 
 // incident is the study's incident, or an empty one for a study without.
@@ -262,7 +264,11 @@ func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
 }
 
 func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "concentration", map[string]string{"category": "messenger", "country": "KR"})
+	params := map[string]string{"category": "messenger", "country": "KR"}
+	if b.merge != "" {
+		params["merge"] = b.merge
+	}
+	t, err := b.analysisTable(ctx, "concentration", params)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +312,14 @@ WHERE p.category = 'messenger' AND m.country = 'KR' AND m.unit = 'persons' ORDER
 	if err != nil {
 		return nil, err
 	}
-	tbl := pick(t, "period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3", "effective_platforms", "delta_hhi", "doj_ftc_2023_band")
+	cols := []string{"period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3", "effective_platforms", "delta_hhi", "doj_ftc_2023_band"}
+	if b.merge != "" {
+		// A hypothetical merger asked for: its figures, both presumptions
+		// and every leg, with the guidelines' citation.
+		cols = append(cols, "merger", "post_merger_hhi", "merger_delta_hhi", "merged_share", "mg23_hhi_presumption", "mg23_hhi_legs",
+			"mg23_share_presumption", "mg23_share_legs", "mg23_citation")
+	}
+	tbl := pick(t, cols...)
 	s := b.section("hhi", tbl, c)
 	s.Sources = append(sources, th...)
 	return s, nil
