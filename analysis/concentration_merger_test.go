@@ -159,3 +159,28 @@ func TestConcentrationMergerBadIDs(t *testing.T) {
 		}
 	}
 }
+
+// A line missing from thresholds leaves its leg without data: the verdict
+// is undetermined unless another leg already fails it.
+func TestConcentrationMergerMissingLine(t *testing.T) {
+	noShareLine := `CREATE OR REPLACE VIEW thresholds AS SELECT *, 'US DOJ/FTC Merger Guidelines 2023 (sec. 2.1)' AS regime,
+	  'https://www.justice.gov/atr/2023-merger-guidelines' AS legal_text, legal_text AS source_url FROM (VALUES
+	  ('us_mg_2023', 'hhi_high', 1800.0), ('us_mg_2023', 'hhi_moderate', 1000.0), ('us_mg_2023', 'delta_hhi', 100.0))
+	  t(regime_id, metric, value)`
+	for _, tc := range []struct {
+		merge, share string
+	}{
+		// c + d: ΔHHI 800 > 100 met, the share leg has no line.
+		{"c,d", "undetermined: merged share no data (no line in thresholds)"},
+		// a + e (30 + 1 of 30/30/19/20/1): ΔHHI 2·30·1 = 60 fails it whatever the share.
+		{"a,e", "not met"},
+	} {
+		stmts := marketOf("('a',30.0),('b',30.0),('c',19.0),('d',20.0),('e',1.0)")
+		stmts[0] = `CREATE OR REPLACE VIEW platforms AS SELECT * FROM (VALUES ('a','messenger'),('b','messenger'),('c','messenger'),('d','messenger'),('e','messenger')) t(platform_id, category)`
+		db := openWith(t, append(stmts, noShareLine)...)
+		r := runAnalysis(t, db, "concentration", map[string]string{"merge": tc.merge})[0]
+		if r["mg23_share_presumption"] != tc.share {
+			t.Errorf("%s: share presumption %q, want %q (legs %v)", tc.merge, r["mg23_share_presumption"], tc.share, r["mg23_share_legs"])
+		}
+	}
+}

@@ -193,6 +193,10 @@ type Options struct {
 	// Study names the incident the outage sections show and the sections
 	// the report has, in order; nil means the default study.
 	Study *study.Study
+	// Merge, when set, is a hypothetical merger (concentration's merge=,
+	// platform ids a,b): the concentration table adds its post-merger HHI,
+	// ΔHHI and the DOJ/FTC 2023 presumptions, every leg.
+	Merge string
 }
 
 func (o *Options) defaults() {
@@ -276,7 +280,7 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	if res == nil {
 		res = analysis.NewResults(db)
 	}
-	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, loc: o.TZ}
+	b := &builder{db: db, res: res, src: NewSources(), lang: o.Lang, loc: o.TZ, merge: o.Merge}
 	b.useStudy(st)
 	if err := b.src.LoadEvidence(ctx, db); err != nil {
 		return nil, err

@@ -40,6 +40,8 @@ type builder struct {
 	// those values by key (analysis.StudyKeys): its country, markets ...
 	catalog  []analysis.Analysis
 	defaults map[string]string
+	// merge is Options.Merge.
+	merge string
 }
 
 // useStudy points the builder at a study: its analyses' defaults and the
@@ -272,7 +274,11 @@ func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
 }
 
 func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "concentration", nil) // the study's first market
+	var params map[string]string // the study's first market
+	if b.merge != "" {
+		params = map[string]string{"merge": b.merge}
+	}
+	t, err := b.analysisTable(ctx, "concentration", params)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +323,14 @@ WHERE list_contains(string_split(?, ','), p.category) AND m.country = ? AND m.un
 	if err != nil {
 		return nil, err
 	}
-	tbl := pick(t, "period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3", "effective_platforms", "delta_hhi", "doj_ftc_2023_band")
+	cols := []string{"period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3", "effective_platforms", "delta_hhi", "doj_ftc_2023_band"}
+	if b.merge != "" {
+		// A hypothetical merger asked for: its figures, both presumptions
+		// and every leg, with the guidelines' citation.
+		cols = append(cols, "merger", "post_merger_hhi", "merger_delta_hhi", "merged_share", "mg23_hhi_presumption", "mg23_hhi_legs",
+			"mg23_share_presumption", "mg23_share_legs", "mg23_citation")
+	}
+	tbl := pick(t, cols...)
 	s := b.section("hhi", tbl, c)
 	s.Sources = append(sources, th...)
 	return s, nil

@@ -29,6 +29,7 @@ type reportOptions struct {
 	pdf          bool
 	figureSize   string
 	tz           string
+	merge        string
 }
 
 func newReportCmd(a *app) *cobra.Command {
@@ -85,6 +86,7 @@ naming each number that moved beyond its tolerance.`,
 	addFigureFlags(c, o)
 	c.Flags().BoolVar(&o.pdf, "pdf", false, "also print the report to report.pdf (A4, needs chromium)")
 	c.Flags().StringVar(&o.tz, "tz", "", "time zone of tables, axes and captions (IANA name; default: the study's)")
+	c.Flags().StringVar(&o.merge, "merge", "", "platform ids of a hypothetical merger (a,b): the concentration table adds the DOJ/FTC 2023 presumptions, every leg")
 	c.Flags().BoolVar(&o.check, "check", false, "compare headline numbers with the expectations file instead of rendering")
 	c.Flags().StringVar(&o.expectations, "expectations", "", "expectations file for --check (default: the built-in analysis/report/expectations.toml)")
 	o.out2.add(c)
@@ -171,6 +173,12 @@ func runReport(ctx context.Context, a *app, o *reportOptions) (string, error) {
 		return "", err
 	}
 	defer db.Close()
+	if o.merge != "" {
+		conc, _ := analysis.Lookup("concentration")
+		if err := db.Check(ctx, conc, map[string]string{"merge": o.merge}); err != nil {
+			return "", paramUsage(err)
+		}
+	}
 	return renderReport(ctx, a, o, db, nil)
 }
 
@@ -185,7 +193,7 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 	if err != nil {
 		return "", err
 	}
-	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, TZ: o.location(st), Log: a.logger(), Results: res, Study: st, Now: now})
+	r, err := report.Build(ctx, db, report.Options{Lang: o.lang, TZ: o.location(st), Log: a.logger(), Results: res, Study: st, Now: now, Merge: o.merge})
 	if err != nil {
 		return "", err
 	}

@@ -57,6 +57,9 @@ func runAll(ctx context.Context, a *app, o *runOptions) error {
 	if _, err := planAnalyses(nil, o.analyze.params, nil); err != nil {
 		return err
 	}
+	// A merger asked for is shown in the report's concentration table too.
+	params, _ := parseParams(o.analyze.params)
+	o.report.merge = params["merge"]
 	o.ingest.demo = !o.live
 	sum, err := runIngest(ctx, a, &o.ingest)
 	// The summary line is printed whatever happened, an early SIGTERM too.
