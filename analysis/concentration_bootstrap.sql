@@ -17,7 +17,7 @@ figures AS (
     SELECT m.platform_id, m.country,
            CASE WHEN m.metric = 'mau' THEN 'mau' ELSE 'daily_users' END AS measure,
            m.period_start, m.period_grain, m.period_label, m.value, m.estimator,
-           coalesce(m.origin_source, m.source) AS source, m.source AS page_source,
+           coalesce(nullif(m.origin_source, ''), m.source) AS source, m.source AS page_source,
            m.period_start + CASE m.period_grain WHEN 'day' THEN INTERVAL 1 DAY WHEN 'month' THEN INTERVAL 1 MONTH
                 WHEN 'quarter' THEN INTERVAL 3 MONTH WHEN 'half' THEN INTERVAL 6 MONTH ELSE INTERVAL 1 YEAR END AS period_end
     FROM mau m
@@ -28,7 +28,7 @@ figures AS (
       AND m.metric IN ('mau', 'daily_users', 'daily_active_users')
       AND NOT list_has_any(coalesce(m.flags, []), ['superseded', 'lower_bound', 'android_only'])
     QUALIFY row_number() OVER (PARTITION BY m.platform_id, m.country, m.metric, m.period_start, m.period_grain,
-                                            coalesce(m.origin_source, m.source)
+                                            coalesce(nullif(m.origin_source, ''), m.source)
                                ORDER BY m.source_url IS NOT DISTINCT FROM m.origin_url DESC, page_source, m.source_url, m.value) = 1
 ),
 periods AS (

@@ -58,6 +58,10 @@ nothing), and quiet: when stdout is not a terminal it prints one JSON
 summary line per run, and stderr gets JSON logs only for what needs a
 human (a failed source, a rejected row, a stale lock taken over).
 
+A live run archives every exchange as WARC (the config's archive key; by
+default archive/ inside the lake), so each live row names the response it
+came from; archive = "off" or --no-archive opts out.
+
 If another ingest holds the lake, this one does nothing and exits 4 with a
 "skipped" summary; --wait makes it queue instead. --if-older-than runs only
 the sources whose last completed run is older than the given age, so a

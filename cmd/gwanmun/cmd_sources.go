@@ -113,6 +113,9 @@ func runSources(ctx context.Context, a *app, o *sourcesOptions) error {
 			Enabled: sc.Enabled, Recording: e.Recording != nil, Health: "never run", Estimator: info.Estimator,
 			Mode: "live",
 		}
+		if cfg.ArchiveDir(a.configDir(), dir) != "" {
+			st.Mode = "record" // a plain ingest archives what it fetches
+		}
 		if info.Kind != "web" {
 			st.Mode = "embedded"
 		}

@@ -112,8 +112,8 @@ type MAU struct {
 	// Data): agreement statistics count origins, not pages. Nil when the
 	// row's source is its own origin (a company's IR release) or the page
 	// names none; readers use COALESCE(origin_source, source).
-	OriginSource *string `col:"origin_source"`
-	OriginURL    *string `col:"origin_url"`
+	OriginSource *string `col:"origin_source" json:",omitempty"`
+	OriginURL    *string `col:"origin_url" json:",omitempty"`
 	Provenance
 }
 
