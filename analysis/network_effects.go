@@ -26,7 +26,7 @@ var networkEffectsParams = []Param{
 	{Name: "platform", Study: "gateway", Doc: "platform whose MAU gives n (default: the study's gateway)"},
 	{Name: "country", Study: "country", Doc: "country of the MAU figures (default: the study's)"},
 	{Name: "estimator", Default: "company-reported", Doc: "company-reported or panel: never mixed in one fit"},
-	{Name: "grain", Default: "year", Doc: "period grain of V: year or quarter"},
+	{Name: "grain", Default: "year", Study: "value_grain", Doc: "period grain of V: year or quarter (default: the study's)"},
 }
 
 // law is V = a·f(n) with one free parameter a.

@@ -15,7 +15,7 @@ import (
 // company or source is written into an analysis.
 var StudyKeys = []string{
 	"incident", "root", "failed", "as_of", "tz",
-	"country", "users_source", "company", "gateway",
+	"country", "users_source", "company", "value_grain", "gateway",
 	"market", "market_country", "markets",
 }
 
@@ -31,7 +31,7 @@ func StudyDefaults(s *study.Study) map[string]string {
 		d["failed"] = strings.Join(inc.FailedNodes, ",")
 	}
 	d["tz"], d["country"] = s.Analysis.TimeZone, s.Analysis.Country
-	d["users_source"], d["company"] = s.Analysis.UsersSource, s.Analysis.Company
+	d["users_source"], d["company"], d["value_grain"] = s.Analysis.UsersSource, s.Analysis.Company, s.Analysis.ValueGrain
 	if g, ok := s.Gateway(); ok {
 		d["gateway"] = g.Gateway
 	}

@@ -219,6 +219,18 @@ func TestSecondStudyIntegration(t *testing.T) {
 	if !strings.Contains(html, "the 2021-10-04 Facebook outage</h1>") || strings.Contains(html, "Pangyo") || sections != 6+2 {
 		t.Fatalf("the study's report is not its own: %d sections", sections)
 	}
+	// Nothing Korea-centred: no Korean market, gateway, panel or clock;
+	// the MAU trend and network effects are Facebook's, worldwide.
+	for _, bad := range []string{"Korea", "Kakao", "kakaotalk", "IGAWorks", "KST", "Asia/Seoul"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the facebook study's report names %q", bad)
+		}
+	}
+	for _, want := range []string{"Meta IR", "2,910", "UTC"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the facebook study's report lacks %q", want)
+		}
+	}
 	if code, _, _ := runWithConfig(t, dir, conf, "--study", "no_such_study", "report", "-o", out); code != exitUsage {
 		t.Fatalf("unknown study: exit %d, want %d", code, exitUsage)
 	}

@@ -36,6 +36,7 @@ func TestStudyDefaults(t *testing.T) {
 	}{
 		{"network_effects", "company", "Kakao Corp", "Meta Platforms"},
 		{"network_effects", "platform", "kakaotalk", "facebook"},
+		{"network_effects", "grain", "year", "quarter"},
 		{"blast_radius", "source", "IGAWorks Mobile Index", "Meta IR"},
 		{"blast_radius", "failed", "sk_cc_pangyo", "facebook_backbone"},
 		{"outage_impact", "country", "KR", "WORLD"},

@@ -145,6 +145,9 @@ type Analysis struct {
 	// Company is the company whose financials value the gateway platform
 	// in the network-effect fits.
 	Company string `toml:"company"`
+	// ValueGrain is the period grain of the company's value figures in
+	// those fits: "year" or "quarter".
+	ValueGrain string `toml:"value_grain"`
 }
 
 // Gateway is the first market that names a gateway platform, or false.
@@ -328,6 +331,9 @@ func (s *Study) Validate(now time.Time) error {
 		if _, err := time.LoadLocation(tz); err != nil {
 			bad("analysis.time_zone %q: %v", tz, err)
 		}
+	}
+	if g := s.Analysis.ValueGrain; g != "" && g != "year" && g != "quarter" {
+		bad("analysis.value_grain %q: want year or quarter", g)
 	}
 	if c := s.Analysis.Country; c != "" && !reCountry.MatchString(c) {
 		bad("analysis.country %q: want an ISO 3166 alpha-2 code or WORLD", c)
