@@ -94,7 +94,7 @@ func count(t testing.TB, files []string) (int64, float64) {
 	}
 	var n int64
 	var sum float64
-	if err := db.QueryRow("SELECT count(*), sum(value) FROM read_parquet([" + strings.Join(q, ",") + "])").Scan(&n, &sum); err != nil {
+	if err := db.QueryRow("SELECT count(*), sum(value) FROM read_parquet(["+strings.Join(q, ",")+"])").Scan(&n, &sum); err != nil {
 		t.Fatal(err)
 	}
 	return n, sum
