@@ -11,7 +11,12 @@
 import { promises as fs } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
-import { icebergMetadata, icebergRead } from 'icebird'
+import { register } from 'node:module'
+
+// See inflate_hooks.mjs: icebird's own Avro inflater cannot read the
+// deflate blocks Go writes, so its gunzip is Node's zlib.
+register('./inflate_hooks.mjs', import.meta.url)
+const { icebergMetadata, icebergRead } = await import('icebird')
 
 // icebird reads through fetch; a local warehouse has file:// URLs, which
 // Node's fetch does not serve, so this answers them from the disk (the
