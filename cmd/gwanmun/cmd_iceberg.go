@@ -54,7 +54,9 @@ func (a *app) doSyncIceberg(ctx context.Context, c icb.Config, dir string) ([]ic
 // readPin is what the read commands' views read: --as-of's snapshots;
 // else, when the lake has Iceberg tables that hold every committed run,
 // their current snapshots (so a report names the snapshot of every table
-// it read); else nil, the lake's own files.
+// it read); else nil, the lake's own files. Without --as-of nothing about
+// the tables can fail a read: a catalog that cannot be opened (a
+// read-only lake, a server down) means reading the lake's files.
 func (a *app) readPin(ctx context.Context, dir string) (*analysis.Pin, error) {
 	cfg, err := a.config()
 	if err != nil {
@@ -64,10 +66,18 @@ func (a *app) readPin(ctx context.Context, dir string) (*analysis.Pin, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.asOf == "" && (!on || !icb.Exists(dir, c)) {
-		return nil, nil
+	if a.asOf == "" {
+		if !on || !icb.Exists(dir, c) {
+			return nil, nil
+		}
+		p, err := a.currentPin(ctx, dir, c)
+		if err != nil || p == nil {
+			a.logger().Debug("reading the lake's files, not its Iceberg tables", "err", err)
+			return nil, nil
+		}
+		return p, nil
 	}
-	if a.asOf != "" && !icb.Exists(dir, c) {
+	if !icb.Exists(dir, c) {
 		return nil, usageError{fmt.Errorf("--as-of %s: lake %s has no Iceberg tables (run `gwanmun iceberg sync`)", a.asOf, dir)}
 	}
 	m, err := icb.Open(ctx, dir, c, a.logger())
@@ -75,27 +85,39 @@ func (a *app) readPin(ctx context.Context, dir string) (*analysis.Pin, error) {
 		return nil, err
 	}
 	defer m.Close()
-	if a.asOf == "" {
-		n, err := m.Pending(ctx)
-		if err != nil || n > 0 {
-			a.logger().Info("reading the lake's files: its Iceberg tables are behind", "pending_runs", n, "err", err)
-			return nil, nil
-		}
-	}
 	p, err := m.Pin(ctx, a.asOf)
 	if err != nil {
-		if a.asOf != "" {
-			return nil, usageError{err}
-		}
+		return nil, usageError{err}
+	}
+	return toAnalysisPin(m, p), nil
+}
+
+// currentPin is the tables' current snapshots, or nil when they lag the
+// lake (a run committed but not registered yet).
+func (a *app) currentPin(ctx context.Context, dir string, c icb.Config) (*analysis.Pin, error) {
+	m, err := icb.Open(ctx, dir, c, a.logger())
+	if err != nil {
 		return nil, err
 	}
+	defer m.Close()
+	if n, err := m.Pending(ctx); err != nil || n > 0 {
+		return nil, err
+	}
+	p, err := m.Pin(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	return toAnalysisPin(m, p), nil
+}
+
+func toAnalysisPin(m *icb.Mirror, p *icb.Pin) *analysis.Pin {
 	out := &analysis.Pin{Files: p.Files, Vintage: p.Vintage()}
 	if lp, ok := icb.LocalPath(m.Warehouse); ok {
 		if abs, err := filepath.Abs(lp); err == nil {
 			out.Dirs = []string{abs}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // addAsOf registers --as-of on a read command.
