@@ -30,6 +30,18 @@ type Options struct {
 	// a report's checks): DuckDB may read only files inside the lake,
 	// may write none, and no setting can be changed once the views exist.
 	Sandbox bool
+	// Pin, when set, makes the views read these files (one Iceberg
+	// snapshot per table, `--as-of`) instead of the lake's current ones.
+	Pin *Pin
+}
+
+// Pin is a fixed set of files per dataset and the words that name it.
+type Pin struct {
+	Files   map[string][]string
+	Vintage string
+	// Dirs are folders outside the lake the files live in; a sandboxed
+	// DB may read them too.
+	Dirs []string
 }
 
 // DB is an in-memory DuckDB with one view per lake dataset.
@@ -47,6 +59,11 @@ type DB struct {
 	// files is what the views name, per dataset; a query that fails after
 	// a file moved (published out of staging) re-resolves them once.
 	files lakeFiles
+	// Vintage names the pinned data (Options.Pin); empty when the views
+	// read the lake's current files.
+	Vintage  string
+	pinned   bool
+	readDirs []string
 }
 
 var reMemory = regexp.MustCompile(`^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
@@ -63,6 +80,13 @@ func Open(ctx context.Context, lakeDir string, o Options) (*DB, error) {
 	// One connection: views and temp tables live per connection.
 	db.SetMaxOpenConns(1)
 	d := &DB{DB: db, LakeDir: lakeDir, sandbox: o.Sandbox}
+	if o.Pin != nil {
+		d.pinned, d.Vintage, d.readDirs = true, o.Pin.Vintage, o.Pin.Dirs
+		d.files = lakeFiles{found: o.Pin.Files, missing: map[string][]string{}}
+		if d.files.found == nil {
+			d.files.found = map[string][]string{}
+		}
+	}
 	if o.MemoryLimit != "" {
 		if !reMemory.MatchString(o.MemoryLimit) {
 			db.Close()
@@ -111,8 +135,12 @@ func (d *DB) lockDown(ctx context.Context) error {
 	// A trailing separator: the lake itself, not every sibling sharing
 	// its prefix ("lake-old").
 	dir := strings.TrimSuffix(abs, string(filepath.Separator)) + string(filepath.Separator)
+	allowed := []string{sqlString(dir)}
+	for _, extra := range d.readDirs {
+		allowed = append(allowed, sqlString(strings.TrimSuffix(extra, string(filepath.Separator))+string(filepath.Separator)))
+	}
 	for _, stmt := range []string{
-		"SET allowed_directories = [" + sqlString(dir) + "]",
+		"SET allowed_directories = [" + strings.Join(allowed, ", ") + "]",
 		"SET enable_external_access = false",
 		"SET autoinstall_known_extensions = false",
 		"SET autoload_known_extensions = false",
@@ -130,11 +158,13 @@ func (d *DB) lockDown(ctx context.Context) error {
 // and `<name>` (the latest row per natural key). Identifiers come from the
 // schema package and paths from our own manifests, never from users.
 func (d *DB) registerViews(ctx context.Context) error {
-	lf, err := lookupFiles(d.LakeDir)
-	if err != nil {
-		return err
+	if !d.pinned {
+		lf, err := lookupFiles(d.LakeDir)
+		if err != nil {
+			return err
+		}
+		d.files = lf
 	}
-	d.files = lf
 	for _, ds := range schema.Datasets() {
 		if err := d.registerDataset(ctx, ds); err != nil {
 			return err
@@ -180,7 +210,7 @@ func (d *DB) registerDataset(ctx context.Context, ds schema.Dataset) error {
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
-		if attempt == 0 {
+		if attempt == 0 && !d.pinned {
 			if fresh, ferr := lookupFiles(d.LakeDir); ferr == nil && !fresh.same(d.files, ds.Name) {
 				d.files.found[ds.Name], d.files.missing[ds.Name] = fresh.found[ds.Name], fresh.missing[ds.Name]
 				continue
@@ -245,6 +275,9 @@ func (d *DB) createViews(ctx context.Context, ds schema.Dataset, all string) err
 // compaction), the views of the datasets concerned are recreated and it
 // reports true, so the caller retries once.
 func (d *DB) reresolve(ctx context.Context) bool {
+	if d.pinned {
+		return false // a snapshot's files never move
+	}
 	fresh, err := lookupFiles(d.LakeDir)
 	if err != nil {
 		return false

@@ -25,6 +25,44 @@ type Config struct {
 	Archive    string                    `toml:"archive"`
 	Politeness Politeness                `toml:"politeness"`
 	Sources    map[string]map[string]any `toml:"sources"`
+	// Iceberg is where the lake's Iceberg tables are registered
+	// (data/iceberg checks the values).
+	Iceberg IcebergConfig `toml:"iceberg"`
+}
+
+// IcebergConfig is the [iceberg] table.
+type IcebergConfig struct {
+	Catalog    string `toml:"catalog"`
+	Warehouse  string `toml:"warehouse"`
+	S3Endpoint string `toml:"s3_endpoint"`
+	S3Region   string `toml:"s3_region"`
+	Enabled    *bool  `toml:"enabled"`
+}
+
+// icebergKeys are the keys of the [iceberg] table and their checks.
+var icebergKeys = map[string]func(any) error{
+	"catalog":     func(v any) error { return want[string](v, "a string") },
+	"warehouse":   func(v any) error { return want[string](v, "a string") },
+	"s3_endpoint": func(v any) error { return want[string](v, "a string") },
+	"s3_region":   func(v any) error { return want[string](v, "a string") },
+	"enabled":     func(v any) error { return want[bool](v, "true or false") },
+}
+
+func checkIceberg(v any) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return errors.New("want a table [iceberg]")
+	}
+	for k, x := range m {
+		check, ok := icebergKeys[k]
+		if !ok {
+			return &ConfigError{Table: "iceberg", Key: k, Err: errUnknown}
+		}
+		if err := check(x); err != nil {
+			return &ConfigError{Table: "iceberg", Key: k, Err: err}
+		}
+	}
+	return nil
 }
 
 // Politeness are the defaults every web collector gets; a source may
@@ -172,6 +210,8 @@ func ParseConfig(b []byte) (Config, error) {
 			err = checkPoliteness("politeness", v)
 		case "sources":
 			err = checkSources(v)
+		case "iceberg":
+			err = checkIceberg(v)
 		default:
 			err = &ConfigError{Key: k, Err: errUnknown}
 		}

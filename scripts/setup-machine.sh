@@ -10,6 +10,8 @@
 #                   scripts/update-echarts.sh; without them that test skips
 #   poppler-utils   pdftotext/pdfimages/pdfinfo: the report --pdf test checks
 #                   each chart prints on the page of its caption
+#   postgresql      initdb/pg_ctl: the Iceberg PostgreSQL-catalog tests start
+#                   their own throw-away cluster (data/iceberg)
 #
 # Go modules come from the module proxy as `go` needs them, golangci-lint
 # from `make lint`, and ECharts is committed (analysis/report/assets/).
@@ -24,6 +26,7 @@ fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$missing fonts-noto-c
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing="$missing postgresql"
 
 if [ -z "$missing" ]; then
 	exit 0

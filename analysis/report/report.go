@@ -242,9 +242,13 @@ func studySections(s *study.Study) ([]sectionStep, error) {
 // NewPage starts a page with the header fields every page shares.
 func NewPage(db *analysis.DB, title string, o Options) (*Report, error) {
 	o.defaults()
-	vintage, err := LakeVintage(db.LakeDir)
-	if err != nil {
-		return nil, err
+	vintage := db.Vintage // pinned to Iceberg snapshots
+	if vintage == "" {
+		v, err := LakeVintage(db.LakeDir)
+		if err != nil {
+			return nil, err
+		}
+		vintage = v
 	}
 	return &Report{
 		Title: title, Lang: o.Lang, Vintage: vintage, Code: CodeVersion(), Loc: o.TZ,

@@ -55,13 +55,16 @@ type counts struct {
 	WrongRows      int `json:"wrong_rows"` // hostile input: rows landed that were not valid, or valid ones missing
 	LogFloods      int `json:"log_floods"`
 
+	// Iceberg is the -iceberg-kills/-iceberg-writers phase (iceberg.go).
+	Iceberg icebergCounts `json:"iceberg"`
+
 	MaxRSSMiB12MB float64 `json:"max_rss_mib_12mb_page"`
 	Seconds       float64 `json:"seconds"`
 }
 
 func (c counts) failures() int {
 	return c.VerifyFailures + c.Lost + c.Duplicated + c.Unrecovered + c.FailedReads + c.WrongReads + c.Panics + c.Hangs +
-		c.Unclear + c.WrongRows + c.LogFloods
+		c.Unclear + c.WrongRows + c.LogFloods + c.Iceberg.failures()
 }
 
 type torture struct {
@@ -115,6 +118,7 @@ func main() {
 	phase("hostile inputs", func() error { return t.hostile(*only) })
 	phase("kill -9 trials", func() error { return t.kills(*kills) })
 	phase("concurrent writers", func() error { return t.writers(*writers) })
+	phase("iceberg (PostgreSQL catalog)", t.icebergPhase)
 	t.c.Seconds = time.Since(start).Round(time.Second).Seconds()
 
 	b, _ := json.MarshalIndent(t.c, "", "  ")

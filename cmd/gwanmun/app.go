@@ -36,6 +36,9 @@ type app struct {
 	onAnalysis func(name string)
 	// studyName is --study; empty means the default study.
 	studyName string
+	// asOf is --as-of (report --snapshot): read the Iceberg tables as of
+	// a snapshot or a time.
+	asOf string
 }
 
 // study loads --study, or nil for the default study. (study helper)
@@ -143,6 +146,7 @@ The default run works offline on the embedded, cited snapshot.`,
 	root.AddCommand(
 		newRunCmd(a), newIngestCmd(a), newAnalyzeCmd(a), newReportCmd(a), newSQLCmd(a),
 		newSourcesCmd(a), newNotebookCmd(a), newLakeCmd(a), newScheduleCmd(a), newDiffCmd(a),
+		newIcebergCmd(a),
 	)
 	argsAreUsage(root)
 	return root

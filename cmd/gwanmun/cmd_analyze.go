@@ -51,6 +51,7 @@ explains one. A --param no named analysis declares is an error.`,
 	}
 	f := c.Flags()
 	o.out.add(c)
+	addAsOf(c, a)
 	f.StringArrayVar(&o.params, "param", nil, "analysis parameter key=value (repeatable)")
 	f.StringVar(&o.resultsDir, "results", "data/results", "where result Parquet files go (empty: don't save)")
 	f.BoolVar(&o.list, "list", false, "list the analyses and their parameters instead of running them")

@@ -187,7 +187,11 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 			return a.transport(cfg, c, entries[c.Info().Name], mode, o)
 		},
 	}
-	return r.Run(ctx, cols)
+	sum, err := r.Run(ctx, cols)
+	// After the lake's commit point: register the run in the Iceberg
+	// tables (a failure is logged; the next run completes it).
+	a.syncIceberg(ctx, cfg, r.LakeDir)
+	return sum, err
 }
 
 // lakeFor is the lake a command works on: --lake (or GWANMUN_LAKE) when

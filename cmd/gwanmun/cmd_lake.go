@@ -276,6 +276,12 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 	if err != nil {
 		return err
 	}
+	if len(done) > 0 {
+		// The replace snapshot: superseded files leave the Iceberg tables.
+		if cfg, err := a.config(); err == nil {
+			a.syncIceberg(ctx, cfg, dir)
+		}
+	}
 	p := printer{w: a.stdout, format: format}
 	if format == "json" {
 		if done == nil {

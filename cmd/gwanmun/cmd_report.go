@@ -90,6 +90,8 @@ naming each number that moved beyond its tolerance.`,
 	c.Flags().BoolVar(&o.check, "check", false, "compare headline numbers with the expectations file instead of rendering")
 	c.Flags().StringVar(&o.expectations, "expectations", "", "expectations file for --check (default: the built-in analysis/report/expectations.toml)")
 	o.out2.add(c)
+	addAsOf(c, a)
+	c.Flags().StringVar(&a.asOf, "snapshot", "", "re-render the report from an Iceberg snapshot (its id, as its data-vintage line names it); same as --as-of")
 	return c
 }
 

@@ -46,6 +46,7 @@ codes in scraped text, tabs, newlines) are shown escaped, e.g. \x1b.`,
 		},
 	}
 	o.out.add(c)
+	addAsOf(c, a)
 	c.Flags().StringVarP(&o.file, "file", "f", "", `read the query from FILE ("-": standard input)`)
 	return c
 }
@@ -117,7 +118,11 @@ func (a *app) openDB(ctx context.Context) (*analysis.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return analysis.Open(ctx, dir, a.dbOptions())
+	o := a.dbOptions()
+	if o.Pin, err = a.readPin(ctx, dir); err != nil {
+		return nil, err
+	}
+	return analysis.Open(ctx, dir, o)
 }
 
 func (a *app) dbOptions() analysis.Options {
@@ -133,5 +138,8 @@ func (a *app) openSandboxDB(ctx context.Context) (*analysis.DB, error) {
 	}
 	o := a.dbOptions()
 	o.Sandbox = true
+	if o.Pin, err = a.readPin(ctx, dir); err != nil {
+		return nil, err
+	}
 	return analysis.Open(ctx, dir, o)
 }

@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create a database per trial
+
+	icb "github.com/gwanmun/gwanmun/data/iceberg"
+)
+
+var (
+	icebergKills   = flag.Int("iceberg-kills", 20, "kill -9 trials of ingest and compaction committing through a PostgreSQL Iceberg catalog")
+	icebergWriters = flag.Int("iceberg-writers", 10, "trials of two writers (two lakes) committing to one PostgreSQL Iceberg catalog at once")
+)
+
+// icebergCounts is the Iceberg phase's part of the report.
+type icebergCounts struct {
+	KillTrials   int `json:"kill_trials"`
+	WriterTrials int `json:"writer_trials"`
+	// Mismatches: a table's current snapshot does not hold the rows the
+	// lake's manifests name; Doubled: a run registered twice.
+	Mismatches int `json:"mismatches"`
+	Doubled    int `json:"doubled"`
+	Unreadable int `json:"unreadable"`
+}
+
+func (c icebergCounts) failures() int { return c.Mismatches + c.Doubled + c.Unreadable }
+
+// icebergPhase starts a throw-away PostgreSQL, then runs the kill and
+// the two-writer trials against it.
+func (t *torture) icebergPhase() error {
+	if *icebergKills == 0 && *icebergWriters == 0 {
+		return nil
+	}
+	bin := icb.PostgresBin()
+	if bin == "" {
+		return fmt.Errorf("initdb/pg_ctl not found: install Debian's postgresql (scripts/setup-machine.sh), or pass -iceberg-kills 0 -iceberg-writers 0")
+	}
+	pg, err := icb.StartTestPostgres(bin)
+	if err != nil {
+		return err
+	}
+	defer pg.Stop()
+	admin, err := sql.Open("pgx", pg.URL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	newDB := func(name string) (string, error) {
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			return "", fmt.Errorf("create database %s: %w", name, err)
+		}
+		return strings.Replace(pg.URL, "/postgres?", "/"+name+"?", 1), nil
+	}
+	if err := t.icebergKillTrials(newDB); err != nil {
+		return err
+	}
+	return t.icebergWriterTrials(newDB)
+}
+
+// icebergConfig writes a sources file naming the catalog and warehouse.
+func icebergConfig(dir, catalog, warehouse string) (string, error) {
+	p := filepath.Join(dir, "sources.toml")
+	body := fmt.Sprintf("[iceberg]\ncatalog = %q\nwarehouse = %q\n", catalog, warehouse)
+	return p, os.WriteFile(p, []byte(body), 0o644)
+}
+
+// icebergKillTrials kills ingest (seed, then the demo recordings) and
+// compaction at a random moment, Iceberg registration included, then
+// lets `iceberg sync` finish what the kill left: every table's current
+// snapshot must hold exactly the rows the lake's manifests name, with no
+// run registered twice. The lake is reused from trial to trial.
+func (t *torture) icebergKillTrials(newDB func(string) (string, error)) error {
+	n := *icebergKills
+	if n == 0 {
+		return nil
+	}
+	dir := filepath.Join(t.work, "iceberg-kill")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	url, err := newDB("kills")
+	if err != nil {
+		return err
+	}
+	cfg, err := icebergConfig(dir, url, filepath.Join(dir, "warehouse"))
+	if err != nil {
+		return err
+	}
+	lake := filepath.Join(dir, "lake")
+	commands := [][]string{
+		{"ingest", "--source", "seed"},
+		{"ingest", "--demo"},
+		{"lake", "compact"},
+	}
+	// How long each takes unkilled bounds the random kill delay.
+	window := map[int]time.Duration{}
+	for i, c := range commands {
+		r := t.gw(dir, 5*time.Minute, append([]string{"--config", cfg, "--lake", lake}, c...)...)
+		if r.code != 0 && r.code != 3 {
+			return fmt.Errorf("reference %v: exit %d: %s", c, r.code, oneLine(r.stderr))
+		}
+		window[i] = r.elapsed
+	}
+	for trial := 0; trial < n; trial++ {
+		k := trial % len(commands)
+		delay := time.Duration(t.rng.Int64N(int64(window[k]) + 1))
+		ctx, cancel := context.WithTimeout(context.Background(), delay)
+		r := t.gwCtx(ctx, dir, append([]string{"--config", cfg, "--lake", lake}, commands[k]...)...)
+		cancel()
+		t.c.Iceberg.KillTrials++
+		if panicked(r.stderr) {
+			t.c.Panics++
+		}
+		if s := t.gw(dir, 5*time.Minute, "--config", cfg, "--lake", lake, "iceberg", "sync", "--json"); s.code != 0 {
+			t.c.Unrecovered++
+			t.logf("iceberg kill %d (%v after %s): sync exit %d: %s", trial, commands[k], delay, s.code, oneLine(s.stderr))
+			continue
+		}
+		t.checkIceberg(fmt.Sprintf("kill %d (%v after %s)", trial, commands[k], delay), dir, cfg, lake)
+	}
+	return nil
+}
+
+// icebergWriterTrials runs two ingests, each into its own lake (two
+// machines), committing into one catalog and warehouse at once; both
+// lakes' runs must all be in the tables, each once.
+func (t *torture) icebergWriterTrials(newDB func(string) (string, error)) error {
+	for trial := 0; trial < *icebergWriters; trial++ {
+		dir := filepath.Join(t.work, "iceberg-writers", strconv.Itoa(trial))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		url, err := newDB(fmt.Sprintf("writers%d", trial))
+		if err != nil {
+			return err
+		}
+		cfg, err := icebergConfig(dir, url, filepath.Join(dir, "warehouse"))
+		if err != nil {
+			return err
+		}
+		lakes := []string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}
+		// Both lakes get the seed first, then both ingest the demo at
+		// once: their registrations race on every table.
+		for _, l := range lakes {
+			if r := t.gw(dir, 5*time.Minute, "--config", cfg, "--lake", l, "ingest", "--source", "seed"); r.code != 0 {
+				return fmt.Errorf("writers %d: seed: exit %d: %s", trial, r.code, oneLine(r.stderr))
+			}
+		}
+		var wg sync.WaitGroup
+		res := make([]result, len(lakes))
+		for i, l := range lakes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res[i] = t.gw(dir, 5*time.Minute, "--config", cfg, "--lake", l, "ingest", "--demo")
+			}()
+		}
+		wg.Wait()
+		t.c.Iceberg.WriterTrials++
+		for i, r := range res {
+			if panicked(r.stderr) {
+				t.c.Panics++
+			}
+			if r.code != 0 && r.code != 3 {
+				t.c.Unrecovered++
+				t.logf("writers %d: lake %s: ingest exit %d", trial, lakes[i], r.code)
+			}
+			// Registration is not re-run here: the tables must already
+			// hold both lakes' runs, conflicts retried.
+			if strings.Contains(string(r.stderr), "Iceberg tables are behind") {
+				t.c.Unrecovered++
+				t.logf("writers %d: lake %s: registration gave up: %s", trial, lakes[i], oneLine(r.stderr))
+			}
+		}
+		t.checkIcebergShared(fmt.Sprintf("writers %d", trial), dir, cfg, lakes)
+	}
+	return nil
+}
+
+// snapshotRow is one line of `iceberg snapshots --json`.
+type snapshotRow struct {
+	Table   string `json:"table"`
+	RunID   string `json:"run_id"`
+	Current bool   `json:"current"`
+	Rows    string `json:"total_records"`
+}
+
+func (t *torture) snapshots(dir, cfg, lake string) ([]snapshotRow, bool) {
+	r := t.gw(dir, 2*time.Minute, "--config", cfg, "--lake", lake, "iceberg", "snapshots", "--json")
+	var out []snapshotRow
+	if r.code != 0 || json.Unmarshal(r.stdout, &out) != nil {
+		t.c.Iceberg.Unreadable++
+		t.logf("iceberg snapshots exit %d: %s", r.code, oneLine(r.stderr))
+		return nil, false
+	}
+	return out, true
+}
+
+// checkIceberg compares one lake with the tables.
+func (t *torture) checkIceberg(label, dir, cfg, lake string) {
+	t.checkIcebergShared(label, dir, cfg, []string{lake})
+}
+
+// checkIcebergShared: each table's current snapshot holds the rows of
+// every lake writing to it (lake verify), and every committed run that
+// touched a table is registered in it at most once; a lake whose verify
+// fails counts too.
+func (t *torture) checkIcebergShared(label, dir, cfg string, lakes []string) {
+	want := map[string]int64{}
+	runs := map[string]bool{}
+	for _, l := range lakes {
+		st, err := t.verify(dir, l)
+		if err != nil {
+			t.c.VerifyFailures++
+			t.logf("%s: %v", label, err)
+			return
+		}
+		for ds, c := range st {
+			want[ds] += c.Rows
+		}
+		ms, _ := filepath.Glob(filepath.Join(l, "_manifests", "*.json"))
+		for _, m := range ms {
+			runs[strings.TrimSuffix(filepath.Base(m), ".json")] = true
+		}
+	}
+	snaps, ok := t.snapshots(dir, cfg, lakes[0])
+	if !ok {
+		return
+	}
+	got := map[string]int64{}
+	seen := map[string]int{}
+	for _, s := range snaps {
+		if s.Current {
+			got[s.Table], _ = strconv.ParseInt(s.Rows, 10, 64)
+		}
+		seen[s.Table+" "+s.RunID]++
+		if !runs[s.RunID] {
+			t.c.Iceberg.Mismatches++
+			t.logf("%s: table %s has a snapshot of run %s, which no lake committed", label, s.Table, s.RunID)
+		}
+	}
+	for key, n := range seen {
+		if n > 1 {
+			t.c.Iceberg.Doubled++
+			t.logf("%s: %s registered %d times", label, key, n)
+		}
+	}
+	for ds, n := range want {
+		if got[ds] != n {
+			t.c.Iceberg.Mismatches++
+			t.logf("%s: table %s holds %d rows, the lake(s) %d", label, ds, got[ds], n)
+		}
+	}
+	for _, l := range lakes {
+		if r := t.gw(dir, 2*time.Minute, "--config", cfg, "--lake", l, "sql", "SELECT count(*) FROM news_all"); r.code != 0 {
+			t.c.FailedReads++
+			t.logf("%s: sql on %s: exit %d: %s", label, l, r.code, oneLine(r.stderr))
+		}
+	}
+}
+
+// gwCtx runs the binary until ctx ends, then kills it with SIGKILL.
+func (t *torture) gwCtx(ctx context.Context, dir string, args ...string) result {
+	done := make(chan result, 1)
+	cmd := exec.Command(t.bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GWANMUN_LAKE=")
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return result{code: -1, stderr: []byte(err.Error())}
+	}
+	go func() {
+		_ = cmd.Wait()
+		done <- result{code: cmd.ProcessState.ExitCode(), elapsed: time.Since(start)}
+	}()
+	select {
+	case r := <-done:
+		return r
+	case <-ctx.Done():
+		_ = cmd.Process.Kill() // SIGKILL
+		r := <-done
+		t.c.KillsDelivered++
+		r.code = -9
+		return r
+	}
+}

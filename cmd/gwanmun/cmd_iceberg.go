@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gwanmun/gwanmun/analysis"
+	icb "github.com/gwanmun/gwanmun/data/iceberg"
+	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/ingest"
+)
+
+// icebergConfig is the [iceberg] table of the sources file; ok is false
+// when it turns the mirror off.
+func icebergConfig(cfg ingest.Config) (icb.Config, bool, error) {
+	c := icb.Config{Catalog: cfg.Iceberg.Catalog, Warehouse: cfg.Iceberg.Warehouse,
+		S3Endpoint: cfg.Iceberg.S3Endpoint, S3Region: cfg.Iceberg.S3Region}
+	if err := c.Validate(); err != nil {
+		return c, false, usageError{fmt.Errorf("sources config: %w", err)}
+	}
+	on := cfg.Iceberg.Enabled == nil || *cfg.Iceberg.Enabled
+	return c, on, nil
+}
+
+// syncIceberg registers what the lake committed as Iceberg snapshots. It
+// runs after the lake's own commit, so a failure here loses nothing: the
+// run is in the lake, and the next ingest, compaction or `gwanmun iceberg
+// sync` registers it. It is logged, not returned.
+func (a *app) syncIceberg(ctx context.Context, cfg ingest.Config, dir string) {
+	c, on, err := icebergConfig(cfg)
+	if err != nil || !on || ctx.Err() != nil || lakestore.CheckLake(dir) != nil {
+		return
+	}
+	if _, err := a.doSyncIceberg(ctx, c, dir); err != nil {
+		a.logger().Warn("the Iceberg tables are behind the lake; the next ingest or `gwanmun iceberg sync` registers the missing runs",
+			"lake", dir, "err", err)
+	}
+}
+
+func (a *app) doSyncIceberg(ctx context.Context, c icb.Config, dir string) ([]icb.Registered, error) {
+	m, err := icb.Open(ctx, dir, c, a.logger())
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	return m.Sync(ctx)
+}
+
+// readPin is what the read commands' views read: --as-of's snapshots;
+// else, when the lake has Iceberg tables that hold every committed run,
+// their current snapshots (so a report names the snapshot of every table
+// it read); else nil, the lake's own files. Without --as-of nothing about
+// the tables can fail a read: a catalog that cannot be opened (a
+// read-only lake, a server down) means reading the lake's files.
+func (a *app) readPin(ctx context.Context, dir string) (*analysis.Pin, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	c, on, err := icebergConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if a.asOf == "" {
+		if !on || !icb.Exists(dir, c) {
+			return nil, nil
+		}
+		p, err := a.currentPin(ctx, dir, c)
+		if err != nil || p == nil {
+			a.logger().Debug("reading the lake's files, not its Iceberg tables", "err", err)
+			return nil, nil
+		}
+		return p, nil
+	}
+	if !icb.Exists(dir, c) {
+		return nil, usageError{fmt.Errorf("--as-of %s: lake %s has no Iceberg tables (run `gwanmun iceberg sync`)", a.asOf, dir)}
+	}
+	m, err := icb.Open(ctx, dir, c, a.logger())
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	p, err := m.Pin(ctx, a.asOf)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return toAnalysisPin(m, p), nil
+}
+
+// currentPin is the tables' current snapshots, or nil when they lag the
+// lake (a run committed but not registered yet).
+func (a *app) currentPin(ctx context.Context, dir string, c icb.Config) (*analysis.Pin, error) {
+	m, err := icb.Open(ctx, dir, c, a.logger())
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	if n, err := m.Pending(ctx); err != nil || n > 0 {
+		return nil, err
+	}
+	p, err := m.Pin(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	return toAnalysisPin(m, p), nil
+}
+
+func toAnalysisPin(m *icb.Mirror, p *icb.Pin) *analysis.Pin {
+	out := &analysis.Pin{Files: p.Files, Vintage: p.Vintage()}
+	if lp, ok := icb.LocalPath(m.Warehouse); ok {
+		if abs, err := filepath.Abs(lp); err == nil {
+			out.Dirs = []string{abs}
+		}
+	}
+	return out
+}
+
+// addAsOf registers --as-of on a read command.
+func addAsOf(c *cobra.Command, a *app) {
+	c.Flags().StringVar(&a.asOf, "as-of", "", "read the Iceberg tables as of a snapshot id or a time (RFC 3339 or a date)")
+}
+
+func newIcebergCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "iceberg",
+		Short: "The lake's datasets as Apache Iceberg tables (sync, snapshots, tables)",
+		Long: `Every lake dataset is also an Apache Iceberg table in a catalog (by default
+SQLite at <lake>/_iceberg/catalog.db, warehouse <lake>/_iceberg/warehouse), so
+Spark, Trino and DuckDB read it as it is (docs/iceberg.md). Ingest and
+compaction register each committed run as one snapshot per table; "sync"
+registers what a killed process left unregistered.`,
+		Args: cobra.NoArgs,
+	}
+	var out outputFlags
+	sync := &cobra.Command{
+		Use:   "sync",
+		Short: "Register every committed lake run the Iceberg tables do not hold yet",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := out.resolve()
+			if err != nil {
+				return err
+			}
+			cfg, dir, err := a.icebergLake()
+			if err != nil {
+				return err
+			}
+			c, _, err := icebergConfig(cfg)
+			if err != nil {
+				return err
+			}
+			regs, err := a.doSyncIceberg(cmd.Context(), c, dir)
+			if err != nil {
+				return err
+			}
+			if regs == nil {
+				regs = []icb.Registered{}
+			}
+			p := printer{w: a.stdout, format: format}
+			if format == "json" {
+				return p.json(regs)
+			}
+			t := &analysis.Table{Columns: []string{"table", "run_id", "snapshot_id", "operation", "files_added", "files_removed"}}
+			for _, r := range regs {
+				t.Rows = append(t.Rows, []any{r.Dataset, r.RunID, r.SnapshotID, r.Operation, r.Added, r.Removed})
+			}
+			return p.table(t)
+		},
+	}
+	out.add(sync)
+	var sout outputFlags
+	snaps := &cobra.Command{
+		Use:   "snapshots",
+		Short: "List every table's snapshots (ids for --as-of and report --snapshot)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := sout.resolve()
+			if err != nil {
+				return err
+			}
+			m, err := a.openMirror(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			ss, err := m.Snapshots(cmd.Context())
+			if err != nil {
+				return err
+			}
+			p := printer{w: a.stdout, format: format}
+			if format == "json" {
+				if ss == nil {
+					ss = []icb.SnapshotInfo{}
+				}
+				return p.json(ss)
+			}
+			t := &analysis.Table{Columns: []string{"table", "snapshot_id", "operation", "run_id", "committed_at", "current", "files", "rows"}}
+			for _, s := range ss {
+				t.Rows = append(t.Rows, []any{s.Table, s.SnapshotID, s.Operation, s.RunID, s.CommittedAt.Format(time.RFC3339), s.Current, s.Files, s.Rows})
+			}
+			return p.table(t)
+		},
+	}
+	sout.add(snaps)
+	var tout outputFlags
+	tables := &cobra.Command{
+		Use:   "tables",
+		Short: "List the tables with their location and current metadata file",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := tout.resolve()
+			if err != nil {
+				return err
+			}
+			m, err := a.openMirror(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			ts, err := m.Tables(cmd.Context())
+			if err != nil {
+				return err
+			}
+			p := printer{w: a.stdout, format: format}
+			if format == "json" {
+				if ts == nil {
+					ts = []icb.TableInfo{}
+				}
+				return p.json(ts)
+			}
+			t := &analysis.Table{Columns: []string{"table", "snapshot_id", "metadata_location"}}
+			for _, x := range ts {
+				t.Rows = append(t.Rows, []any{x.Table, x.SnapshotID, x.MetadataLocation})
+			}
+			return p.table(t)
+		},
+	}
+	tout.add(tables)
+	c.AddCommand(sync, snaps, tables)
+	return c
+}
+
+// icebergLake is the config and the existing lake an iceberg command
+// works on.
+func (a *app) icebergLake() (ingest.Config, string, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return cfg, "", usageError{err}
+	}
+	dir, err := a.existingLake()
+	return cfg, dir, err
+}
+
+// openMirror opens the catalog of an existing lake for reading.
+func (a *app) openMirror(ctx context.Context) (*icb.Mirror, error) {
+	cfg, dir, err := a.icebergLake()
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := icebergConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if !icb.Exists(dir, c) {
+		return nil, usageError{errors.New("lake " + dir + " has no Iceberg tables yet (run `gwanmun iceberg sync`)")}
+	}
+	return icb.Open(ctx, dir, c, a.logger())
+}
