@@ -12,6 +12,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/analysis/macros"
 	"github.com/gwanmun/gwanmun/analysis/report"
 )
 
@@ -27,6 +28,10 @@ func (n *Notebook) Render(ctx context.Context, db *analysis.DB, o report.Options
 	// the lake and nothing else.
 	if !db.Sandboxed() {
 		return nil, errors.New("notebook: the database must be opened with analysis.Options{Sandbox: true}")
+	}
+	// The catalog's analyses as table macros: FROM concentration(...).
+	if err := macros.Register(ctx, db); err != nil {
+		return nil, err
 	}
 	page, err := report.NewPage(db, n.Title, o)
 	if err != nil {
