@@ -405,23 +405,11 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 	if len(nodes.Rows) == 0 {
 		return nil, errNoData
 	}
-	var cats []*opts.GraphCategory
-	catIndex := map[string]int{}
-	addCat := func(id string) int {
-		if i, ok := catIndex[id]; ok {
-			return i
-		}
-		catIndex[id] = len(cats)
-		cats = append(cats, &opts.GraphCategory{Name: categoryLabel(b.lang, id), ItemStyle: &opts.ItemStyle{Color: categoryColor(id)}})
-		return catIndex[id]
-	}
 	maxUsers := 1.0
 	for _, r := range nodes.Records() {
 		maxUsers = math.Max(maxUsers, num(r["users"]))
 	}
-	var gn []opts.GraphNode
-	var showLabel []bool
-	labels := map[string]string{}
+	gn := &analysis.Table{Columns: []string{"id", "label", "category", "size", "value", "show_label"}}
 	used := map[string]bool{}
 	for _, r := range nodes.Records() {
 		id := str(r["node_id"])
@@ -433,9 +421,6 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 			label = id // node names must be unique in an ECharts graph
 		}
 		used[label] = true
-		labels[id] = label
-		// Label the hubs and the services with users; the rest on hover.
-		showLabel = append(showLabel, str(r["role"]) == "hub" || num(r["users"]) > 0)
 		size := 8.0
 		if u := num(r["users"]); u > 0 {
 			size = 8 + 42*math.Log10(1+u)/math.Log10(1+maxUsers)
@@ -443,50 +428,17 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 		if str(r["role"]) == "hub" {
 			size = math.Max(size, 30)
 		}
-		gn = append(gn, opts.GraphNode{Name: label, Category: addCat(str(r["category"])), SymbolSize: math.Round(size*10) / 10,
-			Value: float32(num(r["users"]))})
+		// Label the hubs and the services with users; the rest on hover.
+		show := str(r["role"]) == "hub" || num(r["users"]) > 0
+		gn.Rows = append(gn.Rows, []any{id, label, str(r["category"]), math.Round(size*10) / 10, r["users"], show})
 	}
-	var gl []opts.GraphLink
-	for _, r := range edges.Records() {
-		from, to := labels[str(r["from_id"])], labels[str(r["to_id"])]
-		if from == "" || to == "" || from == to {
-			continue
-		}
-		gl = append(gl, opts.GraphLink{Source: from, Target: to})
-	}
-	g := charts.NewGraph()
-	g.SetGlobalOptions(append(baseOpts("gateway_graph"),
-		charts.WithInitializationOpts(opts.Initialization{ChartID: "gateway_graph", Width: "100%", Height: "720px"}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "0"}),
-	)...)
-	g.AddSeries(tr(b.lang, "gateway_graph.title"), gn, gl, charts.WithGraphChartOpts(opts.GraphChart{
-		Layout: "force", Roam: opts.Bool(true), Draggable: opts.Bool(true), Categories: cats,
-		Force:     &opts.GraphForce{Repulsion: 60, EdgeLength: []float32{30, 70}, Gravity: 0.25},
-		LineStyle: &opts.LineStyle{Color: "source", Opacity: opts.Float(0.35), Curveness: 0.1},
-	}), charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", FontSize: 10}))
-	opt, err := optionOf(g)
+	sp := b.spec("graph")
+	sp.From, sp.To, sp.Nodes, sp.Height, sp.Name = "from_id", "to_id", gn, "720px", tr(b.lang, "gateway_graph.title")
+	c, err := sp.Build("gateway_graph", edges)
 	if err != nil {
 		return nil, err
 	}
-	// Lay the graph out at once: a printed or exported figure has no time
-	// to watch the simulation settle.
-	opt, err = patchOption(opt, func(o map[string]any) {
-		ss, _ := o["series"].([]any)
-		s0, _ := ss[0].(map[string]any)
-		f, _ := s0["force"].(map[string]any)
-		f["layoutAnimation"] = false
-		s0["top"], s0["bottom"] = 110, 10
-		data, _ := s0["data"].([]any)
-		for i, d := range data {
-			if m, ok := d.(map[string]any); ok && i < len(showLabel) {
-				m["label"] = map[string]any{"show": showLabel[i]}
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
+	c.Data = nil // the figure's data file is the section's table, per gateway
 	sources, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM services
 UNION SELECT DISTINCT source_url, source_title, fetched_at FROM dependencies ORDER BY 1`)
 	if err != nil {
@@ -500,7 +452,7 @@ FROM services GROUP BY gateway_id ORDER BY gateway_id`)
 	if err != nil {
 		return nil, err
 	}
-	s := b.section("gateway_graph", summary, &Chart{ID: "gateway_graph", Option: opt, Height: "720px"})
+	s := b.section("gateway_graph", summary, c)
 	s.Sources = sources
 	return s, nil
 }
