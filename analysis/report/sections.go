@@ -12,9 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/data/study"
@@ -114,15 +111,6 @@ var reportSections = []sectionStep{
 	{"news_headlines", newsHeadlinesSection},
 	{"feed_coverage", feedCoverageSection},
 	{"network_effects", networkEffectsSection},
-}
-
-func baseOpts(id string) []charts.GlobalOpts {
-	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", defaultHeight)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
-		charts.WithAnimation(false),
-	}
 }
 
 func str(v any) string {
@@ -292,11 +280,11 @@ func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
 			{From: high, To: 10000, Label: tr(b.lang, "band.high"), Color: "rgba(213,94,0,0.10)"},
 		}
 	}
+	sp.Min, sp.Max = hhiRange()
 	c, err := sp.Build("hhi", lines)
 	if err != nil {
 		return nil, err
 	}
-	fixHHIAxis(c.Option)
 	sources, err := b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m JOIN platforms p USING (platform_id)
 WHERE p.category = 'messenger' AND m.country = 'KR' AND m.unit = 'persons' ORDER BY 1`)
 	if err != nil {
@@ -312,13 +300,11 @@ WHERE p.category = 'messenger' AND m.country = 'KR' AND m.unit = 'persons' ORDER
 	return s, nil
 }
 
-// fixHHIAxis draws HHI on its whole range, 0 to 10,000, so bands and
+// hhiRange draws HHI on its whole range, 0 to 10,000, so bands and
 // levels compare across charts.
-func fixHHIAxis(o map[string]any) {
-	for _, y := range list(o, "yAxis") {
-		y["min"], y["max"], y["scale"] = 0, 10000, false
-	}
-}
+func hhiRange() (*float64, *float64) { return ptr(0), ptr(10000) }
+
+func ptr(f float64) *float64 { return &f }
 
 // metricLabel names a measure for a legend.
 func metricLabel(lang, m string) string {
@@ -346,17 +332,11 @@ func sharesSection(ctx context.Context, b *builder) (*Section, error) {
 	sp := b.spec("hbar")
 	sp.X, sp.Y, sp.YName = "name", "share_pct", "%"
 	sp.Height = fmt.Sprintf("%dpx", 120+34*len(recs))
+	sp.Max, sp.ValueLabels, sp.LabelFormat = ptr(100), true, "{c}%"
 	c, err := sp.Build("shares", bars)
 	if err != nil {
 		return nil, err
 	}
-	for _, x := range list(c.Option, "xAxis") {
-		x["max"] = 100
-	}
-	for _, sr := range list(c.Option, "series") {
-		sr["label"] = map[string]any{"show": true, "position": "right", "formatter": "{c}%"}
-	}
-	sub(c.Option, "legend")["show"] = false
 	s := b.section("shares", pick(t, "period_label", "source", "metric", "platform", "users", "share"), c)
 	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(recs[0]["source"]), str(recs[0]["period_label"]), str(recs[0]["metric"]))
 	s.Sources = b.src.CiteTable(t)

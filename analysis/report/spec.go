@@ -54,6 +54,16 @@ type Spec struct {
 	Label string
 	// Name is the series' name where one series is the whole chart (graph).
 	Name string
+	// Min and Max fix the value axis (y; x for hbar), so levels compare
+	// across charts (HHI 0 to 10,000, shares 0 to 100).
+	Min, Max *float64
+	// ValueLabels writes each bar's value on it, in LabelFormat if given
+	// ("{c}%").
+	ValueLabels bool
+	LabelFormat string
+	// EveryCategory labels every category of the x axis; NoXName leaves
+	// the x axis unnamed where the categories name themselves.
+	EveryCategory, NoXName bool
 	// Loc is the time zone instants are drawn in; nil is DefaultTZ.
 	Loc *time.Location
 	// Lang names "others" and the time axis; empty is English.
@@ -136,11 +146,52 @@ func (s Spec) Build(id string, t *analysis.Table) (*Chart, error) {
 	if err := s.annotate(opt); err != nil {
 		return nil, err
 	}
+	s.axes(opt)
 	data := t
 	if s.Type == "graph" && s.Nodes != nil {
 		data = s.Nodes // the nodes carry the figures (users); edges are ids
 	}
 	return &Chart{ID: id, Option: opt, Height: s.Height, Data: data}, nil
+}
+
+// axes applies the spec's axis range, value labels and category labels.
+func (s Spec) axes(opt map[string]any) {
+	value, cat := "yAxis", "xAxis"
+	if s.Type == "hbar" {
+		value, cat = "xAxis", "yAxis"
+	}
+	for _, a := range list(opt, value) {
+		if s.Min != nil {
+			a["min"] = *s.Min
+		}
+		if s.Max != nil {
+			a["max"] = *s.Max
+		}
+		if s.Min != nil && s.Max != nil {
+			a["scale"] = false
+		}
+	}
+	if s.ValueLabels {
+		pos := "top"
+		if s.Type == "hbar" {
+			pos = "right"
+		}
+		for _, sr := range list(opt, "series") {
+			l := map[string]any{"show": true, "position": pos}
+			if s.LabelFormat != "" {
+				l["formatter"] = s.LabelFormat
+			}
+			sr["label"] = l
+		}
+	}
+	for _, a := range list(opt, cat) {
+		if s.EveryCategory {
+			sub(a, "axisLabel")["interval"] = 0
+		}
+		if s.NoXName {
+			a["name"] = ""
+		}
+	}
 }
 
 // annotate adds the spec's marks and bands to the first series.
@@ -381,7 +432,7 @@ func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
 	if kind == "value" {
 		xAxis.Scale = opts.Bool(true)
 	}
-	g := append(baseOpts(id), charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1 || others != nil), Type: "scroll", Bottom: "0"}))
+	g := append(baseOpts(id), charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1 || others != nil || s.Lines != nil), Type: "scroll", Bottom: "0"}))
 	if s.Type == "scatter" {
 		g = append(g, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}))
 	}
@@ -741,6 +792,15 @@ func (s Spec) calendar(id string, t *analysis.Table) (map[string]any, error) {
 		YearLabel: &opts.CalendarLabel{Show: opts.Bool(true)}})
 	hm.AddSeries(ys[0], data, charts.WithCoordinateSystem("calendar"))
 	return optionOf(hm)
+}
+
+func baseOpts(id string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", defaultHeight)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
+		charts.WithAnimation(false),
+	}
 }
 
 func stepOf(step string) any {
