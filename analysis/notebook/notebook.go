@@ -56,8 +56,9 @@ var (
 	reName    = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 	reChartID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 	// Chart attributes a block may set; anything else is a typo.
-	chartKeys = []string{"type", "x", "y", "series", "sql", "title", "id", "from", "to", "value", "stack", "logy", "xname", "yname", "height", "step", "top"}
-	sqlKeys   = []string{"name", "table", "rows"}
+	chartKeys = []string{"type", "x", "y", "series", "sql", "title", "id", "from", "to", "value", "stack", "logy", "xname", "yname", "height", "step", "top",
+		"nodes", "lines", "label", "min", "max", "labels"}
+	sqlKeys = []string{"name", "table", "rows"}
 )
 
 // Parse reads a notebook and checks its blocks: every query name is a
@@ -133,6 +134,19 @@ func Parse(src []byte) (*Notebook, error) {
 			if v, ok := attrs["step"]; ok && !slices.Contains(report.StepTypes, v) {
 				errs = append(errs, fmt.Errorf("line %d: step=%q: want one of %s", line, v, strings.Join(report.StepTypes, ", ")))
 			}
+			// A graph's nodes and a scatter's fitted lines are other queries.
+			for _, k := range []string{"nodes", "lines"} {
+				if v, ok := attrs[k]; ok && !names[v] {
+					errs = append(errs, fmt.Errorf("line %d: %s=%q: no sql block above defines it", line, k, v))
+				}
+			}
+			for _, k := range []string{"min", "max"} {
+				if v, ok := attrs[k]; ok {
+					if _, err := strconv.ParseFloat(v, 64); err != nil {
+						errs = append(errs, fmt.Errorf("line %d: %s=%q: want a number", line, k, v))
+					}
+				}
+			}
 			if v, ok := attrs["top"]; ok {
 				if n, err := strconv.Atoi(v); err != nil || n < 1 {
 					errs = append(errs, fmt.Errorf("line %d: top=%q: want a whole number of series, 1 or more", line, v))
@@ -178,9 +192,26 @@ func (b Block) Spec() report.Spec {
 		h += "px"
 	}
 	top, _ := strconv.Atoi(a["top"])
-	return report.Spec{Type: a["type"], X: a["x"], Y: a["y"], Series: a["series"],
+	num := func(k string) *float64 {
+		f, err := strconv.ParseFloat(a[k], 64)
+		if err != nil {
+			return nil
+		}
+		return &f
+	}
+	sp := report.Spec{Type: a["type"], X: a["x"], Y: a["y"], Series: a["series"],
 		From: a["from"], To: a["to"], Value: a["value"], Stack: on("stack"), LogY: on("logy"),
-		XName: a["xname"], YName: a["yname"], Height: h, Step: a["step"], Top: top}
+		XName: a["xname"], YName: a["yname"], Height: h, Step: a["step"], Top: top,
+		Label: a["label"], Min: num("min"), Max: num("max"), Name: a["title"]}
+	// labels=true writes each value on its bar; any other text is the
+	// label's format ("{c}%").
+	switch v := a["labels"]; {
+	case v == "true":
+		sp.ValueLabels = true
+	case v != "" && v != "false":
+		sp.ValueLabels, sp.LabelFormat = true, v
+	}
+	return sp
 }
 
 func isLakeView(name string) bool {

@@ -95,6 +95,7 @@ func (n *Notebook) Render(ctx context.Context, db *analysis.DB, o report.Options
 			s = &report.Section{ID: b.Name, Title: b.Attrs["title"], Caption: b.Body, Sources: src.CiteTable(t)}
 			sp := b.Spec()
 			sp.Lang, sp.Loc = page.Lang, page.Loc
+			sp.Nodes, sp.Lines = results[b.Attrs["nodes"]], results[b.Attrs["lines"]]
 			c, err := sp.Build(b.Name, t)
 			switch {
 			case err == nil:
