@@ -315,31 +315,73 @@ func metricLabel(lang, m string) string {
 }
 
 // sharesSection shows the latest measured messenger market: the newest
-// period, and within it the source that measured the most apps.
+// period, MAU before daily users, and within it the measurement (source,
+// grain) that covers the most apps. The shares are the concentration
+// analysis's own (one source of truth for the HHI and the shares behind it).
 func sharesSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.query(ctx, "shares", "messenger", "KR")
+	t, err := b.analysisTable(ctx, "concentration", map[string]string{"category": "messenger", "country": "KR"})
 	if err != nil {
 		return nil, err
 	}
-	if len(t.Rows) == 0 {
+	if err := needColumns(t, "platforms", "shares", "total_users", "n_platforms", "unit"); err != nil {
+		return nil, fmt.Errorf("%w: %v", errNoData, err)
+	}
+	var latest map[string]any
+	key := func(r map[string]any) []any {
+		return []any{str(r["period_start"]), str(r["metric"]) == "mau", num(r["n_platforms"])}
+	}
+	newer := func(a, c map[string]any) bool {
+		ka, kc := key(a), key(c)
+		if ka[0] != kc[0] {
+			return ka[0].(string) > kc[0].(string)
+		}
+		if ka[1] != kc[1] {
+			return ka[1].(bool)
+		}
+		if ka[2] != kc[2] {
+			return ka[2].(float64) > kc[2].(float64)
+		}
+		if str(a["source"]) != str(c["source"]) {
+			return str(a["source"]) < str(c["source"])
+		}
+		return str(a["period_grain"]) < str(c["period_grain"])
+	}
+	for _, r := range t.Records() {
+		if str(r["unit"]) != "persons" || num(r["n_platforms"]) < 2 {
+			continue
+		}
+		if latest == nil || newer(r, latest) {
+			latest = r
+		}
+	}
+	if latest == nil {
 		return nil, errNoData
 	}
-	recs := t.Records()
+	ids, _ := latest["platforms"].([]any)
+	shares, _ := latest["shares"].([]any)
+	if len(ids) == 0 || len(ids) != len(shares) {
+		return nil, fmt.Errorf("%w: concentration row without its platforms' shares", errNoData)
+	}
+	tbl := &analysis.Table{Columns: []string{"period_label", "source", "metric", "platform", "users", "share"}}
 	bars := &analysis.Table{Columns: []string{"name", "share", "share_pct"}}
-	for _, r := range recs {
-		bars.Rows = append(bars.Rows, []any{b.name(r["platform"], r["platform_ko"]), r["share"], math.Round(num(r["share"])*1000) / 10})
+	for i, id := range ids {
+		share := num(shares[i])
+		name := b.displayName(ctx, str(id))
+		tbl.Rows = append(tbl.Rows, []any{latest["period_label"], latest["source"], latest["metric"], name, share * num(latest["total_users"]), share})
+		bars.Rows = append(bars.Rows, []any{name, share, math.Round(share*1000) / 10})
 	}
 	sp := b.spec("hbar")
 	sp.X, sp.Y, sp.YName = "name", "share_pct", "%"
-	sp.Height = fmt.Sprintf("%dpx", 120+34*len(recs))
+	sp.Height = fmt.Sprintf("%dpx", 120+34*len(ids))
 	sp.Max, sp.ValueLabels, sp.LabelFormat = ptr(100), true, "{c}%"
 	c, err := sp.Build("shares", bars)
 	if err != nil {
 		return nil, err
 	}
-	s := b.section("shares", pick(t, "period_label", "source", "metric", "platform", "users", "share"), c)
-	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(recs[0]["source"]), str(recs[0]["period_label"]), str(recs[0]["metric"]))
-	s.Sources = b.src.CiteTable(t)
+	s := b.section("shares", tbl, c)
+	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(latest["source"]), str(latest["period_label"]), str(latest["metric"]))
+	cited := &analysis.Table{Columns: []string{"sources"}, Rows: [][]any{{latest["sources"]}}}
+	s.Sources = b.src.CiteTable(cited)
 	return s, nil
 }
 
