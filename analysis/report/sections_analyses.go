@@ -269,12 +269,18 @@ func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
 			args = append(args, str(r["platform_id"]))
 		}
 	}
-	if len(args) > 0 {
+	// The day the analysis looked from (its as_of column), not a date
+	// written here: another study's radius cites its own year's figures.
+	asOf := inc.AsOf()
+	if rs := t.Records(); len(rs) > 0 && str(rs[0]["as_of"]) != "" {
+		asOf = str(rs[0]["as_of"])
+	}
+	if len(args) > 0 && asOf != "" {
 		q := `SELECT DISTINCT source_url, source_title, fetched_at FROM mau
 WHERE country = 'KR' AND metric = 'mau' AND source = 'IGAWorks Mobile Index'
-  AND period_start <= DATE '2022-10-15' AND period_start > DATE '2022-10-15' - INTERVAL 12 MONTH
+  AND period_start <= CAST(? AS DATE) AND period_start > CAST(? AS DATE) - INTERVAL 12 MONTH
   AND platform_id IN (?` + strings.Repeat(", ?", len(args)-1) + `) ORDER BY 1`
-		users, err := b.citeQuery(ctx, q, args...)
+		users, err := b.citeQuery(ctx, q, append([]any{asOf, asOf}, args...)...)
 		if err != nil {
 			return nil, err
 		}
