@@ -63,7 +63,10 @@ func TestNotebooksShowCatalogNumbers(t *testing.T) {
 				t.Fatal("the notebook calls no catalog analysis: its numbers would be a second source")
 			}
 			for _, q := range nb.Queries() {
-				got, err := runQuery(ctx, db, q)
+				if err := db.CreateTempView(ctx, q.Name, strings.TrimRight(strings.TrimSpace(q.Body), ";")); err != nil {
+					t.Fatalf("%s: %v", q.Name, err)
+				}
+				got, err := db.Query(ctx, "SELECT * FROM "+q.Name)
 				if err != nil {
 					t.Fatal(err)
 				}
