@@ -67,7 +67,7 @@ func RenderDoc(ctx context.Context, db *analysis.DB, page *Report, src *Sources,
 			// A titled table is a section of its own: without rows it
 			// says so, as the report's sections do.
 			if s.Title != "" && len(t.Rows) == 0 {
-				s.Table, s.NoData = nil, Text(page.Lang, "nodata")
+				s.Table, s.Caption, s.NoData = nil, "", Text(page.Lang, "nodata")
 			}
 		case "chart":
 			t := results[b.Attrs["sql"]]

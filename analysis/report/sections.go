@@ -92,25 +92,27 @@ func (b *builder) platformName(ctx context.Context, id, name string) string {
 type sectionStep struct {
 	id    string
 	build func(context.Context, *builder) (*Section, error)
+	// doc: the section is sections/<id>.md, rendered as a notebook.
+	doc bool
 }
 
 // reportSections is the report, in reading order. A step returns errNoData
 // (or any error) to have its section say "no data" instead of failing.
 var reportSections = []sectionStep{
-	{"mau_trend", mauTrendSection},
-	{"hhi", concentrationSection},
-	{"markets", marketsSection},
-	{"shares", sharesSection},
-	{"gateway_graph", gatewayGraphSection},
-	{"lockin", lockinSection},
-	{"designation", designationSection},
-	{"outage_gantt", outageSection},
-	{"outage_impact", outageImpactSection},
-	{"blast_radius", blastRadiusSection},
-	{"news_volume", newsVolumeSection},
-	{"news_headlines", newsHeadlinesSection},
-	{"feed_coverage", feedCoverageSection},
-	{"network_effects", networkEffectsSection},
+	{id: "mau_trend", build: mauTrendSection},
+	{id: "hhi", build: concentrationSection},
+	{id: "markets", build: marketsSection},
+	{id: "shares", build: sharesSection},
+	{id: "gateway_graph", build: gatewayGraphSection},
+	{id: "lockin", build: lockinSection},
+	{id: "designation", build: designationSection},
+	{id: "outage_gantt", build: outageSection},
+	{id: "outage_impact", build: outageImpactSection},
+	{id: "blast_radius", build: blastRadiusSection},
+	{id: "news_volume", build: newsVolumeSection},
+	{id: "news_headlines", doc: true},
+	{id: "feed_coverage", doc: true},
+	{id: "network_effects", build: networkEffectsSection},
 }
 
 func str(v any) string {
@@ -600,22 +602,6 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
-}
-
-// newsHeadlinesSection lists the headlines of the busiest days. Titles are
-// scraped text: they reach the page only through html/template escaping.
-func newsHeadlinesSection(ctx context.Context, b *builder) (*Section, error) {
-	heads, err := b.query(ctx, "news_headlines")
-	if err != nil {
-		return nil, err
-	}
-	if len(heads.Rows) == 0 {
-		return nil, errNoData
-	}
-	s := b.section("news_headlines", dropProvenance(heads), nil)
-	s.MaxRows = 30
-	s.Sources = b.src.CiteTable(heads)
 	return s, nil
 }
 

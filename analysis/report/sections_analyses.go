@@ -424,17 +424,3 @@ func lawCurve(law string, a, b float64) func(float64) float64 {
 	}
 	return nil
 }
-
-// feedCoverageSection lists every news feed with its last item, so a feed
-// that went quiet is visible next to the attention figures built on it.
-func feedCoverageSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "feed_coverage", nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(t.Rows) == 0 {
-		return nil, errNoData
-	}
-	s := b.section("feed_coverage", pick(t, "collector", "feed", "items", "days_with_items", "first_published", "last_published", "last_fetched", "health"), nil)
-	return s, nil
-}

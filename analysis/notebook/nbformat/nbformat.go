@@ -98,7 +98,9 @@ var (
 	// Chart attributes a block may set; anything else is a typo.
 	chartKeys = []string{"type", "x", "y", "series", "sql", "title", "id", "from", "to", "value", "stack", "logy", "xname", "yname", "height", "step", "top",
 		"nodes", "lines", "label", "min", "max", "labels"}
-	sqlKeys = []string{"name", "table", "rows"}
+	// title, caption and id give a query's table a heading, a caption and
+	// an anchor, as the report's sections do.
+	sqlKeys = []string{"name", "table", "rows", "title", "caption", "id"}
 )
 
 // Rules are what the chart renderer accepts, so the format can check a
