@@ -8,12 +8,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/analysis/notebook/nbformat"
 	"github.com/gwanmun/gwanmun/analysis/report"
 )
 
@@ -36,7 +38,7 @@ func TestParseAttrs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseAttrs(tc.in)
+			got, err := nbformat.ParseAttrs(tc.in)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want %q", err, tc.err)
@@ -255,7 +257,7 @@ func FuzzParse(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, q := range nb.Queries() {
-			if !reName.MatchString(q.Name) || seen[q.Name] {
+			if !regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`).MatchString(q.Name) || seen[q.Name] {
 				t.Fatalf("accepted query name %q", q.Name)
 			}
 			seen[q.Name] = true

@@ -62,6 +62,7 @@ func TestHostileNotebookSQLIsRefused(t *testing.T) {
 		{"install", "INSTALL httpfs", "LOAD/INSTALL"},
 		{"a system file", "SELECT * FROM read_text('/etc/passwd')", "may read only the lake"},
 		{"a file beside the lake", "SELECT content FROM read_text(" + q(secret) + ")", "may read only the lake"},
+		{"a file through query()", "FROM query('SELECT content FROM read_text(''" + strings.ReplaceAll(secret, "'", "''''") + "'')')", "may read only the lake"},
 		{"climbing out of the lake", "SELECT content FROM read_text(" + q(dir+"/../secret.txt") + ")", "may read only the lake"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,6 +111,31 @@ func TestNotebookReadsTheLakeInTheSandbox(t *testing.T) {
 	}
 	if s := page.Blocks[0].Section; s == nil || s.Table == nil || s.Table.Rows[0][0] != int64(5) {
 		t.Fatalf("rendered %+v, want one table saying 5", page.Blocks)
+	}
+}
+
+// The catalog's macros work in the sandbox, with their parameters.
+func TestNotebookCallsCatalogMacrosInTheSandbox(t *testing.T) {
+	dir := mauLake(t, t.TempDir(), 5)
+	db, err := analysis.Open(context.Background(), dir, analysis.Options{Threads: 1, Sandbox: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	nb, err := Parse([]byte("```sql name=n\nSELECT count(*) AS n, sum(users) AS users FROM mau_trend(platform := 'kakaotalk', country := 'KR')\n```\n" +
+		"```sql name=none\nSELECT count(*) AS n FROM mau_trend(country := 'US')\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := nb.Render(context.Background(), db, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := page.Blocks[0].Section; s == nil || s.Table == nil || s.Table.Rows[0][0] != int64(5) || s.Table.Rows[0][1] != float64(0+1+2+3+4) {
+		t.Fatalf("rendered %+v, want 5 rows of kakaotalk summing to 10", page.Blocks[0].Section.Table)
+	}
+	if s := page.Blocks[1].Section; s == nil || s.Table == nil || s.Table.Rows[0][0] != int64(0) {
+		t.Fatalf("country := 'US' was not passed on: %+v", page.Blocks[1].Section.Table)
 	}
 }
 

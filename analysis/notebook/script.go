@@ -3,9 +3,11 @@ package notebook
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/analysis/macros"
 )
 
 // ViewsMarker starts the view preamble that Script prints.
@@ -50,9 +52,50 @@ func (n *Notebook) Script(source string) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- gwanmun:notebook %s — %s\n", source, n.Title)
+	defs, err := n.macroSQL()
+	if err != nil {
+		return "", err
+	}
+	b.WriteString(defs)
 	for _, q := range qs {
 		body := strings.TrimRight(strings.TrimSpace(q.Body), ";")
 		fmt.Fprintf(&b, "\n-- name: %s (line %d)\nCREATE OR REPLACE TEMP VIEW %s AS\n%s;\nFROM %s;\n", q.Name, q.Line, q.Name, body, q.Name)
 	}
+	return b.String(), nil
+}
+
+// Macros names the catalog macros the notebook's queries call, in catalog
+// order.
+func (n *Notebook) Macros() ([]macros.Macro, error) {
+	all, err := macros.All()
+	if err != nil {
+		return nil, err
+	}
+	var out []macros.Macro
+	for _, m := range all {
+		re := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(m.Name) + `\s*\(`)
+		for _, q := range n.Queries() {
+			if re.MatchString(q.Body) {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// macroSQL defines the macros the notebook calls, so its script runs in a
+// DuckDB that has only the views.
+func (n *Notebook) macroSQL() (string, error) {
+	ms, err := n.Macros()
+	if err != nil || len(ms) == 0 {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s: the catalog analyses this notebook calls, as table macros (`gwanmun analyze` computes the same).\n", macros.Marker)
+	for _, m := range ms {
+		b.WriteString(m.SQL)
+	}
+	b.WriteString("-- gwanmun:end macros\n")
 	return b.String(), nil
 }

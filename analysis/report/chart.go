@@ -125,15 +125,6 @@ func chartsJSON(cs []Chart) (string, error) {
 	return strings.ReplaceAll(string(b), "</", `<\/`), nil
 }
 
-// patchOption edits an option where go-echarts has no field for a setting.
-func patchOption(opt map[string]any, f func(map[string]any)) (map[string]any, error) {
-	if opt == nil {
-		return nil, fmt.Errorf("no chart option to edit")
-	}
-	f(opt)
-	return opt, nil
-}
-
 // list reads an option entry that ECharts accepts as an object or a list
 // of objects (legend, grid, xAxis, yAxis, series) as a list.
 func list(o map[string]any, key string) []map[string]any {

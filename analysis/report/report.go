@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/analysis/macros"
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/study"
 )
@@ -289,7 +290,25 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	if err := b.src.LoadEvidence(ctx, db); err != nil {
 		return nil, err
 	}
+	// The catalog's analyses as table macros, for the Markdown sections.
+	if err := macros.Register(ctx, db); err != nil {
+		return nil, err
+	}
 	for _, st := range steps {
+		if st.doc {
+			blocks, err := b.docSection(ctx, r, st.id)
+			if err == nil {
+				r.Blocks = append(r.Blocks, blocks...)
+				continue
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			o.Log.Info("report section without data", "section", st.id, "err", err)
+			r.Blocks = append(r.Blocks, Block{Section: &Section{ID: st.id, Title: b.text(st.id + ".title"),
+				NoData: tr(o.Lang, "nodata") + " (" + err.Error() + ")"}})
+			continue
+		}
 		s, err := st.build(ctx, b)
 		if err != nil {
 			if ctx.Err() != nil {

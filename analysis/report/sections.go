@@ -12,9 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/data/study"
@@ -107,34 +104,27 @@ func (b *builder) platformName(ctx context.Context, id, name string) string {
 type sectionStep struct {
 	id    string
 	build func(context.Context, *builder) (*Section, error)
+	// doc: the section is sections/<id>.md, rendered as a notebook.
+	doc bool
 }
 
 // reportSections is the report, in reading order. A step returns errNoData
 // (or any error) to have its section say "no data" instead of failing.
 var reportSections = []sectionStep{
-	{"mau_trend", mauTrendSection},
-	{"hhi", concentrationSection},
-	{"markets", marketsSection},
-	{"shares", sharesSection},
-	{"gateway_graph", gatewayGraphSection},
-	{"lockin", lockinSection},
-	{"designation", designationSection},
-	{"outage_gantt", outageSection},
-	{"outage_impact", outageImpactSection},
-	{"blast_radius", blastRadiusSection},
-	{"news_volume", newsVolumeSection},
-	{"news_headlines", newsHeadlinesSection},
-	{"feed_coverage", feedCoverageSection},
-	{"network_effects", networkEffectsSection},
-}
-
-func baseOpts(id string) []charts.GlobalOpts {
-	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", defaultHeight)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
-		charts.WithAnimation(false),
-	}
+	{id: "mau_trend", build: mauTrendSection},
+	{id: "hhi", build: concentrationSection},
+	{id: "markets", build: marketsSection},
+	{id: "shares", build: sharesSection},
+	{id: "gateway_graph", build: gatewayGraphSection},
+	{id: "lockin", build: lockinSection},
+	{id: "designation", build: designationSection},
+	{id: "outage_gantt", build: outageSection},
+	{id: "outage_impact", build: outageImpactSection},
+	{id: "blast_radius", build: blastRadiusSection},
+	{id: "news_volume", build: newsVolumeSection},
+	{id: "news_headlines", doc: true},
+	{id: "feed_coverage", doc: true},
+	{id: "network_effects", build: networkEffectsSection},
 }
 
 func str(v any) string {
@@ -308,11 +298,11 @@ func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
 			{From: high, To: 10000, Label: tr(b.lang, "band.high"), Color: "rgba(213,94,0,0.10)"},
 		}
 	}
+	sp.Min, sp.Max = hhiRange()
 	c, err := sp.Build("hhi", lines)
 	if err != nil {
 		return nil, err
 	}
-	fixHHIAxis(c.Option)
 	sources, err := b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m JOIN platforms p USING (platform_id)
 WHERE list_contains(string_split(?, ','), p.category) AND m.country = ? AND m.unit = 'persons' ORDER BY 1`,
 		b.defaults["market"], b.defaults["market_country"])
@@ -336,13 +326,11 @@ WHERE list_contains(string_split(?, ','), p.category) AND m.country = ? AND m.un
 	return s, nil
 }
 
-// fixHHIAxis draws HHI on its whole range, 0 to 10,000, so bands and
+// hhiRange draws HHI on its whole range, 0 to 10,000, so bands and
 // levels compare across charts.
-func fixHHIAxis(o map[string]any) {
-	for _, y := range list(o, "yAxis") {
-		y["min"], y["max"], y["scale"] = 0, 10000, false
-	}
-}
+func hhiRange() (*float64, *float64) { return ptr(0), ptr(10000) }
+
+func ptr(f float64) *float64 { return &f }
 
 // metricLabel names a measure for a legend.
 func metricLabel(lang, m string) string {
@@ -353,38 +341,74 @@ func metricLabel(lang, m string) string {
 }
 
 // sharesSection shows the latest measured state of the study's first
-// market: the newest period, and within it the source that measured the
-// most apps.
+// market: the newest
+// period, MAU before daily users, and within it the measurement (source,
+// grain) that covers the most apps. The shares are the concentration
+// analysis's own (one source of truth for the HHI and the shares behind it).
 func sharesSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.query(ctx, "shares", b.defaults["market"], b.defaults["market_country"])
+	t, err := b.analysisTable(ctx, "concentration", nil) // the study's first market
 	if err != nil {
 		return nil, err
 	}
-	if len(t.Rows) == 0 {
+	if err := needColumns(t, "platforms", "shares", "total_users", "n_platforms", "unit"); err != nil {
+		return nil, fmt.Errorf("%w: %v", errNoData, err)
+	}
+	var latest map[string]any
+	key := func(r map[string]any) []any {
+		return []any{str(r["period_start"]), str(r["metric"]) == "mau", num(r["n_platforms"])}
+	}
+	newer := func(a, c map[string]any) bool {
+		ka, kc := key(a), key(c)
+		if ka[0] != kc[0] {
+			return ka[0].(string) > kc[0].(string)
+		}
+		if ka[1] != kc[1] {
+			return ka[1].(bool)
+		}
+		if ka[2] != kc[2] {
+			return ka[2].(float64) > kc[2].(float64)
+		}
+		if str(a["source"]) != str(c["source"]) {
+			return str(a["source"]) < str(c["source"])
+		}
+		return str(a["period_grain"]) < str(c["period_grain"])
+	}
+	for _, r := range t.Records() {
+		if str(r["unit"]) != "persons" || num(r["n_platforms"]) < 2 {
+			continue
+		}
+		if latest == nil || newer(r, latest) {
+			latest = r
+		}
+	}
+	if latest == nil {
 		return nil, errNoData
 	}
-	recs := t.Records()
+	ids, _ := latest["platforms"].([]any)
+	shares, _ := latest["shares"].([]any)
+	if len(ids) == 0 || len(ids) != len(shares) {
+		return nil, fmt.Errorf("%w: concentration row without its platforms' shares", errNoData)
+	}
+	tbl := &analysis.Table{Columns: []string{"period_label", "source", "metric", "platform", "users", "share"}}
 	bars := &analysis.Table{Columns: []string{"name", "share", "share_pct"}}
-	for _, r := range recs {
-		bars.Rows = append(bars.Rows, []any{b.name(r["platform"], r["platform_ko"]), r["share"], math.Round(num(r["share"])*1000) / 10})
+	for i, id := range ids {
+		share := num(shares[i])
+		name := b.displayName(ctx, str(id))
+		tbl.Rows = append(tbl.Rows, []any{latest["period_label"], latest["source"], latest["metric"], name, share * num(latest["total_users"]), share})
+		bars.Rows = append(bars.Rows, []any{name, share, math.Round(share*1000) / 10})
 	}
 	sp := b.spec("hbar")
 	sp.X, sp.Y, sp.YName = "name", "share_pct", "%"
-	sp.Height = fmt.Sprintf("%dpx", 120+34*len(recs))
+	sp.Height = fmt.Sprintf("%dpx", 120+34*len(ids))
+	sp.Max, sp.ValueLabels, sp.LabelFormat = ptr(100), true, "{c}%"
 	c, err := sp.Build("shares", bars)
 	if err != nil {
 		return nil, err
 	}
-	for _, x := range list(c.Option, "xAxis") {
-		x["max"] = 100
-	}
-	for _, sr := range list(c.Option, "series") {
-		sr["label"] = map[string]any{"show": true, "position": "right", "formatter": "{c}%"}
-	}
-	sub(c.Option, "legend")["show"] = false
-	s := b.section("shares", pick(t, "period_label", "source", "metric", "platform", "users", "share"), c)
-	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(recs[0]["source"]), str(recs[0]["period_label"]), str(recs[0]["metric"]))
-	s.Sources = b.src.CiteTable(t)
+	s := b.section("shares", tbl, c)
+	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(latest["source"]), str(latest["period_label"]), str(latest["metric"]))
+	cited := &analysis.Table{Columns: []string{"sources"}, Rows: [][]any{{latest["sources"]}}}
+	s.Sources = b.src.CiteTable(cited)
 	return s, nil
 }
 
@@ -430,23 +454,11 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 	if len(nodes.Rows) == 0 {
 		return nil, errNoData
 	}
-	var cats []*opts.GraphCategory
-	catIndex := map[string]int{}
-	addCat := func(id string) int {
-		if i, ok := catIndex[id]; ok {
-			return i
-		}
-		catIndex[id] = len(cats)
-		cats = append(cats, &opts.GraphCategory{Name: categoryLabel(b.lang, id), ItemStyle: &opts.ItemStyle{Color: categoryColor(id)}})
-		return catIndex[id]
-	}
 	maxUsers := 1.0
 	for _, r := range nodes.Records() {
 		maxUsers = math.Max(maxUsers, num(r["users"]))
 	}
-	var gn []opts.GraphNode
-	var showLabel []bool
-	labels := map[string]string{}
+	gn := &analysis.Table{Columns: []string{"id", "label", "category", "size", "value", "show_label"}}
 	used := map[string]bool{}
 	for _, r := range nodes.Records() {
 		id := str(r["node_id"])
@@ -458,9 +470,6 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 			label = id // node names must be unique in an ECharts graph
 		}
 		used[label] = true
-		labels[id] = label
-		// Label the hubs and the services with users; the rest on hover.
-		showLabel = append(showLabel, str(r["role"]) == "hub" || num(r["users"]) > 0)
 		size := 8.0
 		if u := num(r["users"]); u > 0 {
 			size = 8 + 42*math.Log10(1+u)/math.Log10(1+maxUsers)
@@ -468,50 +477,17 @@ func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
 		if str(r["role"]) == "hub" {
 			size = math.Max(size, 30)
 		}
-		gn = append(gn, opts.GraphNode{Name: label, Category: addCat(str(r["category"])), SymbolSize: math.Round(size*10) / 10,
-			Value: float32(num(r["users"]))})
+		// Label the hubs and the services with users; the rest on hover.
+		show := str(r["role"]) == "hub" || num(r["users"]) > 0
+		gn.Rows = append(gn.Rows, []any{id, label, str(r["category"]), math.Round(size*10) / 10, r["users"], show})
 	}
-	var gl []opts.GraphLink
-	for _, r := range edges.Records() {
-		from, to := labels[str(r["from_id"])], labels[str(r["to_id"])]
-		if from == "" || to == "" || from == to {
-			continue
-		}
-		gl = append(gl, opts.GraphLink{Source: from, Target: to})
-	}
-	g := charts.NewGraph()
-	g.SetGlobalOptions(append(baseOpts("gateway_graph"),
-		charts.WithInitializationOpts(opts.Initialization{ChartID: "gateway_graph", Width: "100%", Height: "720px"}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "plain", Top: "0"}),
-	)...)
-	g.AddSeries(tr(b.lang, "gateway_graph.title"), gn, gl, charts.WithGraphChartOpts(opts.GraphChart{
-		Layout: "force", Roam: opts.Bool(true), Draggable: opts.Bool(true), Categories: cats,
-		Force:     &opts.GraphForce{Repulsion: 60, EdgeLength: []float32{30, 70}, Gravity: 0.25},
-		LineStyle: &opts.LineStyle{Color: "source", Opacity: opts.Float(0.35), Curveness: 0.1},
-	}), charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", FontSize: 10}))
-	opt, err := optionOf(g)
+	sp := b.spec("graph")
+	sp.From, sp.To, sp.Nodes, sp.Height, sp.Name = "from_id", "to_id", gn, "720px", tr(b.lang, "gateway_graph.title")
+	c, err := sp.Build("gateway_graph", edges)
 	if err != nil {
 		return nil, err
 	}
-	// Lay the graph out at once: a printed or exported figure has no time
-	// to watch the simulation settle.
-	opt, err = patchOption(opt, func(o map[string]any) {
-		ss, _ := o["series"].([]any)
-		s0, _ := ss[0].(map[string]any)
-		f, _ := s0["force"].(map[string]any)
-		f["layoutAnimation"] = false
-		s0["top"], s0["bottom"] = 110, 10
-		data, _ := s0["data"].([]any)
-		for i, d := range data {
-			if m, ok := d.(map[string]any); ok && i < len(showLabel) {
-				m["label"] = map[string]any{"show": showLabel[i]}
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
+	c.Data = nil // the figure's data file is the section's table, per gateway
 	sources, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM services
 UNION SELECT DISTINCT source_url, source_title, fetched_at FROM dependencies ORDER BY 1`)
 	if err != nil {
@@ -525,7 +501,7 @@ FROM services GROUP BY gateway_id ORDER BY gateway_id`)
 	if err != nil {
 		return nil, err
 	}
-	s := b.section("gateway_graph", summary, &Chart{ID: "gateway_graph", Option: opt, Height: "720px"})
+	s := b.section("gateway_graph", summary, c)
 	s.Sources = sources
 	return s, nil
 }
@@ -651,22 +627,6 @@ func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
-}
-
-// newsHeadlinesSection lists the headlines of the busiest days. Titles are
-// scraped text: they reach the page only through html/template escaping.
-func newsHeadlinesSection(ctx context.Context, b *builder) (*Section, error) {
-	heads, err := b.query(ctx, "news_headlines", b.loc.String())
-	if err != nil {
-		return nil, err
-	}
-	if len(heads.Rows) == 0 {
-		return nil, errNoData
-	}
-	s := b.section("news_headlines", dropProvenance(heads), nil)
-	s.MaxRows = 30
-	s.Sources = b.src.CiteTable(heads)
 	return s, nil
 }
 

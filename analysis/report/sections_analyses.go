@@ -1,15 +1,11 @@
 package report
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
-
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/gwanmun/gwanmun/analysis"
 )
@@ -38,11 +34,11 @@ func marketsSection(ctx context.Context, b *builder) (*Section, error) {
 	}
 	sp := b.spec("line")
 	sp.X, sp.Y, sp.Series, sp.YName, sp.Top = "period_start", "hhi", "market", "HHI", topSeries
+	sp.Min, sp.Max = hhiRange()
 	c, err := sp.Build("markets", lines)
 	if err != nil {
 		return nil, err
 	}
-	fixHHIAxis(c.Option)
 	tbl := pick(t, "market", "period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3",
 		"doj_ftc_2023_band", "hmg_2010_band", "eu_2004_band", "kftc_presumption", "coverage_flags")
 	s := b.section("markets", tbl, c)
@@ -111,19 +107,10 @@ func lockinSection(ctx context.Context, b *builder) (*Section, error) {
 	}
 	sp := b.spec("bar")
 	sp.X, sp.Y, sp.Series, sp.YName = "component", "score", "gateway", tr(b.lang, "zero_to_one")
+	sp.Min, sp.Max, sp.ValueLabels, sp.EveryCategory, sp.NoXName = ptr(0), ptr(1), true, true, true
 	c, err := sp.Build("lockin", long)
 	if err != nil {
 		return nil, err
-	}
-	for _, y := range list(c.Option, "yAxis") {
-		y["min"], y["max"] = 0, 1
-	}
-	for _, x := range list(c.Option, "xAxis") {
-		sub(x, "axisLabel")["interval"] = 0
-		x["name"] = "" // the components name themselves
-	}
-	for _, sr := range list(c.Option, "series") {
-		sr["label"] = map[string]any{"show": true, "position": "top"}
 	}
 	// The table holds the charted snapshots; `gwanmun analyze lockin` has every one.
 	charted := &analysis.Table{Columns: t.Columns}
@@ -294,12 +281,17 @@ func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
 			args = append(args, str(r["platform_id"]))
 		}
 	}
-	if len(args) > 0 {
+	// The day the analysis looked from (its as_of column), not a date
+	// written here: another study's radius cites its own year's figures.
+	asOf := inc.AsOf()
+	if rs := t.Records(); len(rs) > 0 && str(rs[0]["as_of"]) != "" {
+		asOf = str(rs[0]["as_of"])
+	}
+	if len(args) > 0 && asOf != "" {
 		q := `SELECT DISTINCT source_url, source_title, fetched_at FROM mau
 WHERE country = ? AND metric = 'mau' AND source = ?
   AND period_start <= CAST(? AS DATE) AND period_start > CAST(? AS DATE) - INTERVAL 12 MONTH
   AND platform_id IN (?` + strings.Repeat(", ?", len(args)-1) + `) ORDER BY 1`
-		asOf := cmp.Or(inc.AsOf(), paramDefault(radius, "as_of"))
 		users, err := b.citeQuery(ctx, q, append([]any{b.defaults["country"], paramDefault(radius, "source"), asOf, asOf}, args...)...)
 		if err != nil {
 			return nil, err
@@ -375,25 +367,19 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 	if err := needColumns(fits, "law", "a"); err != nil {
 		return nil, fmt.Errorf("%w: %v", errNoData, err)
 	}
-	sc := charts.NewScatter()
-	var data []opts.ScatterData
-	nMin, nMax := math.Inf(1), math.Inf(-1)
 	// Users in millions, value in the currency's large unit (KRW trillion,
 	// 조 원), so the axes read without a row of zeros.
 	vScale, vUnit := valueUnit(b.lang, pts)
+	observed := tr(b.lang, "observed")
+	points := &analysis.Table{Columns: []string{"n", "v", "series", "period_label"}}
+	nMin, nMax := math.Inf(1), math.Inf(-1)
 	for _, r := range pts.Records() {
 		n, v := num(r["n"]), num(r["v"])
 		nMin, nMax = math.Min(nMin, n), math.Max(nMax, n)
-		data = append(data, opts.ScatterData{Name: str(r["period_label"]), Value: []any{roundSig(n/1e6, 6), roundSig(v/vScale, 6)}, SymbolSize: 12})
+		points.Rows = append(points.Rows, []any{roundSig(n/1e6, 6), roundSig(v/vScale, 6), observed, str(r["period_label"])})
 	}
-	sc.SetGlobalOptions(append(baseOpts("network_effects"),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: tr(b.lang, "million_users"), Scale: opts.Bool(true)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: fmt.Sprintf(tr(b.lang, "value_v_unit"), vUnit), Scale: opts.Bool(true)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "8%", ContainLabel: opts.Bool(true)}),
-	)...)
-	sc.AddSeries(tr(b.lang, "observed"), data)
-	line := charts.NewLine()
+	// Each law's fitted curve, sampled at 41 points across the observed n.
+	curves := &analysis.Table{Columns: []string{"n", "v", "series"}}
 	for _, r := range fits.Records() {
 		a, ok := analysis.ToFloat(r["a"])
 		if !ok || nMax <= nMin {
@@ -403,11 +389,6 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 		if curve == nil {
 			continue
 		}
-		var ld []opts.LineData
-		for i := 0; i <= 40; i++ {
-			n := nMin + (nMax-nMin)*float64(i)/40
-			ld = append(ld, opts.LineData{Value: []any{roundSig(n/1e6, 6), roundSig(curve(n)/vScale, 6)}})
-		}
 		name := str(r["formula"])
 		if name == "" {
 			name = str(r["law"])
@@ -415,16 +396,22 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 		if r2, ok := analysis.ToFloat(r["r2"]); ok {
 			name += fmt.Sprintf(" (R² %.2f)", r2)
 		}
-		line.AddSeries(name, ld, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Smooth: opts.Bool(true)}))
+		for i := 0; i <= 40; i++ {
+			n := nMin + (nMax-nMin)*float64(i)/40
+			curves.Rows = append(curves.Rows, []any{roundSig(n/1e6, 6), roundSig(curve(n)/vScale, 6), name})
+		}
 	}
-	sc.Overlap(line)
-	opt, err := optionOf(sc)
+	sp := b.spec("scatter")
+	sp.X, sp.Y, sp.Series, sp.Label, sp.Lines = "n", "v", "series", "period_label", curves
+	sp.XName, sp.YName = tr(b.lang, "million_users"), fmt.Sprintf(tr(b.lang, "value_v_unit"), vUnit)
+	c, err := sp.Build("network_effects", points)
 	if err != nil {
 		return nil, err
 	}
+	c.Data = pts // the figure's data file keeps the analysis's own values
 	tbl := pick(fits, "company", "platform", "source", "grain", "n_points", "periods", "law", "formula", "a", "b", "b_ci_low", "b_ci_high",
 		"r2", "rmse", "aic", "delta_aic", "best", "consistent_with")
-	s := b.section("network_effects", tbl, &Chart{ID: "network_effects", Option: opt, Data: pts})
+	s := b.section("network_effects", tbl, c)
 	s.Sources = append(b.src.CiteTable(pts), b.src.CiteTable(fits)...)
 	return s, nil
 }
@@ -458,18 +445,4 @@ func lawCurve(law string, a, b float64) func(float64) float64 {
 		return func(n float64) float64 { return a * math.Pow(n, b) }
 	}
 	return nil
-}
-
-// feedCoverageSection lists every news feed with its last item, so a feed
-// that went quiet is visible next to the attention figures built on it.
-func feedCoverageSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "feed_coverage", nil)
-	if err != nil {
-		return nil, err
-	}
-	if len(t.Rows) == 0 {
-		return nil, errNoData
-	}
-	s := b.section("feed_coverage", pick(t, "collector", "feed", "items", "days_with_items", "first_published", "last_published", "last_fetched", "health"), nil)
-	return s, nil
 }

@@ -42,6 +42,28 @@ type Spec struct {
 	// ranges of y (thresholds).
 	Marks []Mark
 	Bands []Band
+	// Nodes are a graph's nodes (columns id, and optionally label,
+	// category, size, value, show_label); the table drawn holds its edges
+	// (From, To). Without Nodes, the nodes are the edges' ends.
+	Nodes *analysis.Table
+	// Lines are curves drawn over a scatter (fitted models): rows with the
+	// spec's X and Y columns, split by its Series column, drawn smooth
+	// without symbols.
+	Lines *analysis.Table
+	// Label names the column that names each scatter point (its tooltip).
+	Label string
+	// Name is the series' name where one series is the whole chart (graph).
+	Name string
+	// Min and Max fix the value axis (y; x for hbar), so levels compare
+	// across charts (HHI 0 to 10,000, shares 0 to 100).
+	Min, Max *float64
+	// ValueLabels writes each bar's value on it, in LabelFormat if given
+	// ("{c}%").
+	ValueLabels bool
+	LabelFormat string
+	// EveryCategory labels every category of the x axis; NoXName leaves
+	// the x axis unnamed where the categories name themselves.
+	EveryCategory, NoXName bool
 	// Loc is the time zone instants are drawn in; nil is DefaultTZ.
 	Loc *time.Location
 	// Lang names "others" and the time axis; empty is English.
@@ -66,7 +88,7 @@ type Band struct {
 }
 
 // SpecTypes are the chart types a Spec can draw.
-var SpecTypes = []string{"line", "area", "bar", "hbar", "scatter", "pie", "treemap", "sankey", "calendar", "gantt"}
+var SpecTypes = []string{"line", "area", "bar", "hbar", "scatter", "pie", "treemap", "sankey", "calendar", "gantt", "graph"}
 
 // StepTypes are the values Spec.Step accepts.
 var StepTypes = []string{"start", "middle", "end"}
@@ -83,8 +105,12 @@ func needColumns(t *analysis.Table, names ...string) error {
 
 // Build draws the spec from t as chart id.
 func (s Spec) Build(id string, t *analysis.Table) (*Chart, error) {
-	if t == nil || len(t.Rows) == 0 {
+	// A graph of nodes without edges is still a picture of them.
+	if (t == nil || len(t.Rows) == 0) && (s.Type != "graph" || s.Nodes == nil || len(s.Nodes.Rows) == 0) {
 		return nil, errNoData
+	}
+	if t == nil {
+		t = &analysis.Table{Columns: []string{s.From, s.To}}
 	}
 	if s.Loc == nil {
 		s.Loc = DefaultTZ()
@@ -109,6 +135,8 @@ func (s Spec) Build(id string, t *analysis.Table) (*Chart, error) {
 		opt, err = s.calendar(id, t)
 	case "gantt":
 		opt, err = s.gantt(id, t)
+	case "graph":
+		opt, err = s.graph(id, t)
 	default:
 		return nil, fmt.Errorf("chart type %q: want one of %s", s.Type, strings.Join(SpecTypes, ", "))
 	}
@@ -118,7 +146,52 @@ func (s Spec) Build(id string, t *analysis.Table) (*Chart, error) {
 	if err := s.annotate(opt); err != nil {
 		return nil, err
 	}
-	return &Chart{ID: id, Option: opt, Height: s.Height, Data: t}, nil
+	s.axes(opt)
+	data := t
+	if s.Type == "graph" && s.Nodes != nil {
+		data = s.Nodes // the nodes carry the figures (users); edges are ids
+	}
+	return &Chart{ID: id, Option: opt, Height: s.Height, Data: data}, nil
+}
+
+// axes applies the spec's axis range, value labels and category labels.
+func (s Spec) axes(opt map[string]any) {
+	value, cat := "yAxis", "xAxis"
+	if s.Type == "hbar" {
+		value, cat = "xAxis", "yAxis"
+	}
+	for _, a := range list(opt, value) {
+		if s.Min != nil {
+			a["min"] = *s.Min
+		}
+		if s.Max != nil {
+			a["max"] = *s.Max
+		}
+		if s.Min != nil && s.Max != nil {
+			a["scale"] = false
+		}
+	}
+	if s.ValueLabels {
+		pos := "top"
+		if s.Type == "hbar" {
+			pos = "right"
+		}
+		for _, sr := range list(opt, "series") {
+			l := map[string]any{"show": true, "position": pos}
+			if s.LabelFormat != "" {
+				l["formatter"] = s.LabelFormat
+			}
+			sr["label"] = l
+		}
+	}
+	for _, a := range list(opt, cat) {
+		if s.EveryCategory {
+			sub(a, "axisLabel")["interval"] = 0
+		}
+		if s.NoXName {
+			a["name"] = ""
+		}
+	}
 }
 
 // annotate adds the spec's marks and bands to the first series.
@@ -276,9 +349,11 @@ func roundSig(f float64, n int) float64 {
 
 type seriesData struct {
 	name string
-	// points holds [x, y] pairs; byCat holds y per category.
+	// points holds [x, y] pairs; byCat holds y per category; labels the
+	// Label column per point.
 	points [][]any
 	byCat  map[string]any
+	labels []any
 }
 
 func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
@@ -286,7 +361,7 @@ func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
 	if s.X == "" || len(ys) == 0 {
 		return nil, fmt.Errorf("%s chart needs x= and y=", s.Type)
 	}
-	if err := needColumns(t, append([]string{s.X, s.Series}, ys...)...); err != nil {
+	if err := needColumns(t, append([]string{s.X, s.Series, s.Label}, ys...)...); err != nil {
 		return nil, err
 	}
 	kind := axisKind(t, s.X)
@@ -324,6 +399,9 @@ func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
 			}
 			yv := s.y(r[t.Col(y)])
 			sd.points = append(sd.points, []any{s.xValue(x), yv})
+			if li := t.Col(s.Label); li >= 0 {
+				sd.labels = append(sd.labels, r[li])
+			}
 			sd.byCat[cat] = yv
 		}
 	}
@@ -354,7 +432,7 @@ func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
 	if kind == "value" {
 		xAxis.Scale = opts.Bool(true)
 	}
-	g := append(baseOpts(id), charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1 || others != nil), Type: "scroll", Bottom: "0"}))
+	g := append(baseOpts(id), charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(order) > 1 || others != nil || s.Lines != nil), Type: "scroll", Bottom: "0"}))
 	if s.Type == "scatter" {
 		g = append(g, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}))
 	}
@@ -415,12 +493,24 @@ func (s Spec) cartesian(id string, t *analysis.Table) (map[string]any, error) {
 	case "scatter":
 		sc := charts.NewScatter()
 		sc.SetGlobalOptions(g...)
+		li := t.Col(s.Label)
 		for _, name := range order {
 			var data []opts.ScatterData
-			for _, p := range series[name].points {
-				data = append(data, opts.ScatterData{Value: p, SymbolSize: 9})
+			for k, p := range series[name].points {
+				d := opts.ScatterData{Value: p, SymbolSize: 9}
+				if li >= 0 {
+					d.Name, d.SymbolSize = str(series[name].labels[k]), 12
+				}
+				data = append(data, d)
 			}
 			sc.AddSeries(name, data)
+		}
+		if s.Lines != nil {
+			line, err := s.overlay()
+			if err != nil {
+				return nil, err
+			}
+			sc.Overlap(line)
 		}
 		return optionOf(sc)
 	}
@@ -704,6 +794,15 @@ func (s Spec) calendar(id string, t *analysis.Table) (map[string]any, error) {
 	return optionOf(hm)
 }
 
+func baseOpts(id string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: fmt.Sprintf("%dpx", defaultHeight)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
+		charts.WithAnimation(false),
+	}
+}
+
 func stepOf(step string) any {
 	if step == "" {
 		return nil
@@ -780,4 +879,141 @@ func (s Spec) gantt(id string, t *analysis.Table) (map[string]any, error) {
 func (s Spec) timeAxisNameOf(t *analysis.Table, col string) string {
 	s.X = col
 	return s.timeAxisName(t)
+}
+
+// overlay draws Lines as smooth curves without symbols, one per Series
+// value (or one named after Y), for a scatter to overlap.
+func (s Spec) overlay() (*charts.Line, error) {
+	ys := s.yCols()
+	if len(ys) != 1 {
+		return nil, fmt.Errorf("lines need one y= column")
+	}
+	if err := needColumns(s.Lines, s.X, ys[0], s.Series); err != nil {
+		return nil, fmt.Errorf("lines: %w", err)
+	}
+	xi, yi, si := s.Lines.Col(s.X), s.Lines.Col(ys[0]), s.Lines.Col(s.Series)
+	var order []string
+	data := map[string][]opts.LineData{}
+	for _, r := range s.Lines.Rows {
+		name := ys[0]
+		if si >= 0 {
+			name = str(r[si])
+		}
+		if _, ok := data[name]; !ok {
+			order = append(order, name)
+		}
+		data[name] = append(data[name], opts.LineData{Value: []any{s.xValue(r[xi]), s.y(r[yi])}})
+	}
+	line := charts.NewLine()
+	for _, name := range order {
+		line.AddSeries(name, data[name], charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Smooth: opts.Bool(true)}))
+	}
+	return line, nil
+}
+
+// graph draws a network: t's From and To columns are its edges, Nodes
+// (if given) its nodes, coloured and named by taxonomy category in the
+// page language, sized by their size column, labelled where show_label.
+// The layout is computed at once, without animation: a printed or
+// exported figure has no time to watch the simulation settle.
+func (s Spec) graph(id string, t *analysis.Table) (map[string]any, error) {
+	if s.From == "" || s.To == "" {
+		return nil, fmt.Errorf("graph needs from= and to= (the edges' ends)")
+	}
+	if err := needColumns(t, s.From, s.To); err != nil {
+		return nil, err
+	}
+	nodes := s.Nodes
+	if nodes == nil {
+		nodes = &analysis.Table{Columns: []string{"id"}}
+		seen := map[string]bool{}
+		for _, r := range t.Records() {
+			for _, n := range []string{str(r[s.From]), str(r[s.To])} {
+				if !seen[n] {
+					seen[n] = true
+					nodes.Rows = append(nodes.Rows, []any{n})
+				}
+			}
+		}
+	}
+	if err := needColumns(nodes, "id"); err != nil {
+		return nil, fmt.Errorf("nodes: %w", err)
+	}
+	if len(nodes.Rows) == 0 {
+		return nil, errNoData
+	}
+	var cats []*opts.GraphCategory
+	catIndex := map[string]int{}
+	addCat := func(id string) int {
+		if i, ok := catIndex[id]; ok {
+			return i
+		}
+		catIndex[id] = len(cats)
+		cats = append(cats, &opts.GraphCategory{Name: categoryLabel(s.lang(), id), ItemStyle: &opts.ItemStyle{Color: categoryColor(id)}})
+		return catIndex[id]
+	}
+	var gn []opts.GraphNode
+	var showLabel []any
+	labels := map[string]string{}
+	used := map[string]bool{}
+	for _, r := range nodes.Records() {
+		id := str(r["id"])
+		label := str(r["label"])
+		if label == "" || used[label] {
+			label = id // node names must be unique in an ECharts graph
+		}
+		used[label] = true
+		labels[id] = label
+		n := opts.GraphNode{Name: label, Value: float32(num(r["value"]))}
+		if c, ok := r["category"]; ok {
+			n.Category = addCat(str(c))
+		}
+		if v, ok := analysis.ToFloat(r["size"]); ok {
+			n.SymbolSize = roundSig(v, 6)
+		}
+		gn = append(gn, n)
+		showLabel = append(showLabel, r["show_label"])
+	}
+	var gl []opts.GraphLink
+	for _, r := range t.Records() {
+		from, to := labels[str(r[s.From])], labels[str(r[s.To])]
+		if from == "" || to == "" || from == to {
+			continue
+		}
+		gl = append(gl, opts.GraphLink{Source: from, Target: to})
+	}
+	height := s.Height
+	if height == "" {
+		height = fmt.Sprintf("%dpx", defaultHeight)
+	}
+	g := charts.NewGraph()
+	g.SetGlobalOptions(append(baseOpts(id),
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: height}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(cats) > 0), Type: "plain", Top: "0"}),
+	)...)
+	name := s.Name
+	if name == "" {
+		name = id
+	}
+	g.AddSeries(name, gn, gl, charts.WithGraphChartOpts(opts.GraphChart{
+		Layout: "force", Roam: opts.Bool(true), Draggable: opts.Bool(true), Categories: cats,
+		Force:     &opts.GraphForce{Repulsion: 60, EdgeLength: []float32{30, 70}, Gravity: 0.25},
+		LineStyle: &opts.LineStyle{Color: "source", Opacity: opts.Float(0.35), Curveness: 0.1},
+	}), charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", FontSize: 10}))
+	o, err := optionOf(g)
+	if err != nil {
+		return nil, err
+	}
+	for _, s0 := range list(o, "series") {
+		sub(s0, "force")["layoutAnimation"] = false
+		s0["top"], s0["bottom"] = 110, 10
+		for i, d := range list(s0, "data") {
+			if i < len(showLabel) && showLabel[i] != nil {
+				on, _ := showLabel[i].(bool)
+				d["label"] = map[string]any{"show": on}
+			}
+		}
+	}
+	return o, nil
 }

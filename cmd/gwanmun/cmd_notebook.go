@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gwanmun/gwanmun/analysis/macros"
 	"github.com/gwanmun/gwanmun/analysis/notebook"
 	"github.com/gwanmun/gwanmun/analysis/report"
 )
@@ -60,8 +61,10 @@ chart to DIR/<name>-figures/<chart id>.svg|.png (needs chromium).`,
 		Short: "Print a notebook's SQL as a script for the DuckDB CLI",
 		Long: `Print the statements that create gwanmun's lake views in a plain DuckDB (the
 "-- gwanmun:views" preamble: the same view definitions gwanmun uses, naming the
-committed Parquet files), then each named query of FILE as a temporary view and
-a SELECT. Without FILE only the preamble is printed. Run the output from the
+committed Parquet files), then the catalog analyses FILE calls as table macros
+("-- gwanmun:macros", e.g. FROM concentration(category := 'messenger')), then
+each named query of FILE as a temporary view and a SELECT. Without FILE the
+views and every catalog macro are printed. Run the output from the
 directory gwanmun ran in, since lake paths are as --lake gave them.`,
 		Example: `  gwanmun notebook sql notebooks/concentration.md | duckdb
   gwanmun notebook sql > views.sql && duckdb -init views.sql`,
@@ -153,6 +156,14 @@ func runNotebookSQL(ctx context.Context, a *app, o *notebookOptions, args []stri
 		if script, err = nb.Script(args[0]); err != nil {
 			return fmt.Errorf("%s: %w", args[0], err)
 		}
+	} else {
+		// Without a notebook: the views and every catalog macro, for
+		// `duckdb -init`.
+		defs, err := macros.SQL()
+		if err != nil {
+			return err
+		}
+		script = defs
 	}
 	if !o.noViews || len(args) == 0 {
 		db, err := a.openDB(ctx)
