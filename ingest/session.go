@@ -202,6 +202,12 @@ func (s *Session) record(msg func() string) {
 // transport (live, record or replay) and are counted for the ledger.
 // Collectors register their callbacks and call Visit as usual.
 func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
+	return s.newColly(func(_ *colly.Response, err error) { s.Error(err) }, opts...)
+}
+
+// newColly is Colly with the fetch errors handed to report instead of
+// recorded at once, so VisitPages can record them in visiting order.
+func (s *Session) newColly(report func(r *colly.Response, err error), opts ...colly.CollectorOption) *colly.Collector {
 	base := []colly.CollectorOption{
 		colly.UserAgent(s.UserAgent),
 		// The transport obeys robots.txt and records the decision; colly's
@@ -246,10 +252,10 @@ func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
 			url = r.Request.URL.String()
 		}
 		if kind := fetchProblem(err); kind != "" {
-			s.Error(fmt.Errorf("fetch %s: %s: %w", url, kind, err))
+			report(r, fmt.Errorf("fetch %s: %s: %w", url, kind, err))
 			return
 		}
-		s.Error(fmt.Errorf("fetch %s: %w", url, err))
+		report(r, fmt.Errorf("fetch %s: %w", url, err))
 	})
 	return c
 }
