@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/gwanmun/gwanmun/ingest/transport"
 )
 
 // Config is the sources file (see sources.example.toml): which collectors
@@ -122,7 +124,12 @@ type SourceConfig struct {
 	// URL overrides the collector's default source URL(s), so a researcher
 	// can point it at a mirror or a local copy.
 	URLs []string
-	raw  map[string]any
+	// Parallelism is how many requests a web source may have in flight to
+	// one host at once (`parallelism`, 1 to 64); 0 means the polite one.
+	// Raise it only for hosts that allow it: a loopback site, an API with
+	// a stated rate. The per-server delay applies either way.
+	Parallelism int
+	raw         map[string]any
 }
 
 // ConfigError is a sources file that names a key or table gwanmun does not
@@ -288,6 +295,8 @@ func checkSources(v any) error {
 				err = want[bool](x, "true or false")
 			case "url", "urls":
 				_, err = urlList(x)
+			case "parallelism":
+				_, err = parallelismOf(x)
 			case "politeness":
 				err = checkPoliteness(table+".politeness", x)
 			case "schedule":
@@ -311,6 +320,14 @@ func want[T any](v any, what string) error {
 		return fmt.Errorf("want %s, got %v", what, v)
 	}
 	return nil
+}
+
+func parallelismOf(v any) (int, error) {
+	n, ok := v.(int64)
+	if !ok || n < 1 || n > transport.MaxParallelism {
+		return 0, fmt.Errorf("want a whole number of requests per host from 1 to %d, got %v", transport.MaxParallelism, v)
+	}
+	return int(n), nil
 }
 
 func urlList(v any) ([]string, error) {
@@ -350,12 +367,16 @@ func (c Config) Check(r *Registry) error {
 		if err != nil {
 			return err
 		}
-		if _, err := e.New(sc); err != nil {
+		col, err := e.New(sc)
+		if err != nil {
 			var ce *ConfigError
 			if errors.As(err, &ce) {
 				return err
 			}
 			return fmt.Errorf("[sources.%s]: %w", n, err)
+		}
+		if sc.Parallelism > 0 && col.Info().Kind != "web" {
+			return &ConfigError{Table: "sources." + n, Key: "parallelism", Err: errors.New("only web sources fetch pages")}
 		}
 	}
 	return nil
@@ -384,6 +405,12 @@ func (c Config) Source(name string) (SourceConfig, error) {
 				return sc, &ConfigError{Table: table, Key: k, Err: err}
 			}
 			sc.URLs = urls
+		case "parallelism":
+			n, err := parallelismOf(v)
+			if err != nil {
+				return sc, &ConfigError{Table: table, Key: k, Err: err}
+			}
+			sc.Parallelism = n
 		case "politeness":
 			// read by SourcePoliteness
 		default:

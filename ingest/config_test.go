@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -145,5 +146,43 @@ func TestArchiveDir(t *testing.T) {
 		if _, err := ParseConfig([]byte(bad)); !errors.As(err, &ce) || ce.Key != "archive" {
 			t.Errorf("%s: err %v, want a ConfigError naming archive", bad, err)
 		}
+	}
+}
+
+type offlineCollector struct{}
+
+func (offlineCollector) Info() Info                              { return Info{Name: "seedish", Kind: "compiled"} }
+func (offlineCollector) Collect(context.Context, *Session) error { return nil }
+
+func TestParallelismKey(t *testing.T) {
+	c, err := ParseConfig([]byte("[sources.web]\nparallelism = 8\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc, err := c.Source("web"); err != nil || sc.Parallelism != 8 {
+		t.Fatalf("Source = %+v, %v", sc, err)
+	}
+	if sc, _ := c.Source("other"); sc.Parallelism != 0 {
+		t.Fatalf("default parallelism %d, want 0 (one per host)", sc.Parallelism)
+	}
+	for _, bad := range []string{"0", "65", "-1", `"8"`, "1.5"} {
+		_, err := ParseConfig([]byte("[sources.web]\nparallelism = " + bad + "\n"))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Key != "parallelism" || ce.Table != "sources.web" {
+			t.Errorf("parallelism = %s: err %v, want a ConfigError naming it", bad, err)
+		}
+	}
+	// A source that fetches nothing has no use for it: an error, not ignored.
+	r := NewRegistry()
+	r.Add(Entry{Name: "web", New: func(sc SourceConfig) (Collector, error) { return stubCollector{}, sc.Decode(&struct{}{}) }})
+	r.Add(Entry{Name: "seedish", New: func(sc SourceConfig) (Collector, error) { return offlineCollector{}, sc.Decode(&struct{}{}) }})
+	c, _ = ParseConfig([]byte("[sources.web]\nparallelism = 4\n"))
+	if err := c.Check(r); err != nil {
+		t.Fatalf("Check = %v", err)
+	}
+	c, _ = ParseConfig([]byte("[sources.seedish]\nparallelism = 4\n"))
+	var ce *ConfigError
+	if err := c.Check(r); !errors.As(err, &ce) || ce.Key != "parallelism" {
+		t.Fatalf("Check = %v, want an error naming parallelism", err)
 	}
 }

@@ -3,9 +3,9 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,6 +16,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
@@ -48,16 +49,69 @@ type Session struct {
 	errs     []string
 	maxErrs  int
 	rejected int64
-	// seen holds every natural key emitted in this run, to drop repeats.
-	seen   map[string]seenRow
+	// seen remembers the natural keys emitted lately, to drop repeats in
+	// bounded memory (see repeat).
+	seen   seenKeys
 	keyers map[string]lakestore.Keyer
+	hasher *rowhash.Hasher
 	// sites bounds where redirects may go (see sites.go).
 	sites *sites
 }
 
+// SeenWindow is how many natural keys a session remembers to catch
+// repeats: between SeenWindow and twice that many of the latest keys, at
+// about 60 bytes each, however many rows a run emits.
+const SeenWindow = 1 << 18
+
+// seenKeys is two generations of keys: when the current one fills, it
+// becomes the old one and the oldest is forgotten.
+type seenKeys struct {
+	cur, old map[keyID]seenRow
+	window   int
+}
+
+// keyID is a 128-bit digest of dataset and natural key; process-local.
+type keyID [2]uint64
+
 type seenRow struct {
-	fetchedAt time.Time
-	sum       [32]byte
+	fetchedAt int64 // Unix nanoseconds
+	sum       [16]byte
+}
+
+var keySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+func idOf(dataset, key string) keyID {
+	var id keyID
+	for i, seed := range keySeeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.WriteString(dataset)
+		h.WriteByte(0)
+		h.WriteString(key)
+		id[i] = h.Sum64()
+	}
+	return id
+}
+
+func (k *seenKeys) get(id keyID) (seenRow, bool) {
+	if r, ok := k.cur[id]; ok {
+		return r, true
+	}
+	r, ok := k.old[id]
+	return r, ok
+}
+
+func (k *seenKeys) put(id keyID, r seenRow) {
+	if k.window == 0 {
+		k.window = SeenWindow
+	}
+	if k.cur == nil {
+		k.cur = map[keyID]seenRow{}
+	}
+	if _, ok := k.cur[id]; !ok && len(k.cur) >= k.window {
+		k.old, k.cur = k.cur, make(map[keyID]seenRow, k.window)
+	}
+	k.cur[id] = r
 }
 
 type counters struct {
@@ -128,6 +182,12 @@ func (s *Session) stampEvidence(p *schema.Provenance) {
 // for the same key from the same fetch is an error, because no reader
 // could tell which one is right. The same key fetched again later is a
 // new version and goes through: the readers keep the latest.
+//
+// The session remembers the last SeenWindow to 2×SeenWindow keys, not
+// every key of the run, so memory stays flat however large the input: an
+// identical copy further back than that is written again, and the
+// readers' views, which keep one row per key, read it once. Each row is
+// hashed once, from its columns (data/rowhash), not from JSON.
 func (s *Session) repeat(r schema.Row) (bool, error) {
 	ds, err := schema.Lookup(r.Dataset())
 	if err != nil {
@@ -135,8 +195,8 @@ func (s *Session) repeat(r schema.Row) (bool, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.seen == nil {
-		s.seen, s.keyers = map[string]seenRow{}, map[string]lakestore.Keyer{}
+	if s.keyers == nil {
+		s.keyers, s.hasher = map[string]lakestore.Keyer{}, rowhash.New()
 	}
 	k, ok := s.keyers[ds.Name]
 	if !ok {
@@ -144,20 +204,22 @@ func (s *Session) repeat(r schema.Row) (bool, error) {
 		s.keyers[ds.Name] = k
 	}
 	key := k.Key(r)
-	b, err := json.Marshal(r)
+	sum, err := s.hasher.Sum(r)
 	if err != nil {
 		return false, err
 	}
-	cur := seenRow{fetchedAt: r.Prov().FetchedAt, sum: sha256.Sum256(b)}
-	prev, ok := s.seen[ds.Name+"\x00"+key]
+	cur := seenRow{fetchedAt: r.Prov().FetchedAt.UnixNano()}
+	copy(cur.sum[:], sum[:])
+	id := idOf(ds.Name, key)
+	prev, ok := s.seen.get(id)
 	switch {
 	case ok && prev.sum == cur.sum:
 		s.counts.duplicates++
 		return true, nil
-	case ok && prev.fetchedAt.Equal(cur.fetchedAt):
+	case ok && prev.fetchedAt == cur.fetchedAt:
 		return false, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key)
 	}
-	s.seen[ds.Name+"\x00"+key] = cur
+	s.seen.put(id, cur)
 	return false, nil
 }
 
@@ -202,6 +264,12 @@ func (s *Session) record(msg func() string) {
 // transport (live, record or replay) and are counted for the ledger.
 // Collectors register their callbacks and call Visit as usual.
 func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
+	return s.newColly(func(_ *colly.Response, err error) { s.Error(err) }, opts...)
+}
+
+// newColly is Colly with the fetch errors handed to report instead of
+// recorded at once, so VisitPages can record them in visiting order.
+func (s *Session) newColly(report func(r *colly.Response, err error), opts ...colly.CollectorOption) *colly.Collector {
 	base := []colly.CollectorOption{
 		colly.UserAgent(s.UserAgent),
 		// The transport obeys robots.txt and records the decision; colly's
@@ -246,10 +314,10 @@ func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
 			url = r.Request.URL.String()
 		}
 		if kind := fetchProblem(err); kind != "" {
-			s.Error(fmt.Errorf("fetch %s: %s: %w", url, kind, err))
+			report(r, fmt.Errorf("fetch %s: %s: %w", url, kind, err))
 			return
 		}
-		s.Error(fmt.Errorf("fetch %s: %w", url, err))
+		report(r, fmt.Errorf("fetch %s: %w", url, err))
 	})
 	return c
 }

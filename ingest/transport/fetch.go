@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -20,9 +21,10 @@ import (
 )
 
 // host is the robots.txt state of one origin (scheme://host:port, the unit
-// robots.txt applies to). Its fields are guarded by slot.sem.
+// robots.txt applies to). Its robots fields are guarded by mu.
 type host struct {
 	slot   *slot
+	mu     sync.Mutex
 	robots *robotstxt.RobotsData
 	loaded bool // robots looked up; robots may still be nil in replay
 	// why robots is a disallow-all the server did not write (a 5xx answer).
@@ -34,11 +36,19 @@ type host struct {
 
 // slot is the pacing state of one server, keyed by resolved address, so
 // two names for one machine (localhost, 127.0.0.1) wait for each other.
-// Its fields are guarded by sem.
+// Its fields are guarded by mu.
 type slot struct {
-	sem   chan struct{} // one request in flight per server
-	last  time.Time     // when the last request was sent
-	delay time.Duration // Config.Delay, raised by any origin's Crawl-delay
+	mu       sync.Mutex
+	inflight int       // requests holding the slot
+	waiters  []*waiter // in arrival order
+	last     time.Time // when the last request was (or is due to be) sent
+	delay    time.Duration
+}
+
+// waiter is a request queued for a slot with its parallelism.
+type waiter struct {
+	ready chan struct{}
+	limit int
 }
 
 // host returns the origin's state, resolving its name once to find the
@@ -64,7 +74,7 @@ func (t *Transport) host(ctx context.Context, u *url.URL) *host {
 		}
 	}
 	if s == nil {
-		s = &slot{sem: make(chan struct{}, 1), delay: t.cfg.Delay}
+		s = &slot{delay: t.cfg.Delay}
 	}
 	for _, a := range addrs {
 		if _, taken := t.slots[a]; !taken {
@@ -98,28 +108,83 @@ func (t *Transport) addresses(ctx context.Context, name string) []string {
 	return []string{"name:" + name}
 }
 
-func (h *host) acquire(ctx context.Context) error {
+// acquire waits until fewer than limit requests hold the host's server
+// (one by default: see WithParallelism), first come first served.
+func (h *host) acquire(ctx context.Context, limit int) error {
+	s := h.slot
+	s.mu.Lock()
+	if len(s.waiters) == 0 && s.inflight < limit {
+		s.inflight++
+		s.mu.Unlock()
+		return nil
+	}
+	w := &waiter{ready: make(chan struct{}), limit: limit}
+	s.waiters = append(s.waiters, w)
+	s.mu.Unlock()
 	select {
-	case h.slot.sem <- struct{}{}:
+	case <-w.ready:
 		return nil
 	case <-ctx.Done():
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for i, x := range s.waiters {
+			if x == w {
+				s.waiters = append(s.waiters[:i], s.waiters[i+1:]...)
+				s.grant()
+				return ctx.Err()
+			}
+		}
+		// Granted while giving up: hand the place on.
+		s.inflight--
+		s.grant()
 		return ctx.Err()
 	}
 }
 
-func (h *host) release() { <-h.slot.sem }
+func (h *host) release() {
+	s := h.slot
+	s.mu.Lock()
+	s.inflight--
+	s.grant()
+	s.mu.Unlock()
+}
+
+// grant lets queued requests in while their limit allows; s.mu is held.
+func (s *slot) grant() {
+	for len(s.waiters) > 0 && s.inflight < s.waiters[0].limit {
+		s.inflight++
+		close(s.waiters[0].ready)
+		s.waiters = s.waiters[1:]
+	}
+}
 
 // pace waits until the slot's delay has passed since its last request.
+// Each request books its send time under the lock, so requests sharing a
+// server in parallel are still spaced by the delay.
 func (t *Transport) pace(ctx context.Context, h *host) error {
 	s := h.slot
+	s.mu.Lock()
+	now := t.cfg.Now()
+	at := now
 	if !s.last.IsZero() {
-		if wait := s.last.Add(s.delay).Sub(t.cfg.Now()); wait > 0 {
-			if err := t.cfg.Sleep(ctx, wait); err != nil {
-				return err
-			}
+		if next := s.last.Add(s.delay); next.After(now) {
+			at = next
 		}
 	}
-	s.last = t.cfg.Now()
+	s.last = at
+	s.mu.Unlock()
+	if wait := at.Sub(now); wait > 0 {
+		if err := t.cfg.Sleep(ctx, wait); err != nil {
+			return err
+		}
+		// A late wake-up moves the mark, so the next request still waits a
+		// full delay after this one was really sent.
+		s.mu.Lock()
+		if n := t.cfg.Now(); s.last.Equal(at) && n.After(at) {
+			s.last = n
+		}
+		s.mu.Unlock()
+	}
 	return nil
 }
 

@@ -11,12 +11,15 @@ import (
 )
 
 // robotsFor decides whether u may be fetched, loading robots.txt once per
-// host. The caller holds h.
+// host. The caller holds h's slot; requests to the host in parallel wait
+// here for the first one's robots.txt.
 func (t *Transport) robotsFor(ctx context.Context, h *host, method string, u *url.URL) (string, error) {
 	if !t.cfg.RespectRobots {
 		t.count(func(s *Stats) { s.RobotsNotChecked++ })
 		return RobotsNotChecked, nil
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if !h.loaded {
 		rd, note, err := t.loadRobots(ctx, h, u)
 		switch {
@@ -28,7 +31,9 @@ func (t *Transport) robotsFor(ctx context.Context, h *host, method string, u *ur
 			h.robots, h.robotsNote, h.loaded = rd, note, true
 		}
 		if rd != nil {
+			h.slot.mu.Lock()
 			h.slot.delay = max(h.slot.delay, rd.FindGroup(t.agent).CrawlDelay)
+			h.slot.mu.Unlock()
 		}
 	}
 	switch {

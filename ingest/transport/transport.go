@@ -85,6 +85,27 @@ type Config struct {
 	Sleep    func(ctx context.Context, d time.Duration) error // every wait goes through it; default a timer
 }
 
+// MaxParallelism bounds WithParallelism.
+const MaxParallelism = 64
+
+type parallelismKey struct{}
+
+// WithParallelism lets requests made with ctx keep up to n requests in
+// flight to their server at once, for hosts that allow it (a loopback
+// site, an API with a stated rate); the default is one. The delay between
+// request starts still applies per server, so n only helps when answers
+// take longer than the delay. n is clamped to [1, MaxParallelism].
+func WithParallelism(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, parallelismKey{}, min(max(n, 1), MaxParallelism))
+}
+
+func parallelism(ctx context.Context) int {
+	if n, ok := ctx.Value(parallelismKey{}).(int); ok {
+		return n
+	}
+	return 1
+}
+
 // DefaultUserAgent names the crawler and where to complain about it.
 func DefaultUserAgent() string {
 	v := "dev"
@@ -296,7 +317,7 @@ func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
 
 	ctx := req.Context()
 	h := t.host(ctx, u)
-	if err := h.acquire(ctx); err != nil {
+	if err := h.acquire(ctx, parallelism(ctx)); err != nil {
 		return nil, fmt.Errorf("%s %q: %w", req.Method, u, err)
 	}
 	defer h.release()

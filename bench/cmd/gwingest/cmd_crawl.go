@@ -44,7 +44,7 @@ func runCrawlChild(ctx context.Context, args []string) error {
 	case "gwanmun":
 		var urls []string
 		if urls, err = readLines(*pagesFile); err == nil {
-			pages, err = crawlGwanmun(ctx, feeds, urls, *out, *mode, *warc)
+			pages, err = crawlGwanmun(ctx, feeds, urls, *out, *mode, *warc, *conc)
 		}
 	default:
 		err = fmt.Errorf("impl %q: want colly or gwanmun", *impl)

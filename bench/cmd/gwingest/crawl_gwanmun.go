@@ -19,11 +19,12 @@ import (
 // over the feeds and the article collector over the pages they list, each
 // through ingest/transport in live or record mode, landing rows in a lake.
 // Politeness is off because the site is on loopback: no per-host delay
-// (AllowZeroDelay) and no robots.txt. Our collectors choose their own
-// concurrency; conc is not theirs to take (see BENCHMARKS.md).
-func crawlGwanmun(ctx context.Context, feeds, pages []string, lakeDir, mode, warc string) (int64, error) {
-	cfg, err := ingest.ParseConfig([]byte(fmt.Sprintf("[sources.rss]\nurls = %s\nkeep = \"all\"\n[sources.article]\nurls = %s\n",
-		tomlList(feeds), tomlList(pages))))
+// (AllowZeroDelay) and no robots.txt, and the sources' `parallelism` key
+// gives the one host conc requests at once, as a user would for a host
+// that allows it (see BENCHMARKS.md).
+func crawlGwanmun(ctx context.Context, feeds, pages []string, lakeDir, mode, warc string, conc int) (int64, error) {
+	cfg, err := ingest.ParseConfig([]byte(fmt.Sprintf("[sources.rss]\nurls = %s\nkeep = \"all\"\nparallelism = %d\n[sources.article]\nurls = %s\nparallelism = %d\n",
+		tomlList(feeds), conc, tomlList(pages), conc)))
 	if err != nil {
 		return 0, err
 	}

@@ -54,7 +54,7 @@ func TestCrawlersExtractEveryPage(t *testing.T) {
 	for i := range urls {
 		urls[i] = s.Base() + site.ArticlePath(i)
 	}
-	rows, err := crawlGwanmun(context.Background(), s.Feeds(), urls, filepath.Join(dir, "lake"), "record", filepath.Join(dir, "a.warc.gz"))
+	rows, err := crawlGwanmun(context.Background(), s.Feeds(), urls, filepath.Join(dir, "lake"), "record", filepath.Join(dir, "a.warc.gz"), 4)
 	if err != nil || rows != n {
 		t.Fatalf("gwanmun: %d article rows, %v; want %d", rows, err, n)
 	}

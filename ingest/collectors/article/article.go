@@ -19,6 +19,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
 )
@@ -46,6 +47,8 @@ type Config struct{}
 // Collector fetches article pages.
 type Collector struct {
 	urls []string
+	// parallelism: requests per host at once (the shared key).
+	parallelism int
 }
 
 // files are the collector's sample config and the recording `make demo`
@@ -67,7 +70,7 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Collector{urls: urls}, nil
+	return &Collector{urls: urls, parallelism: cfg.Parallelism}, nil
 }
 
 // Info implements ingest.Collector.
@@ -92,9 +95,8 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 		if err != nil {
 			return ingest.Page{}, err
 		}
-		set.Add(n)
-		return ingest.Page{}, nil
-	}})
+		return ingest.Page{Rows: []schema.Row{n}}, nil
+	}, Take: set.AddRows, Parallelism: c.parallelism})
 	for _, n := range set.Rows() {
 		s.Emit(n)
 	}

@@ -56,6 +56,8 @@ type Collector struct {
 	window     newsmatch.Window
 	step       time.Duration
 	maxRecords int
+	// parallelism: requests per host at once (the shared key).
+	parallelism int
 }
 
 // files are the collector's sample config and the recording `make demo`
@@ -77,7 +79,7 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	col := &Collector{endpoint: endpoint, queries: c.Queries, step: c.Step.Duration, maxRecords: c.MaxRecords}
+	col := &Collector{endpoint: endpoint, queries: c.Queries, step: c.Step.Duration, maxRecords: c.MaxRecords, parallelism: cfg.Parallelism}
 	if len(col.queries) == 0 {
 		col.queries = DefaultQueries
 	}
@@ -149,23 +151,23 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 		if err != nil {
 			return ingest.Page{}, err
 		}
+		var pg ingest.Page
 		if len(arts) >= c.maxRecords {
-			s.Error(fmt.Errorf("%s: %d articles, the request's limit: some were cut off (set a smaller step)", f.URL, len(arts)))
+			pg.Errors = append(pg.Errors, fmt.Errorf("%s: %d articles, the request's limit: some were cut off (set a smaller step)", f.URL, len(arts)))
 		}
 		query := f.URL.Query().Get("query")
 		prov := f.Prov("GDELT DOC 2.0 artlist: " + query)
-		var problems []error
 		for _, a := range arts {
 			a.Query, a.Prov = query, prov
 			n, err := newsmatch.DefaultMatcher.News(a)
 			if err != nil {
-				problems = append(problems, fmt.Errorf("article %q: %w", a.URL, err))
+				pg.Problems = append(pg.Problems, fmt.Errorf("article %q: %w", a.URL, err))
 				continue
 			}
-			set.Add(n)
+			pg.Rows = append(pg.Rows, n)
 		}
-		return ingest.Page{Problems: problems}, nil
-	}})
+		return pg, nil
+	}, Take: set.AddRows, Parallelism: c.parallelism})
 	for _, n := range set.Rows() {
 		s.Emit(n)
 	}

@@ -72,6 +72,8 @@ type Collector struct {
 	sort     string
 	maxStart int
 	window   newsmatch.Window
+	// parallelism: requests per host at once (the shared key).
+	parallelism int
 }
 
 // files are the collector's sample config and the recording `make demo`
@@ -94,7 +96,7 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	col := &Collector{endpoint: endpoint, queries: c.Queries, display: c.Display, sort: c.Sort, maxStart: c.MaxStart}
+	col := &Collector{endpoint: endpoint, queries: c.Queries, display: c.Display, sort: c.Sort, maxStart: c.MaxStart, parallelism: cfg.Parallelism}
 	if len(col.queries) == 0 {
 		col.queries = DefaultQueries
 	}
@@ -142,7 +144,7 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 		return ErrNoCredentials
 	}
 	set := newsmatch.NewSet(nil)
-	pages := ingest.Pages{Parse: func(f *ingest.Fetched) (ingest.Page, error) { return c.parse(f, set) }, Explain: apiError}
+	pages := ingest.Pages{Parse: c.parse, Take: set.AddRows, Explain: apiError, Parallelism: c.parallelism}
 	if id != "" && secret != "" {
 		pages.Header = map[string]string{"X-Naver-Client-Id": id, "X-Naver-Client-Secret": secret}
 	}
@@ -159,9 +161,9 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 	return err
 }
 
-// parse reads one page of results into the set and asks for the next
-// page while there may be more in the window.
-func (c *Collector) parse(f *ingest.Fetched, set *newsmatch.Set) (ingest.Page, error) {
+// parse reads one page of results and asks for the next page while there
+// may be more in the window.
+func (c *Collector) parse(f *ingest.Fetched) (ingest.Page, error) {
 	page, err := Parse(f.Body)
 	if err != nil {
 		return ingest.Page{}, err
@@ -182,7 +184,7 @@ func (c *Collector) parse(f *ingest.Fetched, set *newsmatch.Set) (ingest.Page, e
 			older = true
 		}
 		if c.window.Contains(n.PublishedAt) {
-			set.Add(n)
+			pg.Rows = append(pg.Rows, n)
 		}
 	}
 	next := start + c.display

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
 )
@@ -58,6 +59,8 @@ type Collector struct {
 	feeds  []string
 	keep   string
 	window newsmatch.Window
+	// parallelism: requests per host at once (the shared key).
+	parallelism int
 }
 
 // files are the collector's sample config and the recording `make demo`
@@ -79,7 +82,7 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	col := &Collector{feeds: feeds, keep: c.Keep}
+	col := &Collector{feeds: feeds, keep: c.Keep, parallelism: cfg.Parallelism}
 	switch col.keep {
 	case "":
 		col.keep = KeepTerms
@@ -114,6 +117,7 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 		}
 		prov := f.Prov(feed.Title)
 		var problems []error
+		var rows []schema.Row
 		for _, it := range items {
 			it.Prov = prov
 			n, err := newsmatch.DefaultMatcher.News(it)
@@ -122,11 +126,11 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 				continue
 			}
 			if c.window.Contains(n.PublishedAt) && c.wanted(n.MatchedTerms, n.ServicesMentioned) {
-				set.Add(n)
+				rows = append(rows, n)
 			}
 		}
-		return ingest.Page{Problems: problems}, nil
-	}})
+		return ingest.Page{Rows: rows, Problems: problems}, nil
+	}, Take: set.AddRows, Parallelism: c.parallelism})
 	for _, n := range set.Rows() {
 		s.Emit(n)
 	}

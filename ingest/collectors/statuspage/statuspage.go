@@ -53,6 +53,8 @@ type Config struct {
 type Collector struct {
 	urls       []string
 	serviceIDs map[string]string
+	// parallelism: requests per host at once (the shared key).
+	parallelism int
 }
 
 // files are the collector's sample config and the recording `make demo`
@@ -77,7 +79,7 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	col := &Collector{serviceIDs: map[string]string{}}
+	col := &Collector{serviceIDs: map[string]string{}, parallelism: cfg.Parallelism}
 	for h, id := range c.ServiceIDs {
 		if id == "" {
 			return nil, fmt.Errorf("statuspage: service_ids[%q] is empty", h)
@@ -130,19 +132,31 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 		}
 		var pg ingest.Page
 		for _, e := range evs {
-			if seen[e.UpdateID] { // summary and incidents list the same updates
-				continue
-			}
-			seen[e.UpdateID] = true
 			e.Row.Provenance = f.Prov(e.Title)
-			pg.Rows = append(pg.Rows, e.Row)
+			pg.Rows = append(pg.Rows, updateRow{e.Row, e.UpdateID})
 		}
 		return pg, nil
-	}})
+	}, Take: func(rows []schema.Row) {
+		for _, r := range rows {
+			u := r.(updateRow)
+			if seen[u.id] { // summary and incidents list the same updates
+				continue
+			}
+			seen[u.id] = true
+			s.Emit(u.Incident)
+		}
+	}, Parallelism: c.parallelism})
 	if err == nil && read == 0 {
 		return errors.New("no status page could be read")
 	}
 	return err
+}
+
+// updateRow is an incident row with the id of the update it came from, so
+// Take can drop an update two pages list (pages are parsed in parallel).
+type updateRow struct {
+	*schema.Incident
+	id string
 }
 
 // The API's JSON, the parts used.

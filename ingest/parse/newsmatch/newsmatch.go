@@ -219,6 +219,15 @@ func (s *Set) Add(n *schema.News) {
 	old.IncidentID = s.m.IncidentFor(old.MatchedTerms, old.PublishedAt)
 }
 
+// AddRows merges news rows (ingest.Pages.Take); other rows are ignored.
+func (s *Set) AddRows(rows []schema.Row) {
+	for _, r := range rows {
+		if n, ok := r.(*schema.News); ok {
+			s.Add(n)
+		}
+	}
+}
+
 // Rows returns the articles sorted by article_id, near-duplicates sharing
 // a cluster_id (see Cluster).
 func (s *Set) Rows() []*schema.News {

@@ -61,12 +61,16 @@ type Matcher struct {
 	incidents []Incident
 	terms     []term
 	aliases   []alias
+	// ac finds every term word and alias part in one pass; a term or
+	// alias with a part absent from the text cannot match and is skipped.
+	ac *acMatcher
 }
 
 type term struct {
 	text    string   // as written in the list, the matched_terms value
 	tokens  []string // folded words, all of which must occur close together
 	service string
+	needles []int32 // ids of tokens in Matcher.ac
 }
 
 type alias struct {
@@ -77,6 +81,8 @@ type alias struct {
 	exact bool
 	// hangul aliases must not continue a Hangul word: 라인 is LINE, 온라인 is not.
 	hangul bool
+	// needles are the ids of its parts, lower-cased, in Matcher.ac.
+	needles []int32
 }
 
 // DefaultMatcher matches the terms of the default study (study.DefaultName);
@@ -90,6 +96,7 @@ func UseStudy(s *study.Study) { DefaultMatcher = StudyMatcher(s) }
 // NewMatcher compiles term and alias lists.
 func NewMatcher(incidents []Incident, services []Service) *Matcher {
 	m := &Matcher{incidents: incidents}
+	ids := needleSet{byText: map[string]int32{}, list: new([]string)}
 	seen := map[string]bool{}
 	for _, inc := range incidents {
 		for _, t := range inc.Terms {
@@ -111,11 +118,57 @@ func NewMatcher(incidents []Incident, services []Service) *Matcher {
 				strings.IndexFunc(a, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) < 0
 			m.aliases = append(m.aliases, alias{
 				re: aliasPattern(a, exact), service: s.ID, exact: exact,
-				hangul: unicode.Is(unicode.Hangul, []rune(a)[0]),
+				hangul:  unicode.Is(unicode.Hangul, []rune(a)[0]),
+				needles: needleIDs(ids, aliasNeedles(a, exact)),
 			})
 		}
 	}
+	for i := range m.terms {
+		m.terms[i].needles = needleIDs(ids, m.terms[i].tokens)
+	}
+	needles := make([]string, len(*ids.list))
+	copy(needles, *ids.list)
+	m.ac = newACMatcher(needles)
 	return m
+}
+
+// aliasNeedles are the parts aliasPattern joins, as they appear in the
+// lower-cased text: an exact alias matches the text as written, so its
+// parts lower-cased occur in the lower-cased text wherever it matches.
+func aliasNeedles(a string, exact bool) []string {
+	if exact {
+		return strings.Fields(strings.ToLower(a))
+	}
+	return strings.Fields(fold(a))
+}
+
+// needleSet numbers the distinct needles of a matcher.
+type needleSet struct {
+	byText map[string]int32
+	list   *[]string
+}
+
+func needleIDs(ids needleSet, words []string) []int32 {
+	out := make([]int32, 0, len(words))
+	for _, w := range words {
+		id, ok := ids.byText[w]
+		if !ok {
+			id = int32(len(*ids.list))
+			ids.byText[w] = id
+			*ids.list = append(*ids.list, w)
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func allFound(found []bool, ids []int32) bool {
+	for _, id := range ids {
+		if !found[id] {
+			return false
+		}
+	}
+	return true
 }
 
 // aliasPattern lets the parts of an alias be written with or without a
@@ -159,9 +212,10 @@ const termWindow = 75
 func (m *Matcher) Match(text string) (terms, services []string) {
 	raw := squash(text)
 	f := strings.ToLower(raw)
+	found := m.ac.present(f)
 	svc := map[string]bool{}
 	for _, t := range m.terms {
-		if near(f, t.tokens) {
+		if allFound(found, t.needles) && near(f, t.tokens) {
 			terms = append(terms, t.text)
 			if t.service != "" {
 				svc[t.service] = true
@@ -174,6 +228,9 @@ func (m *Matcher) Match(text string) (terms, services []string) {
 	}
 	var spans []span
 	for _, a := range m.aliases {
+		if !allFound(found, a.needles) {
+			continue
+		}
 		in := f
 		if a.exact {
 			in = raw
