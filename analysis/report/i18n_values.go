@@ -99,6 +99,7 @@ var koValues = map[string]string{
 	"unknown: no traffic-share figure in the lake":                      "미정: 레이크에 트래픽 점유율 수치 없음",
 	"unknown: no daily figure; pass dau_mau_ratio to estimate from MAU": "미정: 일간 수치 없음(dau_mau_ratio로 MAU에서 추정 가능)",
 	"unknown: no business-user figure in the lake":                      "미정: 레이크에 사업 이용자 수치 없음",
+	"unknown: no market-capitalisation figure in the lake":              "미정: 레이크에 시가총액 수치 없음",
 	"unknown: no daily or monthly figure":                               "미정: 일간·월간 수치 없음",
 	"change between periods, not a merger screen":                       "기간 간 변화(합병 심사 아님)",
 	"HHI >= 1000: the para 20 safe harbours need a merger":              "HHI ≥ 1000: 20항 안전지대는 합병을 전제로 함",
@@ -114,6 +115,9 @@ var koValues = map[string]string{
 var koPrefixes = [][2]string{
 	{"sources disagree: earliest full restore ", "출처 간 불일치: 가장 이른 완전 복구 "},
 	{"estimate: MAU ", "추정: MAU "},
+	{"unconverted: no cited EUR rate for ", "환산 불가: 인용된 유로 환율 없음 "},
+	{"Union turnover FY", "EU 역내 매출 FY"},
+	{"average market capitalisation FY", "평균 시가총액 FY"},
 	{"counted at another node of platform ", "플랫폼의 다른 노드에서 집계 "},
 	{"unknown: no ", "미정: 없음 "},
 	{"undetermined: ", "미정: "},
@@ -127,6 +131,8 @@ var koPrefixes = [][2]string{
 // value nor a prefix matches.
 var koFragments = [][2]string{
 	{"average of ", "평균: "},
+	{", each against the line: ", ", 연도별로 기준선과 비교: "},
+	{" in data/vocab/fx.csv", " (data/vocab/fx.csv)"},
 	{" figure(s) (", "개 수치 ("},
 	{" flagged ", " 표시: "},
 	{" users against a line that counts users in the Union (benchmark)", " 이용자를 EU 역내 이용자 기준선과 비교(참고치)"},
