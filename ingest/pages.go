@@ -105,8 +105,10 @@ func (s *Session) VisitPages(ctx context.Context, p Pages) (int, error) {
 			s.Emit(row)
 		}
 		next = append(next, pg.Next...)
+		s.progress.Queue(len(pg.Next))
 	})
 	queue := append([]string(nil), p.URLs...)
+	s.progress.Queue(len(queue))
 	for len(queue) > 0 {
 		if err := ctx.Err(); err != nil {
 			return read, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 )
 
 // Run statuses, in the ledger and the summary line. Skipped, up-to-date
@@ -61,6 +62,9 @@ type Runner struct {
 	// run before the rest are counted into one summary line (default
 	// DefaultLogRepeats); the ledger keeps every count.
 	LogRepeats int
+	// Progress shows each collector's counters as it runs (nil: counted,
+	// not shown).
+	Progress progress.Reporter
 }
 
 // Result is one collector's outcome.
@@ -262,13 +266,26 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 	started := r.Now().UTC()
 	buf := newPartBuffer(txn, r.BufferRows)
 	defer buf.abort()
+	rep := r.Progress
+	if rep == nil {
+		rep = progress.Nop()
+	}
+	pc := rep.Start(info.Name)
+	status := StatusFailed
+	defer func() { rep.Finish(pc, status) }()
 	capped := newRepeatCap(log.Handler(), cmp.Or(r.LogRepeats, DefaultLogRepeats))
 	defer capped.Flush(context.WithoutCancel(ctx), slog.String("collector", info.Name))
 	s := &Session{
 		RunID: runID, Mode: r.Mode, Bundled: r.Bundled, Log: slog.New(capped), UserAgent: r.UserAgent,
-		info: info, now: r.Now, maxErrs: 50,
+		info: info, now: r.Now, maxErrs: 50, progress: pc,
 	}
-	s.sink = buf.add
+	s.sink = func(row schema.Row) error {
+		if err := buf.add(row); err != nil {
+			return err
+		}
+		pc.AddRows(1)
+		return nil
+	}
 	var closer io.Closer
 	if info.Kind == "web" {
 		if r.Transport == nil {
@@ -313,6 +330,7 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 	default:
 		res.Status = StatusOK
 	}
+	status = res.Status
 	run := &schema.Run{
 		Mode: string(r.Mode), StartedAt: started, FinishedAt: r.Now().UTC(), Status: res.Status,
 		Requests: s.counts.requests, RequestsByStatus: s.statusJSON(),

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 )
 
 // Headers the transport sets on every response so rows can name the exact
@@ -53,6 +54,8 @@ type Session struct {
 	keyers map[string]lakestore.Keyer
 	// sites bounds where redirects may go (see sites.go).
 	sites *sites
+	// progress hears of requests (nil: nobody is watching).
+	progress *progress.Counters
 }
 
 type seenRow struct {
@@ -224,6 +227,7 @@ func (s *Session) Colly(opts ...colly.CollectorOption) *colly.Collector {
 	// A request the collector makes names one of its own sites; a redirect
 	// never reaches OnRequest, so it is held to them in checkRedirect.
 	c.OnRequest(func(r *colly.Request) {
+		s.progress.Begin()
 		s.mu.Lock()
 		s.sites.add(r.URL.Hostname())
 		s.mu.Unlock()
@@ -264,6 +268,7 @@ func isRobots(err error) bool {
 }
 
 func (s *Session) countStatus(code int) {
+	s.progress.Done(code == 0 || code >= 400)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts.requests++

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 )
 
 type analyzeOptions struct {
@@ -221,7 +222,9 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 	}
 	defer db.Close()
 	res := analysis.NewResults(db)
-	tables, err := computeAnalyses(ctx, res, plan, o.resultsDir)
+	prog := a.progress()
+	defer prog.Close()
+	tables, err := computeAnalyses(ctx, res, plan, o.resultsDir, prog)
 	if err != nil {
 		return err
 	}
@@ -246,13 +249,15 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 
 // computeAnalyses runs each planned analysis once through res, saving each
 // result as <results>/<name>.parquet when results is set.
-func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysisRun, results string) ([]*analysis.Table, error) {
+func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysisRun, results string, prog progress.Reporter) ([]*analysis.Table, error) {
 	if results != "" {
 		if err := os.MkdirAll(results, 0o755); err != nil {
 			return nil, fmt.Errorf("results dir: %w", err)
 		}
 	}
 	out := make([]*analysis.Table, len(plan))
+	task := prog.Task("analysis", len(plan))
+	defer task.Done()
 	for i, r := range plan {
 		dst := ""
 		if results != "" {
@@ -263,6 +268,7 @@ func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysis
 			return nil, err
 		}
 		out[i] = t
+		task.Step(r.an.Name)
 	}
 	return out, nil
 }
