@@ -91,9 +91,12 @@ func (r *barReporter) Finish(c *Counters, status string) {
 	if b == nil {
 		return
 	}
+	c.Stop(r.clock.Now())
 	s := c.Snapshot(r.clock.Now())
-	b.SetCurrent(s.Requests)
-	b.SetTotal(-1, true)
+	// A full bar says done, also for a collector that makes no requests.
+	n := max(s.Requests, 1)
+	b.SetCurrent(n)
+	b.SetTotal(n, true)
 	_ = status // the summary table that follows says it
 }
 

@@ -21,6 +21,16 @@ type Counters struct {
 	// begun: requests sent; done: requests answered or failed.
 	announced, begun, done, failed, rows atomic.Int64
 	waited                               atomic.Int64 // nanoseconds
+	// stopped is when Stop was called (Unix nanoseconds; 0 while running):
+	// a finished collector's rate and elapsed time stay as they ended.
+	stopped atomic.Int64
+}
+
+// Stop freezes the clock of the counters at at.
+func (c *Counters) Stop(at time.Time) {
+	if c != nil {
+		c.stopped.CompareAndSwap(0, at.UnixNano())
+	}
 }
 
 // NewCounters starts counting for name at start.
@@ -114,6 +124,9 @@ type Snapshot struct {
 func (c *Counters) Snapshot(now time.Time) Snapshot {
 	if c == nil {
 		return Snapshot{ETA: -1}
+	}
+	if end := c.stopped.Load(); end != 0 && now.UnixNano() > end {
+		now = time.Unix(0, end)
 	}
 	done := c.done.Load()
 	s := Snapshot{

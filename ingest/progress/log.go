@@ -71,6 +71,7 @@ func (r *logReporter) Finish(c *Counters, status string) {
 		}
 	}
 	r.mu.Unlock()
+	c.Stop(r.clock.Now())
 	r.log.Info("collector finished", append(attrs(c.Snapshot(r.clock.Now())), "status", status)...)
 }
 

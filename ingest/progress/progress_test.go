@@ -80,6 +80,11 @@ func TestSnapshotRatesQueueAndETA(t *testing.T) {
 	if s := d.Snapshot(t0.Add(time.Second)); s.Queued != 1 || s.ETA != time.Second {
 		t.Fatalf("in flight: %+v", s)
 	}
+	// Stopped counters keep their rate.
+	d.Stop(t0.Add(2 * time.Second))
+	if s := d.Snapshot(t0.Add(time.Hour)); s.Elapsed != 2*time.Second || s.RequestsPerSec != 0.5 {
+		t.Fatalf("after Stop: %+v", s)
+	}
 	// Nothing queued: no ETA; a nil counter is harmless.
 	if s := NewCounters("seed", t0).Snapshot(t0); s.ETA != -1 {
 		t.Fatalf("ETA of nothing = %v", s.ETA)

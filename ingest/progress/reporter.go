@@ -104,6 +104,7 @@ func (n *nop) Start(name string) *Counters {
 }
 
 func (n *nop) Finish(c *Counters, _ string) {
+	c.Stop(time.Now())
 	n.mu.Lock()
 	delete(n.active, c.Name())
 	n.mu.Unlock()
