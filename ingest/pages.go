@@ -93,6 +93,7 @@ func (s *Session) VisitPages(ctx context.Context, p Pages) (int, error) {
 		})
 	}
 	v.col.OnResponse(v.answered)
+	s.progress.Queue(len(p.URLs))
 	roots := make([]*visit, len(p.URLs))
 	for i, u := range p.URLs {
 		roots[i] = &visit{url: u, path: []int{i}}
@@ -364,6 +365,7 @@ func (v *visitor) answered(r *colly.Response) {
 			})
 		}
 	}
+	s.progress.Queue(len(pg.Next))
 	v.finish(x, true, actions, pg.Next)
 }
 

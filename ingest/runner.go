@@ -11,11 +11,11 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"sort"
 	"time"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 )
 
 // Run statuses, in the ledger and the summary line. Skipped, up-to-date
@@ -43,10 +43,12 @@ type Runner struct {
 	// Transport builds the HTTP transport for a web collector; the closer
 	// flushes its archive. Nil for runs with only the seed.
 	Transport func(c Collector) (http.RoundTripper, io.Closer, error)
-	// BatchRows bounds how many rows of one partition wait in memory
-	// before they are written as a file (default 50,000).
-	BatchRows int
-	Now       func() time.Time
+	// BufferRows bounds how many rows of one collector wait in memory,
+	// across all the partitions it writes (default DefaultBufferRows).
+	// When the budget is hit the partition holding the most rows is
+	// appended to its file; each partition still ends as one file.
+	BufferRows int
+	Now        func() time.Time
 	// RunID is set by tests and the scheduler; empty means a fresh one.
 	RunID string
 	// LockWait is how long to wait for a running ingest to finish before
@@ -60,6 +62,9 @@ type Runner struct {
 	// run before the rest are counted into one summary line (default
 	// DefaultLogRepeats); the ledger keeps every count.
 	LogRepeats int
+	// Progress shows each collector's counters as it runs (nil: counted,
+	// not shown).
+	Progress progress.Reporter
 }
 
 // Result is one collector's outcome.
@@ -115,8 +120,8 @@ func (r *Runner) Run(ctx context.Context, cols []Collector) (sum Summary, err er
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if r.BatchRows <= 0 {
-		r.BatchRows = 50_000
+	if r.BufferRows <= 0 {
+		r.BufferRows = DefaultBufferRows
 	}
 	runID := r.RunID
 	if runID == "" {
@@ -259,45 +264,27 @@ func overall(rs []Result) string {
 func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, runID, host string, log *slog.Logger) (Result, *schema.Run, error) {
 	info := c.Info()
 	started := r.Now().UTC()
-	buffers := map[string][]schema.Row{}
-	var writeErr error
-	var written int64
-	flush := func(key string) {
-		rows := buffers[key]
-		delete(buffers, key)
-		if len(rows) == 0 || writeErr != nil {
-			return
-		}
-		ds, err := schema.Lookup(rows[0].Dataset())
-		if err != nil {
-			writeErr = err
-			return
-		}
-		before := len(txn.Files())
-		if err := txn.Write(ds, rows[0].Partition(), rows); err != nil {
-			writeErr = err
-			return
-		}
-		if len(txn.Files()) > before {
-			written += int64(len(rows))
-		}
+	buf := newPartBuffer(txn, r.BufferRows)
+	defer buf.abort()
+	rep := r.Progress
+	if rep == nil {
+		rep = progress.Nop()
 	}
+	pc := rep.Start(info.Name)
+	status := StatusFailed
+	defer func() { rep.Finish(pc, status) }()
 	capped := newRepeatCap(log.Handler(), cmp.Or(r.LogRepeats, DefaultLogRepeats))
 	defer capped.Flush(context.WithoutCancel(ctx), slog.String("collector", info.Name))
 	s := &Session{
 		RunID: runID, Mode: r.Mode, Bundled: r.Bundled, Log: slog.New(capped), UserAgent: r.UserAgent,
-		info: info, now: r.Now, maxErrs: 50,
+		info: info, now: r.Now, maxErrs: 50, progress: pc,
 	}
 	s.sink = func(row schema.Row) error {
-		if writeErr != nil {
-			return writeErr
+		if err := buf.add(row); err != nil {
+			return err
 		}
-		key := row.Dataset() + "\x00" + row.Partition()
-		buffers[key] = append(buffers[key], row)
-		if len(buffers[key]) >= r.BatchRows {
-			flush(key)
-		}
-		return writeErr
+		pc.AddRows(1)
+		return nil
 	}
 	var closer io.Closer
 	if info.Kind == "web" {
@@ -322,16 +309,9 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 			s.Error(fmt.Errorf("close archive: %w", err))
 		}
 	}
-	keys := make([]string, 0, len(buffers))
-	for k := range buffers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		flush(k)
-	}
-	if writeErr != nil {
-		return Result{}, nil, writeErr
+	written, err := buf.close()
+	if err != nil {
+		return Result{}, nil, err
 	}
 	if collectErr != nil {
 		s.Error(collectErr)
@@ -350,6 +330,7 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 	default:
 		res.Status = StatusOK
 	}
+	status = res.Status
 	run := &schema.Run{
 		Mode: string(r.Mode), StartedAt: started, FinishedAt: r.Now().UTC(), Status: res.Status,
 		Requests: s.counts.requests, RequestsByStatus: s.statusJSON(),

@@ -141,3 +141,23 @@ func TestInterruptedRunLeavesTheLakeAsItWas(t *testing.T) {
 		t.Fatalf("a cancelled run committed %d manifests", len(ms))
 	}
 }
+
+func TestASmallBufferWritesTheSameRowsAndFiles(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 3, 0, 0, 0, time.UTC)
+	big, small := t.TempDir(), t.TempDir()
+	a, err := seedRunner(big, t0).Run(context.Background(), seedCollectors())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := seedRunner(small, t0)
+	r.BufferRows = 7 // far fewer than the seed's rows in any partition
+	b, err := r.Run(context.Background(), seedCollectors())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.FilesWritten != b.FilesWritten || a.RowsWritten != b.RowsWritten {
+		t.Fatalf("budget 7: %d files, %d rows; default budget: %d files, %d rows",
+			b.FilesWritten, b.RowsWritten, a.FilesWritten, a.RowsWritten)
+	}
+	sameContents(t, contents(t, small), contents(t, big))
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 )
 
 // Headers the transport sets on every response so rows can name the exact
@@ -56,6 +57,8 @@ type Session struct {
 	hasher *rowhash.Hasher
 	// sites bounds where redirects may go (see sites.go).
 	sites *sites
+	// progress hears of requests (nil: nobody is watching).
+	progress *progress.Counters
 }
 
 // SeenWindow is how many natural keys a session remembers to catch
@@ -292,6 +295,7 @@ func (s *Session) newColly(report func(r *colly.Response, err error), opts ...co
 	// A request the collector makes names one of its own sites; a redirect
 	// never reaches OnRequest, so it is held to them in checkRedirect.
 	c.OnRequest(func(r *colly.Request) {
+		s.progress.Begin()
 		s.mu.Lock()
 		s.sites.add(r.URL.Hostname())
 		s.mu.Unlock()
@@ -332,6 +336,7 @@ func isRobots(err error) bool {
 }
 
 func (s *Session) countStatus(code int) {
+	s.progress.Done(code == 0 || code >= 400)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts.requests++

@@ -36,6 +36,9 @@ type FigureOptions struct {
 	// TZ names the time zone the figures' time axes are drawn in, for the
 	// sidecar.
 	TZ string
+	// OnFigure, when set, hears of each chart once its files are written
+	// (the command line's progress display).
+	OnFigure func(id string)
 }
 
 // ErrNoBrowser means no Chromium was found for figure export.
@@ -135,6 +138,9 @@ func Figures(ctx context.Context, page string, charts []Chart, dir string, o Fig
 				return err
 			}
 			written = append(written, side...)
+			if o.OnFigure != nil {
+				o.OnFigure(c.ID)
+			}
 		}
 		return nil
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/gwanmun/gwanmun/data/study"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 )
 
 // app holds what every command shares: the collector registry, the output
@@ -39,6 +40,23 @@ type app struct {
 	// asOf is --as-of (report --snapshot): read the Iceberg tables as of
 	// a snapshot or a time.
 	asOf string
+	// --progress and --progress-interval; clock is swapped by tests.
+	progressMode     string
+	progressInterval time.Duration
+	progressClock    progress.Clock
+}
+
+// progress starts the display --progress asks for: auto is a live display
+// on a terminal (stderr) and Info log records anywhere else (cron).
+func (a *app) progress() progress.Reporter {
+	m, _ := progress.ParseMode(a.progressMode) // checked by validate
+	if m == progress.Auto || m == "" {
+		m = progress.Log
+		if isTerminal(a.stderr) {
+			m = progress.Bar
+		}
+	}
+	return progress.New(progress.Options{Mode: m, Out: a.stderr, Log: a.logger(), Interval: a.progressInterval, Clock: a.progressClock})
 }
 
 // study loads --study, or nil for the default study. (study helper)
@@ -142,6 +160,8 @@ The default run works offline on the embedded, cited snapshot.`,
 	pf.StringVar(&a.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	pf.StringVar(&a.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 4GB")
 	pf.IntVar(&a.threads, "threads", 0, "DuckDB threads (0 = all cores)")
+	pf.StringVar(&a.progressMode, "progress", "auto", "progress display: auto (bar on a terminal, log records otherwise), bar, log (Info records; see --log-level) or off")
+	pf.DurationVar(&a.progressInterval, "progress-interval", progress.DefaultInterval, "with log progress: a record per running collector this often")
 	pf.StringVar(&a.studyName, "study", "", "study (data/studies/NAME): its incident, news terms, data files and report sections (default "+study.DefaultName+")")
 	root.AddCommand(
 		newRunCmd(a), newIngestCmd(a), newAnalyzeCmd(a), newReportCmd(a), newSQLCmd(a),
@@ -157,6 +177,12 @@ func (a *app) validate() error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
 		return usageError{fmt.Errorf("--log-level %q: want debug, info, warn or error", a.logLevel)}
+	}
+	if _, err := progress.ParseMode(a.progressMode); err != nil {
+		return usageError{fmt.Errorf("--progress %w", err)}
+	}
+	if a.progressInterval <= 0 {
+		return usageError{fmt.Errorf("--progress-interval %v: want a duration above 0", a.progressInterval)}
 	}
 	if a.threads < 0 {
 		return usageError{fmt.Errorf("--threads %d: want 0 (all cores) or more", a.threads)}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 )
 
 type analyzeOptions struct {
@@ -255,7 +256,9 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 		db.Study = st.Name // a.catalog has already reported a bad --study
 	}
 	res := analysis.NewResults(db)
-	tables, err := computeAnalyses(ctx, res, plan, o.resultsDir)
+	prog := a.progress()
+	defer prog.Close()
+	tables, err := computeAnalyses(ctx, res, plan, o.resultsDir, prog)
 	if err != nil {
 		return err
 	}
@@ -280,7 +283,7 @@ func runAnalyze(ctx context.Context, a *app, o *analyzeOptions, names []string) 
 
 // computeAnalyses runs each planned analysis once through res, saving each
 // result as <results>/<name>.parquet when results is set.
-func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysisRun, results string) ([]*analysis.Table, error) {
+func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysisRun, results string, prog progress.Reporter) ([]*analysis.Table, error) {
 	if results != "" {
 		if err := os.MkdirAll(results, 0o755); err != nil {
 			return nil, fmt.Errorf("results dir: %w", err)
@@ -294,6 +297,8 @@ func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysis
 		}
 	}
 	out := make([]*analysis.Table, len(plan))
+	task := prog.Task("analysis", len(plan))
+	defer task.Done()
 	for i, r := range plan {
 		dst := ""
 		if results != "" {
@@ -304,6 +309,7 @@ func computeAnalyses(ctx context.Context, res *analysis.Results, plan []analysis
 			return nil, paramUsage(err)
 		}
 		out[i] = t
+		task.Step(r.an.Name)
 	}
 	return out, nil
 }

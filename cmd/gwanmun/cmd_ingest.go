@@ -16,6 +16,7 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/ingest"
+	"github.com/gwanmun/gwanmun/ingest/progress"
 	"github.com/gwanmun/gwanmun/ingest/transport"
 )
 
@@ -31,6 +32,8 @@ type ingestOptions struct {
 	ifOlderThan time.Duration
 	incremental bool
 	lag         time.Duration
+	// prog is the running ingest's progress display (set by runIngest).
+	prog progress.Reporter
 }
 
 // addFlags registers the flags ingest and schedule share.
@@ -180,9 +183,11 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 		entries[c.Info().Name] = e
 		cols = append(cols, c)
 	}
+	o.prog = a.progress()
+	defer o.prog.Close()
 	r := &ingest.Runner{
 		LakeDir: a.lakeFor(cfg), Log: a.logger(), Mode: mode, Bundled: o.demo, UserAgent: userAgent(cfg), RunID: o.runID,
-		LockWait: o.lockWait, IfOlderThan: o.ifOlderThan,
+		LockWait: o.lockWait, IfOlderThan: o.ifOlderThan, Progress: o.prog,
 		Transport: func(c ingest.Collector) (http.RoundTripper, io.Closer, error) {
 			return a.transport(cfg, c, entries[c.Info().Name], mode, o)
 		},
@@ -265,6 +270,12 @@ func (a *app) transport(cfg ingest.Config, c ingest.Collector, e ingest.Entry, m
 	}
 	if pol.RespectRobots != nil {
 		tc.RespectRobots = *pol.RespectRobots
+	}
+	if o.prog == nil {
+		o.prog = progress.Nop()
+	}
+	if pc := o.prog.Counters(name); pc != nil {
+		tc.Sleep = pc.Sleep // politeness waits show in the progress display
 	}
 	var cleanup func()
 	switch {

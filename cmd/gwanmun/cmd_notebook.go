@@ -125,8 +125,13 @@ func runNotebookRender(ctx context.Context, a *app, o *notebookOptions, files []
 		out = append(out, p)
 		if len(o.figures.figures) > 0 {
 			size, _ := report.LookupFigureSize(o.figures.figureSize)
-			fo := report.FigureOptions{Formats: o.figures.figures, Browser: o.figures.browser, Size: size}
-			if _, err := report.Figures(ctx, p, page.Charts(), filepath.Join(o.out, name+"-figures"), fo); err != nil {
+			prog := a.progress()
+			task := prog.Task("figure", len(page.Charts()))
+			fo := report.FigureOptions{Formats: o.figures.figures, Browser: o.figures.browser, Size: size, OnFigure: task.Step}
+			_, err := report.Figures(ctx, p, page.Charts(), filepath.Join(o.out, name+"-figures"), fo)
+			task.Done()
+			prog.Close()
+			if err != nil {
 				return out, fmt.Errorf("%s: figures: %w", files[i], err)
 			}
 		}

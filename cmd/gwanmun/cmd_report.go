@@ -206,8 +206,12 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 	if len(o.figures) > 0 {
 		dir := filepath.Join(o.out, "figures")
 		size, _ := report.LookupFigureSize(o.figureSize)
+		prog := a.progress()
+		defer prog.Close()
+		task := prog.Task("figure", len(r.Charts()))
 		files, err := report.Figures(ctx, path, r.Charts(), dir, report.FigureOptions{Formats: o.figures, Browser: o.browser,
-			Size: size, TZ: o.location(st).String()})
+			Size: size, TZ: o.location(st).String(), OnFigure: task.Step})
+		task.Done()
 		if err != nil {
 			return path, fmt.Errorf("figures: %w", err)
 		}

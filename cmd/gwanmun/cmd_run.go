@@ -109,7 +109,9 @@ func analyzeAndReport(ctx context.Context, a *app, o *runOptions) (string, error
 	}
 	db.OnRun = a.onAnalysis
 	res := analysis.NewResults(db)
-	if _, err := computeAnalyses(ctx, res, plan, o.analyze.resultsDir); err != nil {
+	prog := a.progress()
+	defer prog.Close()
+	if _, err := computeAnalyses(ctx, res, plan, o.analyze.resultsDir, prog); err != nil {
 		return "", fmt.Errorf("analyze: %w", err)
 	}
 	path, err := renderReport(ctx, a, &o.report, db, res)

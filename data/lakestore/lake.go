@@ -538,12 +538,7 @@ func createParquet(dst string, ds schema.Dataset) (*parquetWriter, error) {
 		return nil, explainFS(err)
 	}
 	pw := &parquetWriter{f: f, tmp: f.Name(), dst: dst, ds: ds, sc: ArrowSchema(ds), h: sha256.New()}
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithMaxRowGroupLength(MaxRowGroup),
-		parquet.WithCreatedBy("gwanmun"),
-	)
-	pw.w, err = pqarrow.NewFileWriter(pw.sc, multiWriter{writeTo(f), pw.h}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	pw.w, err = pqarrow.NewFileWriter(pw.sc, multiWriter{writeTo(f), pw.h}, writerProps(ds), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		pw.abort()
 		return nil, explainFS(err)
@@ -592,6 +587,29 @@ func (pw *parquetWriter) close() (int64, string, error) {
 	}
 	syncDir(filepath.Dir(pw.dst))
 	return st.Size(), hex.EncodeToString(pw.h.Sum(nil)), nil
+}
+
+// plainColumns are columns whose values are (nearly) all distinct within
+// a file: dictionary-encoding them only costs a dictionary the writer
+// builds and then abandons for plain encoding once it outgrows its page.
+// Columns that repeat (outlet, lang, platform_id, run_id, collector ...)
+// keep the dictionary, which is what makes them small.
+var plainColumns = map[string][]string{
+	"news": {"article_id", "url", "canonical_url", "title", "lead", "published_raw",
+		"source_url", "source_title", "content_sha256", "warc_record_id", "cluster_id"},
+}
+
+// writerProps are the Parquet settings of every lake file of ds.
+func writerProps(ds schema.Dataset) *parquet.WriterProperties {
+	opts := []parquet.WriterProperty{
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithMaxRowGroupLength(MaxRowGroup),
+		parquet.WithCreatedBy("gwanmun"),
+	}
+	for _, c := range plainColumns[ds.Name] {
+		opts = append(opts, parquet.WithDictionaryFor(c, false))
+	}
+	return parquet.NewWriterProperties(opts...)
 }
 
 type multiWriter struct {

@@ -21,7 +21,7 @@ func runIngestChild(ctx context.Context, args []string) error {
 	news := fs.Int64("news", 1_000_000, "synthetic news rows")
 	mau := fs.Int64("mau", 0, "synthetic monthly-user rows")
 	withSeed := fs.Bool("seed", false, "also load the embedded seed (platforms, thresholds, ...)")
-	batch := fs.Int("batch", 0, "rows per partition buffered before a file is written (0: runner default)")
+	batch := fs.Int("batch", 0, "rows buffered across partitions before the largest is flushed (0: runner default)")
 	fs.Parse(args)
 	if *lakeDir == "" {
 		return fmt.Errorf("ingest: -lake is required")
@@ -31,7 +31,7 @@ func runIngestChild(ctx context.Context, args []string) error {
 		cols = append(cols, seed.NewFS(data.Seed, "seed"))
 	}
 	cols = append(cols, &synth.Collector{Seed: 1, NewsRows: *news, MAURows: *mau})
-	r := &ingest.Runner{LakeDir: *lakeDir, Mode: ingest.Live, BatchRows: *batch}
+	r := &ingest.Runner{LakeDir: *lakeDir, Mode: ingest.Live, BufferRows: *batch}
 	start := time.Now()
 	sum, err := r.Run(ctx, cols)
 	if err != nil {

@@ -1,0 +1,79 @@
+package lakestore
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+// FileWriter is one staged file of a transaction that grows batch by batch:
+// a writer with a memory budget flushes a partition's buffered rows into it
+// whenever it needs room, and the partition still ends as one file per run
+// instead of one file per flush.
+type FileWriter struct {
+	sf     *stagedFile
+	closed bool
+}
+
+// Create opens a staged file for ds in partition. Nothing is visible until
+// Close and Commit; Abort (of the writer or the transaction) discards it.
+func (t *Txn) Create(ds schema.Dataset, partition string) (*FileWriter, error) {
+	sf, err := t.create(ds, partition)
+	if err != nil {
+		return nil, err
+	}
+	return &FileWriter{sf: sf}, nil
+}
+
+// Write appends rows as row groups of at most MaxRowGroup rows.
+func (w *FileWriter) Write(rows []schema.Row) error {
+	if w.closed {
+		return errors.New("write after close")
+	}
+	for len(rows) > 0 {
+		n := min(len(rows), MaxRowGroup)
+		if err := w.sf.write(rows[:n]); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// Rows is how many rows the file holds so far.
+func (w *FileWriter) Rows() int64 { return w.sf.rows }
+
+// Close finishes the file and adds it to the transaction, unless the lake
+// already holds exactly these rows (a rerun on unchanged input): then the
+// file is dropped, the transaction counts it in Skipped, and written is
+// false.
+func (w *FileWriter) Close() (written bool, err error) {
+	if w.closed {
+		return false, errors.New("close twice")
+	}
+	w.closed = true
+	t := w.sf.t
+	if w.sf.rows == 0 || t.lake.hashes[w.sf.ds.Name+"/"+w.sf.sums.sum()] {
+		w.sf.abort()
+		if w.sf.rows > 0 {
+			t.Skipped++
+		}
+		return false, nil
+	}
+	if _, err := w.sf.close(); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Abort discards the file; it is never part of the transaction.
+func (w *FileWriter) Abort() {
+	if !w.closed {
+		w.closed = true
+		w.sf.abort()
+	}
+}
+
+// String names the file in errors.
+func (w *FileWriter) String() string { return fmt.Sprintf("staged %s", w.sf.rel) }
