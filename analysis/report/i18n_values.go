@@ -124,6 +124,8 @@ var koPrefixes = [][2]string{
 	{"start event of ", "장애 시작 보고: "},
 	{"stated by the source of the restore event: ", "복구 보고 출처가 밝힘: "},
 	{"data: ", "자료: "},
+	{"no law fits: the free exponent ", "맞는 법칙 없음: 자유 지수 "},
+	{"best law by ", "최적 법칙, 기준 "},
 }
 
 // koFragments translate the pieces analyses compose explanations from
@@ -154,6 +156,14 @@ var koFragments = [][2]string{
 	{" has no data", "에 자료 없음"},
 	{" have", "에"},
 	{" has", "에"},
+	// network_effects' verdict and consistent_with.
+	{" excludes b = 1, 2, 3 and n·ln n", "가 b = 1, 2, 3과 n·ln n을 배제"},
+	{"; no law is best", "; 최적 법칙 없음"},
+	{"; the free exponent's interval is undetermined", "; 자유 지수 구간 미정"},
+	{"; the free exponent ", "; 자유 지수 "},
+	{" is consistent with ", "와 부합: "},
+	{"none of b = 1, 2, 3 or n·ln n", "b = 1, 2, 3, n·ln n 모두 아님"},
+	{"95% CI", "95% 신뢰구간"},
 }
 
 // valueText is a value the program wrote, in the page language.

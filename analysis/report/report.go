@@ -6,10 +6,7 @@ package report
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"html/template"
 	"log/slog"
 	"runtime/debug"
@@ -18,7 +15,6 @@ import (
 
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/analysis/macros"
-	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/study"
 )
 
@@ -345,27 +341,9 @@ func StudyTZ(s *study.Study) *time.Location {
 }
 
 // LakeVintage hashes the committed manifests' file hashes: two reports
-// with the same vintage were drawn from the same data.
-func LakeVintage(lakeDir string) (string, error) {
-	ms, err := lakestore.ReadManifests(lakeDir)
-	if err != nil {
-		return "", err
-	}
-	var sums []string
-	for _, m := range ms {
-		for _, f := range m.Files {
-			if f.Dataset != "runs" {
-				sums = append(sums, f.RowsSHA256)
-			}
-		}
-	}
-	sort.Strings(sums)
-	h := sha256.New()
-	for _, s := range sums {
-		h.Write([]byte(s))
-	}
-	return fmt.Sprintf("%s (%d files)", hex.EncodeToString(h.Sum(nil))[:16], len(sums)), nil
-}
+// with the same vintage were drawn from the same data (the same hash the
+// saved results record).
+func LakeVintage(lakeDir string) (string, error) { return analysis.LakeVintage(lakeDir) }
 
 // CodeVersion is the VCS revision the binary was built from.
 func CodeVersion() string {

@@ -410,7 +410,7 @@ func networkEffectsSection(ctx context.Context, b *builder) (*Section, error) {
 	}
 	c.Data = pts // the figure's data file keeps the analysis's own values
 	tbl := pick(fits, "company", "platform", "source", "grain", "n_points", "periods", "law", "formula", "a", "b", "b_ci_low", "b_ci_high",
-		"r2", "rmse", "aic", "delta_aic", "best", "consistent_with")
+		"r2", "rmse", "aic", "delta_aic", "aicc", "delta_aicc", "criterion", "best", "consistent_with", "verdict")
 	s := b.section("network_effects", tbl, c)
 	s.Sources = append(b.src.CiteTable(pts), b.src.CiteTable(fits)...)
 	return s, nil

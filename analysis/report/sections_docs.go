@@ -16,7 +16,7 @@ import (
 // Sections written as notebooks: Markdown with SQL and chart blocks,
 // rendered by RenderDoc as the notebooks are. Each file is first a
 // text/template, so its titles and captions come from the page's language
-// (t) and its parameters from the study (.Incident).
+// (t) and its parameters from the study (.Incident) and the page (.TZ).
 //
 //go:embed sections/*.md
 var sectionDocs embed.FS
@@ -25,6 +25,8 @@ var sectionDocs embed.FS
 type docData struct {
 	Incident study.Incident
 	Lang     string
+	// TZ is the page's time zone (IANA name), for dates and times.
+	TZ string
 }
 
 // docSection renders sections/<id>.md into blocks.
@@ -42,7 +44,7 @@ func (b *builder) docSection(ctx context.Context, page *Report, id string) ([]Bl
 		return nil, fmt.Errorf("section %s: %w", id, err)
 	}
 	var md bytes.Buffer
-	if err := tpl.Execute(&md, docData{Incident: b.incident(), Lang: b.lang}); err != nil {
+	if err := tpl.Execute(&md, docData{Incident: b.incident(), Lang: b.lang, TZ: b.loc.String()}); err != nil {
 		return nil, fmt.Errorf("section %s: %w", id, err)
 	}
 	nb, err := nbformat.Parse(md.Bytes(), Rules)
