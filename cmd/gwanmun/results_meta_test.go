@@ -18,10 +18,13 @@ func TestAnalyzeSavesItsParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		study, incident, asOf string
+		study, incident, asOf, country, concentration string
 	}{
-		{"", "2022-10-15-pangyo-fire", "2022-10-15"},
-		{"facebook_outage_2021", "2021-10-04-facebook-outage", "2021-10-04"},
+		{"", "2022-10-15-pangyo-fire", "2022-10-15", "KR",
+			`{"category":"messenger","country":"KR","internet_users":"","merge":"discord,telegram"}`},
+		// The study's own market and country, not the default study's.
+		{"facebook_outage_2021", "2021-10-04-facebook-outage", "2021-10-04", "WORLD",
+			`{"category":"social,messenger","country":"WORLD","internet_users":"","merge":"discord,telegram"}`},
 	} {
 		results := t.TempDir()
 		args := []string{"analyze", "outage_impact", "concentration", "--param", "merge=discord,telegram", "--results", results, "--json"}
@@ -55,11 +58,11 @@ func TestAnalyzeSavesItsParameters(t *testing.T) {
 		if err := json.Unmarshal([]byte(m[analysis.MetaParams]), &p); err != nil {
 			t.Fatal(err)
 		}
-		if p["incident"] != tc.incident || p["as_of"] != tc.asOf || p["country"] != "KR" || m[analysis.MetaAsOf] != tc.asOf ||
+		if p["incident"] != tc.incident || p["as_of"] != tc.asOf || p["country"] != tc.country || m[analysis.MetaAsOf] != tc.asOf ||
 			m[analysis.MetaStudy] != study || m[analysis.MetaLakeVintage] != vintage || vintage == "e3b0c44298fc1c14 (0 files)" {
 			t.Errorf("study %q: outage_impact saved with %v", tc.study, m)
 		}
-		if c := meta("concentration"); c[analysis.MetaParams] != `{"category":"messenger","country":"KR","internet_users":"","merge":"discord,telegram"}` {
+		if c := meta("concentration"); c[analysis.MetaParams] != tc.concentration {
 			t.Errorf("concentration saved with %v", c)
 		}
 		db.Close()

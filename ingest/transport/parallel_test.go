@@ -18,6 +18,7 @@ type gate struct {
 	in, most   int
 	want       int
 	all        chan struct{}
+	opened     bool
 	hostsSeen  map[string]int
 	hostsOrder []string
 }
@@ -32,8 +33,9 @@ func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	g.most = max(g.most, g.in)
 	g.hostsSeen[r.URL.Hostname()]++
 	g.hostsOrder = append(g.hostsOrder, r.URL.Hostname())
-	if g.in == g.want {
-		close(g.all)
+	if g.in == g.want && !g.opened {
+		close(g.all) // once: later requests may bring in back to want
+		g.opened = true
 	}
 	g.mu.Unlock()
 	select {
