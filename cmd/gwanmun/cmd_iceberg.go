@@ -173,75 +173,57 @@ registers what a killed process left unregistered.`,
 		},
 	}
 	out.add(sync)
-	var sout outputFlags
-	snaps := &cobra.Command{
-		Use:   "snapshots",
-		Short: "List every table's snapshots (ids for --as-of and report --snapshot)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := sout.resolve()
-			if err != nil {
-				return err
-			}
-			m, err := a.openMirror(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			ss, err := m.Snapshots(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p := printer{w: a.stdout, format: format}
-			if format == "json" {
-				if ss == nil {
-					ss = []icb.SnapshotInfo{}
-				}
-				return p.json(ss)
-			}
-			t := &analysis.Table{Columns: []string{"table", "snapshot_id", "operation", "run_id", "committed_at", "current", "files", "rows"}}
-			for _, s := range ss {
-				t.Rows = append(t.Rows, []any{s.Table, s.SnapshotID, s.Operation, s.RunID, s.CommittedAt.Format(time.RFC3339), s.Current, s.Files, s.Rows})
-			}
-			return p.table(t)
-		},
-	}
-	sout.add(snaps)
-	var tout outputFlags
-	tables := &cobra.Command{
-		Use:   "tables",
-		Short: "List the tables with their location and current metadata file",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := tout.resolve()
-			if err != nil {
-				return err
-			}
-			m, err := a.openMirror(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			ts, err := m.Tables(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p := printer{w: a.stdout, format: format}
-			if format == "json" {
-				if ts == nil {
-					ts = []icb.TableInfo{}
-				}
-				return p.json(ts)
-			}
-			t := &analysis.Table{Columns: []string{"table", "snapshot_id", "metadata_location"}}
-			for _, x := range ts {
-				t.Rows = append(t.Rows, []any{x.Table, x.SnapshotID, x.MetadataLocation})
-			}
-			return p.table(t)
-		},
-	}
-	tout.add(tables)
+	snaps := listCommand(a, "snapshots", "List every table's snapshots (ids for --as-of and report --snapshot)",
+		(*icb.Mirror).Snapshots,
+		[]string{"table", "snapshot_id", "operation", "run_id", "committed_at", "current", "files", "rows"},
+		func(s icb.SnapshotInfo) []any {
+			return []any{s.Table, s.SnapshotID, s.Operation, s.RunID, s.CommittedAt.Format(time.RFC3339), s.Current, s.Files, s.Rows}
+		})
+	tables := listCommand(a, "tables", "List the tables with their location and current metadata file",
+		(*icb.Mirror).Tables,
+		[]string{"table", "snapshot_id", "metadata_location"},
+		func(x icb.TableInfo) []any { return []any{x.Table, x.SnapshotID, x.MetadataLocation} })
 	c.AddCommand(sync, snaps, tables)
+	return c
+}
+
+// listCommand is an iceberg subcommand that lists what list returns from
+// the lake's catalog: a table, or JSON (an empty list, never null).
+func listCommand[T any](a *app, use, short string, list func(*icb.Mirror, context.Context) ([]T, error), cols []string, row func(T) []any) *cobra.Command {
+	var out outputFlags
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := out.resolve()
+			if err != nil {
+				return err
+			}
+			m, err := a.openMirror(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			items, err := list(m, cmd.Context())
+			if err != nil {
+				return err
+			}
+			p := printer{w: a.stdout, format: format}
+			if format == "json" {
+				if items == nil {
+					items = []T{}
+				}
+				return p.json(items)
+			}
+			t := &analysis.Table{Columns: cols}
+			for _, it := range items {
+				t.Rows = append(t.Rows, row(it))
+			}
+			return p.table(t)
+		},
+	}
+	out.add(c)
 	return c
 }
 
