@@ -3,13 +3,13 @@ package macros
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gwanmun/gwanmun/analysis/seedtest"
+
 	"github.com/gwanmun/gwanmun/analysis"
-	"github.com/gwanmun/gwanmun/data/schema"
 )
 
 // OpenSeed is in seed_test.go's twin below.
@@ -118,29 +118,5 @@ func SameValues(got, want *analysis.Table) error {
 }
 
 func openSeed(tb testing.TB) *analysis.DB {
-	tb.Helper()
-	ctx := context.Background()
-	db, err := analysis.Open(ctx, tb.TempDir(), analysis.Options{Threads: 1})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-	for _, ds := range schema.Datasets() {
-		file := filepath.Join("..", "testdata", "seed", ds.Name+".csv")
-		if _, err := os.Stat(file); err != nil {
-			continue
-		}
-		var sel []string
-		for _, c := range ds.Columns() {
-			sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", q(c.Name), c.SQLType(), q(c.Name)))
-		}
-		stmt := fmt.Sprintf("DROP VIEW %s; CREATE TABLE %s AS SELECT %s FROM read_csv('%s', header = true, all_varchar = true); "+
-			"DROP VIEW %s_all; CREATE VIEW %s_all AS SELECT * FROM %s",
-			ds.Name, ds.Name, strings.Join(sel, ", "), strings.ReplaceAll(file, "'", "''"), ds.Name, ds.Name, ds.Name)
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			tb.Fatalf("seed table %s: %v", ds.Name, err)
-		}
-	}
-	return db
+	return seedtest.Open(tb, filepath.Join("..", "testdata", "seed"))
 }
