@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
@@ -28,18 +29,26 @@ const Name = "gdelt"
 // Endpoint is the DOC 2.0 API; a config url overrides it.
 const Endpoint = "https://api.gdeltproject.org/api/v2/doc/doc"
 
-// DefaultQueries find coverage of the October 2022 Kakao outage in any
-// language (GDELT searches its English translations).
-var DefaultQueries = []string{"kakao (outage OR fire OR disruption)"}
-
 // The API returns at most 250 articles per request.
 const maxRecords = 250
 
+// MaxQueryBytes bounds one derived query (UTF-8). GDELT documents no length
+// limit; this is the collector's own bound, so that a study with many
+// terms becomes several short requests rather than one long URL.
+const MaxQueryBytes = 250
+
+// Window is the default search range: from the study incident's news_from
+// (its start when the study sets none), one week.
+const Window = 7 * 24 * time.Hour
+
 // Config is the [sources.gdelt] table.
 type Config struct {
+	// Queries are sent as they are. Default: derived from the active
+	// study's [news] terms (see QueriesFor).
 	Queries []string `toml:"queries"`
-	// From and To bound GDELT's seen time, [from, to): a day (KST) or an
-	// RFC 3339 time. Default: the week of the October 2022 outage.
+	// From and To bound GDELT's seen time, [from, to): a day (in the
+	// study's analysis.time_zone, else UTC) or an RFC 3339 time. Default:
+	// the week from the study incident's news_from.
 	From string `toml:"from"`
 	To   string `toml:"to"`
 	// Step splits the range into requests of this length ("24h"), since a
@@ -47,6 +56,63 @@ type Config struct {
 	Step ingest.Duration `toml:"step"`
 	// MaxRecords per request, 1..250 (default 250).
 	MaxRecords int `toml:"max_records"`
+}
+
+// QueriesFor turns a study's news terms into DOC 2.0 queries. GDELT
+// searches the English text of what it monitors (machine translations
+// for other languages; it phased out native-language search), so a term
+// with a letter outside the Latin script cannot match and is left out. A
+// term of several words is sent as a quoted phrase, a single word bare;
+// quotes inside a term are dropped, and a term repeated (ignoring case)
+// is sent once. The terms are OR-joined inside parentheses, as GDELT
+// requires of OR'd terms, and split into as many queries as it takes to
+// keep each within MaxQueryBytes. No searchable term is an error.
+func QueriesFor(terms []string) ([]string, error) {
+	var out, group []string
+	sum := 0 // the group's terms' length
+	flush := func() {
+		switch len(group) {
+		case 0:
+			return
+		case 1:
+			out = append(out, group[0])
+		default:
+			out = append(out, "("+strings.Join(group, " OR ")+")")
+		}
+		group, sum = nil, 0
+	}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		t = strings.Join(strings.Fields(strings.ReplaceAll(t, `"`, " ")), " ")
+		key := strings.ToLower(t)
+		if t == "" || !latin(t) || seen[key] {
+			continue
+		}
+		seen[key] = true
+		if strings.Contains(t, " ") {
+			t = `"` + t + `"`
+		}
+		// Joined, the group and t would be "(" + terms separated by " OR " + ")".
+		if len(group) > 0 && sum+len(t)+len(" OR ")*len(group)+len("()") > MaxQueryBytes {
+			flush()
+		}
+		group, sum = append(group, t), sum+len(t)
+	}
+	flush()
+	if len(out) == 0 {
+		return nil, errors.New("no news term GDELT can search (it searches English text: a term in Latin script is needed); set queries")
+	}
+	return out, nil
+}
+
+// latin reports whether every letter of s is in the Latin script.
+func latin(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Collector queries the API.
@@ -71,7 +137,7 @@ func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
 // New validates the config; it does no I/O.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	c := Config{From: "2022-10-15", To: "2022-10-22", MaxRecords: maxRecords}
+	c := Config{MaxRecords: maxRecords}
 	if err := cfg.Decode(&c); err != nil {
 		return nil, err
 	}
@@ -79,9 +145,12 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if err != nil {
 		return nil, err
 	}
+	st := newsmatch.Study()
 	col := &Collector{endpoint: endpoint, queries: c.Queries, step: c.Step.Duration, maxRecords: c.MaxRecords, parallelism: cfg.Parallelism}
 	if len(col.queries) == 0 {
-		col.queries = DefaultQueries
+		if col.queries, err = QueriesFor(st.News.Terms); err != nil {
+			return nil, fmt.Errorf("gdelt: study %s: %w", st.Name, err)
+		}
 	}
 	for _, q := range col.queries {
 		if strings.TrimSpace(q) == "" {
@@ -91,7 +160,17 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	if col.maxRecords < 1 || col.maxRecords > maxRecords {
 		return nil, fmt.Errorf("gdelt: max_records %d: want 1..%d", col.maxRecords, maxRecords)
 	}
-	w, err := newsmatch.ParseWindow(c.From, c.To, newsmatch.KST)
+	if c.From == "" && c.To == "" && st.Incident != nil {
+		from := st.Incident.NewsFrom
+		c.From, c.To = from.Format(time.RFC3339), from.Add(Window).Format(time.RFC3339)
+	}
+	zone := time.UTC
+	if tz := st.Analysis.TimeZone; tz != "" {
+		if zone, err = time.LoadLocation(tz); err != nil {
+			return nil, fmt.Errorf("gdelt: study %s: %w", st.Name, err)
+		}
+	}
+	w, err := newsmatch.ParseWindow(c.From, c.To, zone)
 	if err != nil {
 		return nil, fmt.Errorf("gdelt: %w", err)
 	}

@@ -85,13 +85,22 @@ type alias struct {
 	needles []int32
 }
 
+// active is the study news collectors follow: the default one until
+// UseStudy names another.
+var active = study.Default()
+
 // DefaultMatcher matches the terms of the default study (study.DefaultName);
 // UseStudy swaps in another study's before collectors run.
-var DefaultMatcher = StudyMatcher(study.Default())
+var DefaultMatcher = StudyMatcher(active)
 
-// UseStudy makes s the study every news collector matches against. Call
-// it once, before any collector runs (the CLI does for --study).
-func UseStudy(s *study.Study) { DefaultMatcher = StudyMatcher(s) }
+// UseStudy makes s the study every news collector matches against (and
+// searches for, where a collector derives its queries from the study's
+// terms). Call it once, before any collector is built (the CLI does for
+// --study).
+func UseStudy(s *study.Study) { active, DefaultMatcher = s, StudyMatcher(s) }
+
+// Study returns the study UseStudy set, else the default study.
+func Study() *study.Study { return active }
 
 // NewMatcher compiles term and alias lists.
 func NewMatcher(incidents []Incident, services []Service) *Matcher {
