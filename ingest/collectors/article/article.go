@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -30,15 +31,31 @@ const Version = "1.0.0"
 // Name is the collector's source name.
 const Name = "article"
 
-// DefaultURLs are the bundled recording's pages: October 2022 articles on
-// the Kakao outage cited in data/seed (the Chosun one by its AMP address,
-// as the seed cites it).
-var DefaultURLs = []string{
-	"https://www.chosun.com/economy/industry-company/2022/10/15/CUBGG6Y75BHEZOLLGABKOS4T5A/?outputType=amp",
-	"https://www.ddaily.co.kr/page/view/2022101623402869383",
-	"https://news.mt.co.kr/mtview.php?no=2022101716262598709",
-	"http://www.newstomato.com/RealTime/RealTimeDetail.aspx?no=1153411",
-	"https://www.koreaherald.com/view.php?ud=20221017000788",
+// DefaultURLs are the pages read when the sources file names none: the
+// `urls` of the embedded sample.toml, which are the pages the bundled
+// recording holds (the study's cited articles live in data, not here).
+var DefaultURLs = defaultURLs()
+
+// defaultURLs reads the embedded sample.toml's urls; a sample without any
+// is a programming error the package's first test catches.
+func defaultURLs() []string {
+	b, err := files.ReadFile(ingest.SampleFile)
+	if err != nil {
+		panic(err)
+	}
+	var smp struct {
+		Sources map[string]struct {
+			URLs []string `toml:"urls"`
+		} `toml:"sources"`
+	}
+	if err := toml.Unmarshal(b, &smp); err != nil {
+		panic(fmt.Sprintf("%s: sample.toml: %v", Name, err))
+	}
+	urls := smp.Sources[Name].URLs
+	if len(urls) == 0 {
+		panic(fmt.Sprintf("%s: sample.toml: no urls in [sources.%s]", Name, Name))
+	}
+	return urls
 }
 
 // Config is the [sources.article] table; the pages are its url/urls.
@@ -107,7 +124,7 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 }
 
 var (
-	// A date printed after a label, as Korean outlets print it.
+	// A date printed after a label (입력, 등록 … or published, posted).
 	visibleDate = regexp.MustCompile(`(?i)(?:기사\s*입력|최초\s*입력|입력|등록|게재|승인|published|posted)\s*(?:일|일시|시간)?\s*[:：]?\s*` +
 		`(\d{4}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}\s*[.일]?(?:\s*\([^)]{1,3}\))?` +
 		`(?:\s*(?:오전|오후|AM|PM)?\s*\d{1,2}\s*[:시]\s*\d{2}(?:\s*:\s*\d{2})?)?)`)
@@ -136,7 +153,7 @@ func Extract(pageURL string, body []byte) (newsmatch.Article, error) {
 
 	loc := newsmatch.KST
 	if l := strings.ToLower(a.Lang); l != "" && !strings.HasPrefix(l, "ko") && !strings.HasSuffix(hostOf(pageURL), ".kr") {
-		loc = nil // a zone-less date on a non-Korean page is not guessed
+		loc = nil // a zone-less date on a page neither in ko nor on a .kr host is not guessed
 	}
 	a.Published, a.MissingWhy = publication(doc, ld, pageURL, loc)
 	return a, nil

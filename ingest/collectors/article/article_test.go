@@ -1,6 +1,7 @@
 package article
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"reflect"
@@ -158,4 +159,43 @@ func FuzzExtract(f *testing.F) {
 			t.Fatalf("date %v with reason %q", a.Published, a.MissingWhy)
 		}
 	})
+}
+
+// The default pages are the sample.toml's urls (the bundled recording's);
+// a sources file's urls replace them; an unknown key is a ConfigError.
+func TestDefaultsFromSample(t *testing.T) {
+	b, err := os.ReadFile("sample.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ingest.ParseConfig(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := cfg.Source(Name)
+	if len(sc.URLs) != 5 || !reflect.DeepEqual(DefaultURLs, sc.URLs) {
+		t.Fatalf("DefaultURLs %q, sample urls %q", DefaultURLs, sc.URLs)
+	}
+	if got := newCollector(t).Info().URL; got != strings.Join(sc.URLs, " ") {
+		t.Errorf("default pages %q", got)
+	}
+	cfg, err = ingest.ParseConfig([]byte("[sources.article]\nurl = \"https://example.org/news/1\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ = cfg.Source(Name)
+	c, err := New(sc)
+	if err != nil || c.Info().URL != "https://example.org/news/1" {
+		t.Fatalf("configured url: %v %v", c, err)
+	}
+	cfg, err = ingest.ParseConfig([]byte("[sources.article]\npages = [\"https://example.org/news/1\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ = cfg.Source(Name)
+	_, err = New(sc)
+	var ce *ingest.ConfigError
+	if !errors.As(err, &ce) || ce.Key != "pages" {
+		t.Errorf("unknown key: %v", err)
+	}
 }

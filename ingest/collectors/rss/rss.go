@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -28,13 +29,31 @@ const Version = "1.0.0"
 // Name is the collector's source name.
 const Name = "rss"
 
-// DefaultFeeds are the feeds of the bundled recording: Chosun Ilbo (all
-// articles and economy), etnews and Money Today.
-var DefaultFeeds = []string{
-	"https://www.chosun.com/arc/outboundfeeds/rss/?outputType=xml",
-	"https://www.chosun.com/arc/outboundfeeds/rss/category/economy/?outputType=xml",
-	"https://rss.etnews.com/Section901.xml",
-	"http://rss.mt.co.kr/mt_news.xml",
+// DefaultFeeds are the feeds read when the sources file names none: the
+// `urls` of the embedded sample.toml, which are the feeds the bundled
+// recording holds.
+var DefaultFeeds = defaultFeeds()
+
+// defaultFeeds reads the embedded sample.toml's urls; a sample without
+// any is a programming error the package's first test catches.
+func defaultFeeds() []string {
+	b, err := files.ReadFile(ingest.SampleFile)
+	if err != nil {
+		panic(err)
+	}
+	var smp struct {
+		Sources map[string]struct {
+			URLs []string `toml:"urls"`
+		} `toml:"sources"`
+	}
+	if err := toml.Unmarshal(b, &smp); err != nil {
+		panic(fmt.Sprintf("%s: sample.toml: %v", Name, err))
+	}
+	urls := smp.Sources[Name].URLs
+	if len(urls) == 0 {
+		panic(fmt.Sprintf("%s: sample.toml: no urls in [sources.%s]", Name, Name))
+	}
+	return urls
 }
 
 // Which items to keep.
@@ -166,7 +185,7 @@ func Parse(body []byte, contentType, feedURL string) (*gofeed.Feed, []newsmatch.
 	}
 	loc := newsmatch.KST
 	if l := strings.ToLower(feed.Language); l != "" && !strings.HasPrefix(l, "ko") && !hasHangul(feed.Title) {
-		loc = nil // a date without a zone in a non-Korean feed is not guessed
+		loc = nil // a zone-less date in a feed neither in ko nor titled in Hangul is not guessed
 	}
 	var out []newsmatch.Article
 	for _, it := range feed.Items {

@@ -207,3 +207,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The default feeds are the sample.toml's urls (the bundled recording's);
+// a sources file's urls replace them.
+func TestDefaultsFromSample(t *testing.T) {
+	b, err := os.ReadFile("sample.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ingest.ParseConfig(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := cfg.Source(Name)
+	if len(sc.URLs) != 4 || !reflect.DeepEqual(DefaultFeeds, sc.URLs) {
+		t.Fatalf("DefaultFeeds %q, sample urls %q", DefaultFeeds, sc.URLs)
+	}
+	if got := newCollector(t, "").Info().URL; got != strings.Join(sc.URLs, " ") {
+		t.Errorf("default feeds %q", got)
+	}
+	c := newCollector(t, "[sources.rss]\nurls = [\"https://example.org/a.xml\", \"https://example.org/b.xml\"]\n")
+	if got := c.Info().URL; got != "https://example.org/a.xml https://example.org/b.xml" {
+		t.Errorf("configured feeds %q", got)
+	}
+}
