@@ -472,7 +472,7 @@ func TestShippedStudy(t *testing.T) {
 			t.Fatalf("uncited row %+v", r)
 		}
 	}
-	want := map[string]int{"platforms": 3, "mau": 18, "financials": 3, "incidents": 9, "dependencies": 3}
+	want := map[string]int{"platforms": 3, "mau": 18, "financials": 3, "incidents": 15, "dependencies": 3}
 	for ds, n := range want {
 		if count[ds] != n {
 			t.Errorf("%s: %d rows, want %d", ds, count[ds], n)
