@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/study"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/progress"
 	"github.com/gwanmun/gwanmun/ingest/transport"
@@ -152,7 +154,13 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 			return ingest.Summary{}, err
 		}
 	}
+	st, err := a.study()
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	otherStudy := st != nil && st.Name != study.Default().Name
 	var cols []ingest.Collector
+	var skipped []string
 	entries := map[string]ingest.Entry{}
 	for _, n := range names {
 		e, err := a.registry.Get(n)
@@ -170,8 +178,15 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 		if err != nil {
 			return ingest.Summary{}, usageError{fmt.Errorf("source %s: %w", n, err)}
 		}
-		if o.demo && c.Info().Kind == "web" && e.Recording == nil {
-			continue // nothing bundled to replay
+		if o.demo && c.Info().Kind == "web" && (e.Recording == nil || otherStudy) {
+			// Nothing bundled to replay: the bundled recordings hold the
+			// default study's requests only, and a made-up answer for
+			// another study's requests would be evidence nobody saw.
+			if otherStudy && e.Recording != nil && len(o.sources) > 0 {
+				return ingest.Summary{}, usageError{fmt.Errorf("source %s: its bundled recording holds the default study's requests, not study %s's; use --live or --replay DIR", n, st.Name)}
+			}
+			skipped = append(skipped, n)
+			continue
 		}
 		// study helper: the file collector with no files configured.
 		if idle, ok := c.(interface{ Idle() bool }); ok && idle.Idle() && len(o.sources) == 0 {
@@ -182,6 +197,10 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 		}
 		entries[c.Info().Name] = e
 		cols = append(cols, c)
+	}
+	if otherStudy && len(skipped) > 0 {
+		a.logger().Info("demo: web sources without a bundled recording for this study are skipped",
+			"study", st.Name, "sources", strings.Join(skipped, ","))
 	}
 	o.prog = a.progress()
 	defer o.prog.Close()
