@@ -13,6 +13,8 @@ var lockin = Analysis{Name: "lockin", Title: "Gateway lock-in index and its part
 		{Name: "gateway", Default: "", Doc: "gateway id, empty for all"},
 		{Name: "country", Study: "country", Doc: "country of the user figures weighting coverage (default: the study's)"},
 		{Name: "source", Study: "users_source", Doc: "the one source whose MAU weights coverage, sources never mixed (default: the study's)"},
+		{Name: "login_nodes", Study: "login_nodes", Doc: "the nodes third parties log in through, as gateway:node pairs, " +
+			"comma-separated (default: the study's); empty: no SSO reach"},
 		{Name: "kinds", Default: defaultCentralityKinds, Doc: "dependency kinds of the centrality graph, comma-separated; empty for all"},
 		asOfParam(""),
 	},
