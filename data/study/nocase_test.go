@@ -40,7 +40,6 @@ var allowed = map[string]string{
 	"ingest/collectors/seed/":          "pending: the loader of the default study's compiled seed keeps its id tables in Go (move to data/seed)",
 	"ingest/collectors/gdelt/":         "pending: DefaultQueries should follow the study's news terms",
 	"ingest/collectors/article/":       "pending: default article URLs (the seed's cited articles) in Go, not sample.toml",
-	"ingest/collectors/loginevidence/": "pending: the building-block terms table (Kakao/Naver login, pay, maps) in Go, not a data file",
 	"ingest/collectors/rss/":           "pending: default Korean feed URLs in Go, not sample.toml",
 }
 
