@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -95,6 +96,23 @@ func TestLockinLoginNodes(t *testing.T) {
 		if r["sso_reach"] != tt.reach || !near(r["sso_share"], tt.share, 1e-12) || fmt.Sprint(r["gateway_nodes"]) != tt.gatewayNode {
 			t.Errorf("login_nodes %q: sso_reach %v share %v nodes %v, want %d %v %s",
 				tt.nodes, r["sso_reach"], r["sso_share"], r["gateway_nodes"], tt.reach, tt.share, tt.gatewayNode)
+		}
+	}
+}
+
+// A login_nodes value that is not gateway:node pairs is a parameter
+// error naming it, not a silent lack of SSO reach.
+func TestLockinLoginNodesMalformed(t *testing.T) {
+	db := openWith(t, lockinViews(`('x', 'X', 'messaging', false, true)`, `('x', 'X', 'other')`, `('x', 1.0)`, `('x', 'y', 'gateway')`)...)
+	a, err := Lookup("lockin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"kakao", "kakao:", ":kakao_login", "kakao:kakao_login,naver", "a:b:c"} {
+		_, err := db.Run(t.Context(), a, map[string]string{"login_nodes": v})
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Param != "login_nodes" {
+			t.Errorf("login_nodes %q: error %v, want a ParamError on login_nodes", v, err)
 		}
 	}
 }
