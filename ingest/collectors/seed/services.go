@@ -102,7 +102,7 @@ func (c *run) services(s *ingest.Session) error {
 			where := fmt.Sprintf("data/seed/%s row %d", name, i+2)
 			g, ok := c.k.gateway(t.get(r, "gateway"))
 			if !ok {
-				s.ParseFailure(where, fmt.Errorf("unknown gateway %q", t.get(r, "gateway")))
+				s.ParseFailure(where, fmt.Errorf("gateway %q is not in %s services.gateways", t.get(r, "gateway"), KeysFile))
 				continue
 			}
 			rawCat := t.get(r, "category")
@@ -113,8 +113,8 @@ func (c *run) services(s *ingest.Session) error {
 			}
 			svcName := t.get(r, "service")
 			id := serviceID(svcName)
-			if c, ok := c.k.Services.IDs[g.Gateway+"/"+id]; ok {
-				id = c
+			if canon, ok := c.k.Services.IDs[g.Gateway+"/"+id]; ok {
+				id = canon
 			}
 			ko, en := splitName(svcName)
 			raw := t.get(r, "account_linked")
