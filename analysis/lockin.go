@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -13,11 +15,27 @@ var lockin = Analysis{Name: "lockin", Title: "Gateway lock-in index and its part
 		{Name: "gateway", Default: "", Doc: "gateway id, empty for all"},
 		{Name: "country", Study: "country", Doc: "country of the user figures weighting coverage (default: the study's)"},
 		{Name: "source", Study: "users_source", Doc: "the one source whose MAU weights coverage, sources never mixed (default: the study's)"},
+		{Name: "login_nodes", Study: "login_nodes", Doc: "the nodes third parties log in through, as gateway:node pairs, " +
+			"comma-separated (default: the study's); empty: no SSO reach"},
 		{Name: "kinds", Default: defaultCentralityKinds, Doc: "dependency kinds of the centrality graph, comma-separated; empty for all"},
 		asOfParam(""),
 	},
 	Uses:    lockinQuery.Uses,
 	Compute: computeLockin,
+	Check:   checkLoginNodes,
+}
+
+// checkLoginNodes refuses a login_nodes value that is not gateway:node
+// pairs: a pair the SQL cannot split would silently count no SSO reach.
+func checkLoginNodes(_ context.Context, _ *DB, params map[string]string) error {
+	for _, pair := range splitList(params["login_nodes"], ",") {
+		g, n, ok := strings.Cut(pair, ":")
+		if !ok || strings.TrimSpace(g) == "" || strings.TrimSpace(n) == "" || strings.Contains(n, ":") {
+			return &ParamError{Analysis: "lockin", Param: "login_nodes",
+				Err: fmt.Errorf("%q: want gateway:node pairs, comma-separated (gw:gw_login,gw:gw_account)", pair)}
+		}
+	}
+	return nil
 }
 
 // lockinQuery is lockin.sql alone, the step before the centrality.

@@ -38,9 +38,12 @@ platform_taxonomy(platform_category, category) AS (
            ('identity', 'identity')
 ),
 login_nodes(gateway_id, node) AS (
-    -- The nodes third parties log in through; "kakaotalk" is the gateway id
-    -- the service-directory collector gives Kakao.
-    VALUES ('kakao', 'kakao_login'), ('kakaotalk', 'kakao_login'), ('naver', 'naver_login'), ('naver', 'naver_id')
+    -- The nodes third parties log in through, per gateway id: the study's
+    -- analysis.login_nodes as $login_nodes, "gateway:node" pairs,
+    -- comma-separated (empty: none).
+    SELECT DISTINCT trim(split_part(pair, ':', 1)), trim(split_part(pair, ':', 2))
+    FROM unnest(string_split($login_nodes, ',')) AS l(pair)
+    WHERE trim(pair) <> ''
 ),
 as_of_day AS (
     SELECT coalesce(TRY_CAST(nullif($as_of, '') AS DATE), DATE '9999-12-31') AS day

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -68,6 +69,54 @@ func TestLockinHandWorked(t *testing.T) {
 	}
 }
 
+// The login nodes come from the study (or the parameter): another set
+// changes SSO reach and the gateway's nodes, none gives no SSO reach.
+func TestLockinLoginNodes(t *testing.T) {
+	db := openWith(t, lockinViews(
+		`('talk_calls', 'Talk calls', 'messaging', false, true), ('shop1', 'Shop 1', 'commerce', true, true),
+		 ('shop2', 'Shop 2', 'commerce', true, false), ('shop3', 'Shop 3', 'commerce', true, false)`,
+		`('kakaotalk', 'KakaoTalk', 'messenger')`, `('kakaotalk', 60.0)`,
+		`('talk_calls', 'kakaotalk', 'gateway'), ('shop1', 'kakao_login', 'login'), ('shop2', 'kakao_login', 'login'),
+		 ('shop3', 'other_login', 'login'), ('shop3', 'kakaopay', 'payment')`)...)
+	tests := []struct {
+		nodes       string
+		reach       int64
+		share       float64
+		gatewayNode string
+	}{
+		{"kakao:kakao_login", 2, 2.0 / 3, "[kakao_login kakaotalk]"},
+		{"kakao:kakao_login, kakao:other_login", 3, 1, "[kakao_login kakaotalk other_login]"},
+		{"kakao:other_login", 1, 1.0 / 3, "[kakaotalk other_login]"},
+		{"kakao:kakaopay", 0, 0, "[kakaopay kakaotalk]"}, // shop3 pays, it does not log in
+		{"naver:kakao_login", 0, 0, "[kakaotalk]"},       // another gateway's node
+		{"", 0, 0, "[kakaotalk]"},
+	}
+	for _, tt := range tests {
+		r := runAnalysis(t, db, "lockin", map[string]string{"login_nodes": tt.nodes})[0]
+		if r["sso_reach"] != tt.reach || !near(r["sso_share"], tt.share, 1e-12) || fmt.Sprint(r["gateway_nodes"]) != tt.gatewayNode {
+			t.Errorf("login_nodes %q: sso_reach %v share %v nodes %v, want %d %v %s",
+				tt.nodes, r["sso_reach"], r["sso_share"], r["gateway_nodes"], tt.reach, tt.share, tt.gatewayNode)
+		}
+	}
+}
+
+// A login_nodes value that is not gateway:node pairs is a parameter
+// error naming it, not a silent lack of SSO reach.
+func TestLockinLoginNodesMalformed(t *testing.T) {
+	db := openWith(t, lockinViews(`('x', 'X', 'messaging', false, true)`, `('x', 'X', 'other')`, `('x', 1.0)`, `('x', 'y', 'gateway')`)...)
+	a, err := Lookup("lockin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"kakao", "kakao:", ":kakao_login", "kakao:kakao_login,naver", "a:b:c"} {
+		_, err := db.Run(t.Context(), a, map[string]string{"login_nodes": v})
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Param != "login_nodes" {
+			t.Errorf("login_nodes %q: error %v, want a ParamError on login_nodes", v, err)
+		}
+	}
+}
+
 func TestLockinTaxonomyMatchesSchema(t *testing.T) {
 	// One own service per schema category: breadth must be exactly 1 and
 	// the SQL's taxonomy size the schema's, or the two lists have drifted.
@@ -105,6 +154,11 @@ func TestLockinSeed(t *testing.T) {
 	// Naver's own services need its ID far less often: 15 of 43.
 	if n := where(recs, "gateway_id", "naver"); len(n) != 1 || !near(n[0]["dependence"], 15.0/43, 1e-12) {
 		t.Errorf("naver %v", n)
+	}
+	// The eight come from the study's login nodes: without Kakao's, none.
+	recs = runAnalysis(t, openSeed(t), "lockin", map[string]string{"login_nodes": "naver:naver_login,naver:naver_id"})
+	if k := where(recs, "gateway_id", "kakao"); len(k) != 1 || k[0]["sso_reach"] != int64(0) {
+		t.Errorf("kakao without its login node: %v", k)
 	}
 }
 

@@ -124,14 +124,16 @@ func TestSavedResultsRecordTheirParameters(t *testing.T) {
 			map[string]string{"category": "messenger", "country": "KR", "internet_users": "", "merge": "discord,telegram"},
 			"none: concentration takes no as_of parameter"},
 		{"lockin", map[string]string{"as_of": "2022-10-15"}, "lockin.parquet",
-			map[string]string{"gateway": "", "country": "KR", "source": "IGAWorks Mobile Index", "kinds": defaultCentralityKinds, "as_of": "2022-10-15"},
+			map[string]string{"gateway": "", "country": "KR", "source": "IGAWorks Mobile Index", "kinds": defaultCentralityKinds, "as_of": "2022-10-15",
+				"login_nodes": "kakao:kakao_login,kakaotalk:kakao_login,naver:naver_login,naver:naver_id"},
 			"2022-10-15"},
 		{"blast_radius", nil, "blast_radius.parquet",
 			map[string]string{"failed": "sk_cc_pangyo", "kinds": "", "country": "KR", "source": "IGAWorks Mobile Index", "as_of": "2022-10-15"},
 			"2022-10-15"},
 		// The same result again: saved from the cache, still with its parameters.
 		{"lockin", map[string]string{"as_of": "2022-10-15"}, "lockin-again.parquet",
-			map[string]string{"gateway": "", "country": "KR", "source": "IGAWorks Mobile Index", "kinds": defaultCentralityKinds, "as_of": "2022-10-15"},
+			map[string]string{"gateway": "", "country": "KR", "source": "IGAWorks Mobile Index", "kinds": defaultCentralityKinds, "as_of": "2022-10-15",
+				"login_nodes": "kakao:kakao_login,kakaotalk:kakao_login,naver:naver_login,naver:naver_id"},
 			"2022-10-15"},
 	} {
 		a, _ := Lookup(tc.name)

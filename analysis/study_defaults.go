@@ -16,7 +16,7 @@ import (
 var StudyKeys = []string{
 	"incident", "root", "failed", "as_of", "tz",
 	"country", "users_source", "company", "value_grain", "gateway",
-	"market", "market_country", "markets",
+	"market", "market_country", "markets", "login_nodes",
 }
 
 // StudyDefaults are the study's values for StudyKeys; a key the study
@@ -32,6 +32,7 @@ func StudyDefaults(s *study.Study) map[string]string {
 	}
 	d["tz"], d["country"] = s.Analysis.TimeZone, s.Analysis.Country
 	d["users_source"], d["company"], d["value_grain"] = s.Analysis.UsersSource, s.Analysis.Company, s.Analysis.ValueGrain
+	d["login_nodes"] = s.Analysis.LoginNodesParam()
 	if g, ok := s.Gateway(); ok {
 		d["gateway"] = g.Gateway
 	}

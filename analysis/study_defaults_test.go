@@ -43,6 +43,8 @@ func TestForStudy(t *testing.T) {
 		{fb, "concentration_sensitivity", "markets", "social,messenger"},
 		{fb, "designation", "country", "WORLD"},
 		{fb, "mau_trend", "country", ""},
+		{study.Default(), "lockin", "login_nodes", "kakao:kakao_login,kakaotalk:kakao_login,naver:naver_login,naver:naver_id"},
+		{fb, "lockin", "login_nodes", ""}, // the facebook study names no login node
 	}
 	for _, tt := range tests {
 		a, err := Find(ForStudy(tt.study), tt.analysis)

@@ -4,7 +4,7 @@ package data
 
 import "embed"
 
-// Seed holds data/seed/*.csv.
+// Seed holds data/seed/*.csv and the keys (keys.toml) the seed loader reads them by.
 //
-//go:embed seed/*.csv
+//go:embed seed/*.csv seed/*.toml
 var Seed embed.FS

@@ -34,12 +34,6 @@ var allowed = map[string]string{
 	"analysis/service_platforms.sql": "name_ko is the schema's Korean-name column; the match basis names it",
 	"analysis/report/static.go":      "font family names ('Noto Sans CJK KR')",
 	"bench/":                         "benchmark and torture generators imitate the default study's data on purpose (synthetic ids, EUC-KR pages)",
-	// Known leftovers outside the study work's folders, each to move into
-	// data (the study, data/seed, a collector's data file); listed so that
-	// nothing new is added unnoticed.
-	"ingest/collectors/seed/":          "pending: the loader of the default study's compiled seed keeps its id tables in Go (move to data/seed)",
-	"ingest/collectors/loginevidence/": "pending: the building-block terms table (Kakao/Naver login, pay, maps) in Go, not a data file",
-	"analysis/lockin.sql":              "pending: the login_nodes table names the default study's gateways (move to the study)",
 }
 
 func TestNoCaseInCode(t *testing.T) {

@@ -148,6 +148,27 @@ type Analysis struct {
 	// ValueGrain is the period grain of the company's value figures in
 	// those fits: "year" or "quarter".
 	ValueGrain string `toml:"value_grain"`
+	// LoginNodes are the nodes of the dependency graph third parties log
+	// in through, per gateway id (the lock-in index's SSO reach). A
+	// gateway may have several (its own login and its account system),
+	// and one login node may serve several gateway ids.
+	LoginNodes []LoginNode `toml:"login_nodes"`
+}
+
+// LoginNode is one gateway's login node.
+type LoginNode struct {
+	Gateway string `toml:"gateway"`
+	Node    string `toml:"node"`
+}
+
+// LoginNodesParam is LoginNodes as the lockin analysis's parameter takes
+// them: "gateway:node" pairs, comma-separated.
+func (a Analysis) LoginNodesParam() string {
+	pairs := make([]string, len(a.LoginNodes))
+	for i, l := range a.LoginNodes {
+		pairs[i] = l.Gateway + ":" + l.Node
+	}
+	return strings.Join(pairs, ",")
 }
 
 // Gateway is the first market that names a gateway platform, or false.
@@ -337,6 +358,19 @@ func (s *Study) Validate(now time.Time) error {
 	}
 	if c := s.Analysis.Country; c != "" && !reCountry.MatchString(c) {
 		bad("analysis.country %q: want an ISO 3166 alpha-2 code or WORLD", c)
+	}
+	seenLogin := map[LoginNode]bool{}
+	for i, l := range s.Analysis.LoginNodes {
+		if l.Gateway == "" || l.Node == "" {
+			bad("analysis.login_nodes[%d]: gateway and node are required", i)
+		}
+		if strings.ContainsAny(l.Gateway+l.Node, ":, ") {
+			bad("analysis.login_nodes[%d]: gateway %q and node %q must be ids (no ':', ',' or space)", i, l.Gateway, l.Node)
+		}
+		if seenLogin[l] {
+			bad("analysis.login_nodes: %s:%s twice", l.Gateway, l.Node)
+		}
+		seenLogin[l] = true
 	}
 	for _, m := range s.Markets {
 		if m.Country != "" && !reCountry.MatchString(m.Country) {

@@ -87,6 +87,12 @@ func TestLoadErrors(t *testing.T) {
 		{"end in the future", strings.Replace(minimal, "end = 2021-10-04T22:00:00Z", "end = 2027-10-04T10:00:00Z", 1),
 			"is in the future"},
 		{"no terms", strings.Replace(minimal, `terms = ["x outage"]`, `terms = []`, 1), "news.terms is empty"},
+		{"login node key misspelt", minimal + "[analysis]\n[[analysis.login_nodes]]\ngateway = \"g\"\nnod = \"g_login\"\n",
+			`unknown key "analysis.login_nodes.nod"`},
+		{"login node without node", minimal + "[analysis]\nlogin_nodes = [{ gateway = \"g\" }]\n",
+			"analysis.login_nodes[0]: gateway and node are required"},
+		{"login node not an id", minimal + "[analysis]\nlogin_nodes = [{ gateway = \"g\", node = \"a:b\" }]\n",
+			`node "a:b" must be ids`},
 		{"name mismatch", strings.Replace(minimal, `name = "x"`, `name = "y"`, 1), `does not match its folder "x"`},
 	}
 	for _, tt := range tests {
@@ -114,5 +120,22 @@ func TestCheckSections(t *testing.T) {
 	err := s.CheckSections([]string{"hhi", "outage_gantt"})
 	if err == nil || !strings.Contains(err.Error(), `"gantt"`) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// The default study's login nodes reach the lockin analysis as one
+// parameter value, in the study's order.
+func TestLoginNodesParam(t *testing.T) {
+	fsys := fstest.MapFS{"x/study.toml": {Data: []byte(minimal + "[analysis]\n" +
+		`login_nodes = [{ gateway = "g", node = "g_login" }, { gateway = "h", node = "h_id" }]` + "\n")}}
+	s, err := Load(fsys, "x", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Analysis.LoginNodesParam(); got != "g:g_login,h:h_id" {
+		t.Fatalf("login nodes %q", got)
+	}
+	if got := Default().Analysis.LoginNodesParam(); got != "kakao:kakao_login,kakaotalk:kakao_login,naver:naver_login,naver:naver_id" {
+		t.Fatalf("default study's login nodes %q", got)
 	}
 }

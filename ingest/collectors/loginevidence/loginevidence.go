@@ -1,11 +1,11 @@
-// Package loginevidence reads Korean news articles for evidence that a
-// third-party service depends on a gateway's building blocks (Kakao login,
-// Kakao Pay, Kakao Map, Naver login, ...): a dependencies row per edge and
-// a services row, third_party = true, per third party and gateway.
+// Package loginevidence reads news articles for evidence that a
+// third-party service depends on a gateway's building blocks (its login,
+// pay, maps, ...; the terms file names them): a dependencies row per edge
+// and a services row, third_party = true, per third party and gateway.
 //
 // The reading is deliberately narrow: an edge needs a known third party
 // and a known phrase in the same sentence, and a sentence with a denial
-// ("카카오 로그인을 지원하지 않는다") counts for nothing. Every edge
+// ("... 로그인을 지원하지 않는다") counts for nothing. Every edge
 // keeps its sentence as the note, so a reader can check it.
 package loginevidence
 
@@ -24,7 +24,6 @@ import (
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
-	"github.com/gwanmun/gwanmun/ingest/parse/taxonomy"
 )
 
 // Name is the collector's name in the registry and the sources file.
@@ -34,7 +33,7 @@ const Name = "loginevidence"
 const Version = "1.0.0"
 
 // DefaultURLs are the articles data/seed cites for third parties that
-// depend on Kakao or Naver building blocks.
+// depend on the default study's gateways' building blocks.
 var DefaultURLs = []string{
 	"https://ddaily.co.kr/page/view/2022101519590430469",
 	"https://it.chosun.com/site/data/html_dir/2022/10/17/2022101702590.html",
@@ -43,17 +42,34 @@ var DefaultURLs = []string{
 	"https://cm.asiae.co.kr/article/2026012009303128803",
 }
 
-// Config is the [sources.loginevidence] table; it has no keys of its own
-// yet, but decoding it still rejects typos.
-type Config struct{}
+// Config is the [sources.loginevidence] table's own keys.
+type Config struct {
+	// Terms is a terms file (TOML, as terms.toml) replacing the default
+	// building blocks and third parties.
+	Terms string `toml:"terms"`
+}
 
-// New validates the config; it does no I/O.
+// New validates the config and reads the terms file it names; it fetches
+// nothing.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	info := ingest.Info{
 		Name: Name, Version: Version, Kind: "web", Datasets: []string{"dependencies", "services"},
-		Description: "third parties' dependence on Kakao/Naver login, pay and maps, read from news articles",
+		Description: "third parties' dependence on gateways' login, pay and maps, read from news articles",
 	}
-	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	terms := DefaultTerms
+	if c.Terms != "" {
+		var err error
+		if terms, err = LoadTerms(c.Terms); err != nil {
+			return nil, &ingest.ConfigError{Table: "sources." + Name, Key: "terms", Err: err}
+		}
+	}
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
+		return readPage(terms, f)
+	})
 }
 
 // files are the collector's sample config and the recording `make demo`
@@ -65,13 +81,12 @@ var files embed.FS
 // Entry registers the collector.
 func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
-func readPage(f *ingest.Fetched) (ingest.Page, error) {
+func readPage(terms *Terms, f *ingest.Fetched) (ingest.Page, error) {
 	a, err := ParseArticle(f.Body)
 	if err != nil {
 		return ingest.Page{}, err
 	}
-	rows, problems := a.Rows(f.Prov(a.Title))
-	return ingest.Page{Rows: rows, Problems: problems}, nil
+	return ingest.Page{Rows: terms.Rows(a, f.Prov(a.Title))}, nil
 }
 
 // Article is the part of a news page the collector reads.
@@ -83,7 +98,7 @@ type Article struct {
 	Sentences []string
 }
 
-// bodySelectors are where Korean news sites keep the article text, the
+// bodySelectors are where news sites keep the article text, the
 // ndsoft CMS (articleView.html) first.
 var bodySelectors = []string{
 	"#article-view-content-div", "[itemprop=articleBody]", "#articleBody", "#article_body",
@@ -128,7 +143,7 @@ func ParseArticle(body []byte) (Article, error) {
 }
 
 // published reads article:published_time (RFC 3339 or a date), then the
-// "입력 2022.10.17" line Korean sites print under the headline.
+// "입력 2022.10.17" line many sites print under the headline.
 func published(doc *goquery.Document) time.Time {
 	kst := time.FixedZone("KST", 9*3600)
 	if v := strings.TrimSpace(doc.Find(`meta[property="article:published_time"]`).AttrOr("content", "")); v != "" {
@@ -171,14 +186,20 @@ func sentences(text string) []string {
 
 // Edge is one dependency a sentence evidences.
 type Edge struct {
-	Party    party
-	Target   target
+	Party    Party
+	Target   Target
 	Sentence string
 }
 
+// Edges are the article's edges under the default terms.
+func (a Article) Edges() []Edge { return DefaultTerms.Edges(a) }
+
+// Rows are the article's rows under the default terms.
+func (a Article) Rows(prov schema.Provenance) []schema.Row { return DefaultTerms.Rows(a, prov) }
+
 // Edges finds the dependencies the article evidences, first sentence
 // first; each (party, target) pair once.
-func (a Article) Edges() []Edge {
+func (terms *Terms) Edges(a Article) []Edge {
 	var out []Edge
 	seen := map[string]bool{}
 	for _, s := range a.Sentences {
@@ -186,8 +207,8 @@ func (a Article) Edges() []Edge {
 		if denial.MatchString(squeezed) {
 			continue
 		}
-		var ts []target
-		for _, t := range targets {
+		var ts []Target
+		for _, t := range terms.Targets {
 			if mentions(squeezed, t) {
 				ts = append(ts, t)
 			}
@@ -195,12 +216,12 @@ func (a Article) Edges() []Edge {
 		if len(ts) == 0 {
 			continue
 		}
-		for _, p := range parties {
+		for _, p := range terms.Parties {
 			if !namesParty(s, p) {
 				continue
 			}
 			for _, t := range ts {
-				k := p.id + "|" + t.id
+				k := p.ID + "|" + t.ID
 				if !seen[k] {
 					seen[k] = true
 					out = append(out, Edge{Party: p, Target: t, Sentence: s})
@@ -219,11 +240,11 @@ func (a Article) Edges() []Edge {
 var denial = regexp.MustCompile(`(지원|사용|도입|연동|채택|제공|이용)하지않|쓰지않`)
 
 // mentions reports whether the squeezed sentence names t.
-func mentions(squeezed string, t target) bool {
-	for _, n := range t.not {
+func mentions(squeezed string, t Target) bool {
+	for _, n := range t.Not {
 		squeezed = strings.ReplaceAll(squeezed, n, "\x00")
 	}
-	for _, ph := range t.phrases {
+	for _, ph := range t.Phrases {
 		if strings.Contains(squeezed, ph) {
 			return true
 		}
@@ -232,9 +253,9 @@ func mentions(squeezed string, t target) bool {
 }
 
 // namesParty reports whether s names p as a word: an alias not glued to a
-// letter on its left ("컬리" in "브로컬리" is not Kurly).
-func namesParty(s string, p party) bool {
-	for _, al := range p.aliases {
+// letter on its left ("컬리" in "브로컬리" is not that party).
+func namesParty(s string, p Party) bool {
+	for _, al := range p.Aliases {
 		rest := s
 		off := 0
 		for {
@@ -271,59 +292,44 @@ func squeeze(s string) string {
 // Rows turns the article's edges into dependencies rows and one services
 // row per third party and gateway. The services rows are observed on the
 // article's date (the fetch date when it has none), and so are the edges.
-func (a Article) Rows(prov schema.Provenance) ([]schema.Row, []error) {
-	edges := a.Edges()
+func (terms *Terms) Rows(a Article, prov schema.Provenance) []schema.Row {
+	edges := terms.Edges(a)
 	observed := a.Published
 	if observed.IsZero() {
 		observed = prov.FetchedAt.UTC().Truncate(24 * time.Hour)
 	}
 	var rows []schema.Row
-	var problems []error
 	type key struct{ party, gateway string }
-	uses := map[key][]target{}
+	uses := map[key][]Target{}
 	var order []key
 	for _, e := range edges {
 		rows = append(rows, &schema.Dependency{
-			FromID: e.Party.id, ToID: e.Target.id, Kind: e.Target.kind, Note: e.Sentence, ObservedAt: &observed, Provenance: prov,
+			FromID: e.Party.ID, ToID: e.Target.ID, Kind: e.Target.Kind, Note: e.Sentence, ObservedAt: &observed, Provenance: prov,
 		})
-		k := key{e.Party.id, e.Target.gateway}
+		k := key{e.Party.ID, e.Target.Gateway}
 		if _, ok := uses[k]; !ok {
 			order = append(order, k)
 		}
 		uses[k] = append(uses[k], e.Target)
 	}
 	for _, k := range order {
-		p := partyByID(k.party)
-		cat, ok := taxonomy.Map(p.seedCategory)
-		if !ok {
-			problems = append(problems, fmt.Errorf("third party %s: category %q is not in the taxonomy", p.id, p.seedCategory))
-			continue
-		}
+		p := terms.party(k.party)
 		ts := uses[k]
 		ids := make([]string, len(ts))
 		linked := false
 		for i, t := range ts {
-			ids[i] = t.id
-			linked = linked || t.kind == "login"
+			ids[i] = t.ID
+			linked = linked || t.Kind == "login"
 		}
 		sort.Strings(ids)
 		rows = append(rows, &schema.Service{
-			GatewayID: k.gateway, ServiceID: p.id, ObservedAt: observed, NameKo: p.ko, NameEn: p.en,
-			Category: cat, CategoryRaw: p.seedCategory, Provider: p.provider, ThirdParty: true,
+			GatewayID: k.gateway, ServiceID: p.ID, ObservedAt: observed, NameKo: p.NameKo, NameEn: p.NameEn,
+			Category: p.category, CategoryRaw: p.Category, Provider: p.Provider, ThirdParty: true,
 			EntryPoint: "api", AccountLinked: linked, AccountRaw: "uses " + strings.Join(ids, ", "),
 			Provenance: prov,
 		})
 	}
-	return rows, problems
-}
-
-func partyByID(id string) party {
-	for _, p := range parties {
-		if p.id == id {
-			return p
-		}
-	}
-	return party{id: id}
+	return rows
 }
 
 func clean(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -204,7 +206,7 @@ func TestEdges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, e := range (Article{Sentences: []string{tt.sentence}}).Edges() {
-				got = append(got, e.Party.id+">"+e.Target.id)
+				got = append(got, e.Party.ID+">"+e.Target.ID)
 			}
 			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 				t.Errorf("edges = %v, want %v", got, tt.want)
@@ -245,9 +247,9 @@ func TestPublishedDate(t *testing.T) {
 
 func TestUndatedArticleIsObservedOnFetchDay(t *testing.T) {
 	a := Article{Sentences: []string{sLaundrygo}}
-	rows, problems := a.Rows(schema.Provenance{SourceURL: "https://example.test/a", FetchedAt: testNow})
-	if len(problems) > 0 || len(rows) != 2 {
-		t.Fatalf("rows %d, problems %v", len(rows), problems)
+	rows := a.Rows(schema.Provenance{SourceURL: "https://example.test/a", FetchedAt: testNow})
+	if len(rows) != 2 {
+		t.Fatalf("rows %d", len(rows))
 	}
 	if got := rows[1].(*schema.Service).ObservedAt; !got.Equal(date(2026, 11, 24)) {
 		t.Fatalf("observed_at = %v, want the fetch day", got)
@@ -291,7 +293,7 @@ func FuzzParseArticle(f *testing.F) {
 		if err != nil {
 			return
 		}
-		rows, _ := a.Rows(prov)
+		rows := a.Rows(prov)
 		for _, r := range rows {
 			if err := r.Validate(); err != nil {
 				t.Fatalf("invalid row %+v: %v", r, err)
@@ -315,4 +317,109 @@ func TestRecording(t *testing.T) {
 	rows := bundled.Check(t, c, *update)
 	fetched := recordtest.FetchTimes(t, rows)
 	checkRows(t, rows, wantRows(func(u string) time.Time { return fetched[u] }))
+}
+
+// The default terms are terms.toml's, as the Go table had them.
+func TestDefaultTerms(t *testing.T) {
+	var targets, parties []string
+	for _, g := range DefaultTerms.Targets {
+		targets = append(targets, g.Gateway+"/"+g.ID+"/"+g.Kind)
+	}
+	for _, p := range DefaultTerms.Parties {
+		parties = append(parties, p.ID+"="+p.category)
+	}
+	if got := strings.Join(targets, " "); got != "kakao/kakao_login/login kakao/kakaopay/payment kakao/kakaotalk_gift/payment "+
+		"kakao/kakaomap/maps kakao/talk_channel/notification naver/naver_login/login naver/naver_pay/payment" {
+		t.Errorf("targets %s", got)
+	}
+	if got := strings.Join(parties, " "); got != "starbucks_korea_app=commerce kurly=commerce catchtable=delivery laundrygo=delivery "+
+		"11st=commerce ssg_com=commerce gmarket_auction=commerce homeplus=commerce tmon=commerce cj_olive_young=commerce "+
+		"safety_report_app=public coupang=commerce baemin=delivery" {
+		t.Errorf("parties %s", got)
+	}
+	if g := DefaultTerms.Targets[1]; len(g.Not) != 1 || g.Not[0] != "카카오페이지" {
+		t.Errorf("kakaopay not %v", g.Not)
+	}
+}
+
+const otherTerms = `
+[[target]]
+id = "line_login"
+kind = "login"
+gateway = "line"
+phrases = ["라인 로그인"]   # matched with spaces removed
+
+[[party]]
+id = "catchtable"
+name_ko = "캐치테이블"
+name_en = "Catchtable"
+aliases = ["캐치테이블"]
+category = "restaurant booking"
+provider = "Catchtable"
+`
+
+// A terms file of the user's own replaces the default: other gateways'
+// building blocks are found, the default's are not.
+func TestTermsFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "terms.toml")
+	if err := os.WriteFile(file, []byte(otherTerms), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := (ingest.Config{Sources: map[string]map[string]any{Name: {"terms": file, "urls": []any{DefaultURLs[0]}}}}).Source(Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := collect(t, cfg, recordtest.Files(pages), testNow)
+	if len(rows) != 0 {
+		t.Errorf("the default's building blocks found with another terms file: %v", rows)
+	}
+	terms, err := LoadTerms(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Article{Sentences: []string{sCatchtable, "캐치테이블은 라인로그인을 지원한다."}}
+	got := terms.Rows(a, schema.Provenance{SourceURL: "https://example.test/a", FetchedAt: testNow})
+	if len(got) != 2 {
+		t.Fatalf("rows %v", got)
+	}
+	if d := got[0].(*schema.Dependency); d.FromID != "catchtable" || d.ToID != "line_login" || d.Kind != "login" {
+		t.Errorf("edge %+v", d)
+	}
+	if s := got[1].(*schema.Service); s.GatewayID != "line" || s.Category != "delivery" || !s.AccountLinked || s.AccountRaw != "uses line_login" {
+		t.Errorf("service %+v", s)
+	}
+}
+
+// A bad terms file is a config error naming the key, the file and line.
+func TestBadTermsFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, tc := range map[string]struct{ body, want string }{
+		"unknown key":  {strings.Replace(otherTerms, "phrases =", "phrase =", 1), `terms.toml:6:1: unknown key "target.phrase"`},
+		"wrong type":   {strings.Replace(otherTerms, `kind = "login"`, `kind = 1`, 1), `key "target.kind"`},
+		"unknown kind": {strings.Replace(otherTerms, `kind = "login"`, `kind = "logn"`, 1), `target line_login: kind "logn"`},
+		"bad category": {strings.Replace(otherTerms, `"restaurant booking"`, `"restaurants"`, 1), `party catchtable: category "restaurants" is not in the taxonomy`},
+		"no parties":   {otherTerms[:strings.Index(otherTerms, "[[party]]")], "want at least one [[target]] and one [[party]]"},
+		"missing file": {"", "no such file"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(dir, strings.ReplaceAll(name, " ", "_"), "terms.toml")
+			if tc.body != "" {
+				if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(file, []byte(tc.body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg, err := (ingest.Config{Sources: map[string]map[string]any{Name: {"terms": file}}}).Source(Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = New(cfg)
+			var ce *ingest.ConfigError
+			if !errors.As(err, &ce) || ce.Key != "terms" || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("New = %v, want a config error on terms with %q", err, tc.want)
+			}
+		})
+	}
 }

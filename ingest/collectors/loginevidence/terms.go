@@ -1,56 +1,162 @@
 package loginevidence
 
-// target is a gateway building block a third party can depend on, and the
-// phrases that name it in Korean press. Phrases are matched with spaces
-// removed, so "카카오 로그인" and "카카오로그인" are one phrase.
-type target struct {
-	id, kind string
-	gateway  string // the gateway whose services row the third party gets
-	phrases  []string
-	// not are longer words that contain a phrase but name something else
-	// ("카카오페이지" is KakaoPage, not KakaoPay).
-	not []string
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/gwanmun/gwanmun/ingest/parse/taxonomy"
+)
+
+// Terms say what the collector looks for: the gateway building blocks a
+// third party can depend on (targets) and the third parties it knows
+// (parties). They are data: terms.toml is the default study's, and
+// [sources.loginevidence] terms = "file.toml" names another.
+type Terms struct {
+	Targets []Target `toml:"target"`
+	Parties []Party  `toml:"party"`
 }
 
-var targets = []target{
-	{id: "kakao_login", kind: "login", gateway: "kakao", phrases: []string{
-		"카카오로그인", "카카오톡으로로그인", "카카오톡로그인", "카카오계정으로로그인", "카카오계정로그인",
-		"카카오간편로그인", "카카오싱크",
-	}},
-	{id: "kakaopay", kind: "payment", gateway: "kakao", phrases: []string{"카카오페이"},
-		not: []string{"카카오페이지"}},
-	{id: "kakaotalk_gift", kind: "payment", gateway: "kakao", phrases: []string{"카카오톡선물하기", "카카오선물하기"}},
-	{id: "kakaomap", kind: "maps", gateway: "kakao", phrases: []string{"카카오맵", "카카오지도"}},
-	{id: "talk_channel", kind: "notification", gateway: "kakao", phrases: []string{"알림톡"}},
-	{id: "naver_login", kind: "login", gateway: "naver", phrases: []string{
-		"네이버아이디로로그인", "네이버아이디로그인", "네아로", "네이버로그인", "네이버계정으로로그인",
-	}},
-	{id: "naver_pay", kind: "payment", gateway: "naver", phrases: []string{"네이버페이"}},
+// Target is a gateway building block and the phrases that name it.
+// Phrases are matched with spaces removed, so a phrase written with
+// spaces matches the text written without them.
+type Target struct {
+	ID   string `toml:"id"`
+	Kind string `toml:"kind"`
+	// Gateway is the gateway whose services row the third party gets.
+	Gateway string   `toml:"gateway"`
+	Phrases []string `toml:"phrases"`
+	// Not are longer words that contain a phrase but name something else.
+	Not []string `toml:"not"`
 }
 
-// party is a third-party service the press names, keyed to the seed row
-// that lists it (data/seed/gateway_services*.csv, platforms.csv). Ids follow
-// the seed loader's slugs so the dependency graph joins.
-type party struct {
-	id, ko, en   string
-	aliases      []string // as written in Korean articles
-	seedCategory string
-	provider     string
+// Party is a third-party service the press names, keyed to the id the
+// seed loader gives it so the dependency graph joins.
+type Party struct {
+	ID     string `toml:"id"`
+	NameKo string `toml:"name_ko"`
+	NameEn string `toml:"name_en"`
+	// Aliases are the names articles write, matched as words.
+	Aliases []string `toml:"aliases"`
+	// Category is the free-text label, mapped onto the taxonomy on load.
+	Category string `toml:"category"`
+	Provider string `toml:"provider"`
+
+	category string // the taxonomy id
 }
 
-var parties = []party{
-	{"starbucks_korea_app", "스타벅스", "Starbucks Korea app", []string{"스타벅스"}, "coffee/retail", "SCK Company"},
-	{"kurly", "컬리", "Kurly", []string{"마켓컬리", "컬리"}, "grocery e-commerce", "Kurly"},
-	{"catchtable", "캐치테이블", "Catchtable", []string{"캐치테이블"}, "restaurant booking", "Catchtable"},
-	{"laundrygo", "런드리고", "Laundrygo", []string{"런드리고"}, "laundry logistics", "Laundrygo"},
-	{"11st", "11번가", "11st", []string{"11번가"}, "e-commerce", "11st"},
-	{"ssg_com", "SSG닷컴", "SSG.com", []string{"SSG닷컴", "SSG.COM", "쓱닷컴"}, "e-commerce", "SSG.com"},
-	{"gmarket_auction", "G마켓·옥션", "Gmarket/Auction", []string{"G마켓", "지마켓", "옥션"}, "e-commerce", "Gmarket"},
-	{"homeplus", "홈플러스", "Homeplus", []string{"홈플러스"}, "retail", "Homeplus"},
-	{"tmon", "티몬", "Tmon", []string{"티몬"}, "e-commerce", "Tmon"},
-	{"cj_olive_young", "CJ올리브영", "CJ Olive Young", []string{"CJ올리브영", "올리브영"}, "retail", "CJ Olive Young"},
-	{"safety_report_app", "안전신문고", "Safety Report app", []string{"안전신문고"}, "public service", "Ministry of the Interior and Safety"},
-	{"coupang", "쿠팡", "Coupang", []string{"쿠팡"}, "e-commerce", "Coupang"},
-	// platforms.csv baemin (category delivery, company Woowa Brothers).
-	{"baemin", "배달의민족", "Baemin", []string{"배달의민족", "배민"}, "delivery", "Woowa Brothers"},
+// edgeKinds are the dependency kinds a target may give.
+var edgeKinds = map[string]bool{"login": true, "payment": true, "maps": true, "notification": true}
+
+//go:embed terms.toml
+var defaultTermsFile []byte
+
+// DefaultTerms are terms.toml's.
+var DefaultTerms = mustTerms(defaultTermsFile, "terms.toml")
+
+func mustTerms(b []byte, name string) *Terms {
+	t, err := ParseTerms(b, name)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// LoadTerms reads a terms file from disk.
+func LoadTerms(file string) (*Terms, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("terms file: %w", err)
+	}
+	return ParseTerms(b, file)
+}
+
+// ParseTerms decodes a terms file strictly (an unknown key is an error
+// naming it and its line) and checks it: ids, kinds, phrases and aliases
+// present, ids unique, categories in the taxonomy.
+func ParseTerms(b []byte, name string) (*Terms, error) {
+	var t Terms
+	dec := toml.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		var sm *toml.StrictMissingError
+		if errors.As(err, &sm) && len(sm.Errors) > 0 {
+			e := sm.Errors[0]
+			row, col := e.Position()
+			return nil, fmt.Errorf("%s:%d:%d: unknown key %q", name, row, col, joinKey(e.Key()))
+		}
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return nil, fmt.Errorf("%s:%d:%d: key %q: %w", name, row, col, joinKey(de.Key()), err)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(name+": "+format, a...)) }
+	if len(t.Targets) == 0 || len(t.Parties) == 0 {
+		bad("want at least one [[target]] and one [[party]]")
+	}
+	seen := map[string]bool{}
+	for i := range t.Targets {
+		g := &t.Targets[i]
+		if g.ID == "" || g.Gateway == "" || len(g.Phrases) == 0 {
+			bad("target[%d]: id, gateway and phrases are required", i)
+		}
+		if !edgeKinds[g.Kind] {
+			bad("target %s: kind %q: want login, payment, maps or notification", g.ID, g.Kind)
+		}
+		if seen["target "+g.ID] {
+			bad("target %s twice", g.ID)
+		}
+		seen["target "+g.ID] = true
+		for j, p := range g.Phrases {
+			if g.Phrases[j] = squeeze(p); g.Phrases[j] == "" {
+				bad("target %s: empty phrase", g.ID)
+			}
+		}
+		for j := range g.Not {
+			g.Not[j] = squeeze(g.Not[j])
+		}
+	}
+	for i := range t.Parties {
+		p := &t.Parties[i]
+		if p.ID == "" || len(p.Aliases) == 0 {
+			bad("party[%d]: id and aliases are required", i)
+		}
+		if seen["party "+p.ID] {
+			bad("party %s twice", p.ID)
+		}
+		seen["party "+p.ID] = true
+		for _, a := range p.Aliases {
+			if a == "" {
+				bad("party %s: empty alias", p.ID)
+			}
+		}
+		cat, ok := taxonomy.Map(p.Category)
+		if !ok {
+			bad("party %s: category %q is not in the taxonomy", p.ID, p.Category)
+		}
+		p.category = cat
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+func joinKey(k []string) string { return strings.Join(k, ".") }
+
+func (t *Terms) party(id string) Party {
+	for _, p := range t.Parties {
+		if p.ID == id {
+			return p
+		}
+	}
+	return Party{ID: id}
 }

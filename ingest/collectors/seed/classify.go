@@ -15,32 +15,27 @@ type classification struct {
 	flags     []string
 }
 
-// classify reads a seed row's free-text note. An unrecognised note is an
-// error: guessing the estimator would mix panels with company figures.
-//
-// The title is read too: a few figures only say "EXTRA: ..." in the note
-// and are attributable through their source, an earnings (실적) report.
-func classify(note, title string) (classification, error) {
+// classify reads a seed row's free-text note: the first of the keys'
+// source rules whose words occur in it (or in the title) says who
+// measured the figure. An unrecognised note is an error: guessing the
+// estimator would mix panels with company figures.
+func (k *keys) classify(note, title string) (classification, error) {
 	n := strings.ToLower(note)
 	c := classification{metric: "mau"}
-	switch {
-	case strings.Contains(n, "igaworks"):
-		c.estimator, c.source = "panel", "IGAWorks Mobile Index"
-	case strings.Contains(n, "wiseapp"):
-		c.estimator, c.source = "panel", "WiseApp·Retail"
-	case strings.Contains(n, "naver-reported"):
-		c.estimator, c.source = "company-reported", "Naver IR"
-	case strings.Contains(n, "naver z figure"):
-		c.estimator, c.source = "company-reported", "Naver Z"
-	case strings.Contains(n, "kakao-reported"), strings.Contains(n, "merger filing"),
-		strings.Contains(n, "merger registration"), strings.Contains(n, "daum ir"):
-		c.estimator, c.source = "company-reported", "Kakao IR"
-	case strings.Contains(n, "kakaotalk ad reach"):
-		c.estimator, c.source = "company-reported", "Kakao IR"
-		c.flags = append(c.flags, "scope_uncertain")
-	case strings.Contains(title, "실적"):
-		c.estimator, c.source = "company-reported", "Kakao IR"
-	default:
+	found := false
+	for _, r := range k.Sources {
+		text := n
+		if r.In == "title" {
+			text = strings.ToLower(title)
+		}
+		if containsAny(text, r.Words) {
+			c.estimator, c.source = r.Estimator, r.Source
+			c.flags = append(c.flags, r.Flags...)
+			found = true
+			break
+		}
+	}
+	if !found {
 		return c, fmt.Errorf("cannot tell who measured this figure from note %q", note)
 	}
 	add := func(cond bool, flag string) {
@@ -66,4 +61,15 @@ func classify(note, title string) (classification, error) {
 		c.metric = "payers"
 	}
 	return c, nil
+}
+
+// containsAny reports whether s (lower case) has one of words, compared in
+// lower case.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, strings.ToLower(w)) {
+			return true
+		}
+	}
+	return false
 }

@@ -31,9 +31,6 @@ const Version = "1.2.0"
 // so reloading an unchanged snapshot writes nothing new.
 var SnapshotDate = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
-// KST is the zone of every Korean timestamp in the seed.
-var KST = time.FixedZone("KST", 9*3600)
-
 // Config is the [sources.seed] table. It has no keys of its own: a
 // researcher's own series come in through the file collector, with their
 // own citations, not as a replacement seed.
@@ -124,20 +121,32 @@ func (t table) prov(url, title string) schema.Provenance {
 	return schema.Provenance{SourceURL: url, SourceTitle: title, FetchedAt: SnapshotDate, ContentSHA256: t.sha256}
 }
 
+// run is one load: the seed's files, its keys (KeysFile) and the
+// platform index the figures join through.
+type run struct {
+	*Collector
+	k *keys
+	p platformIndex
+}
+
 // Collect implements ingest.Collector.
 func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
-	p, err := c.platforms(s)
+	k, err := readKeys(c.files)
 	if err != nil {
 		return err
 	}
-	steps := []func(*ingest.Session, platformIndex) error{
-		c.mau, c.dailyUsage, c.owid, c.financials, c.services, c.incidents, c.thresholds,
+	r := &run{Collector: c, k: k}
+	if r.p, err = c.platforms(s); err != nil {
+		return err
+	}
+	steps := []func(*ingest.Session) error{
+		r.mau, r.dailyUsage, r.owid, r.financials, r.services, r.incidents, r.thresholds,
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := step(s, p); err != nil {
+		if err := step(s); err != nil {
 			return err
 		}
 	}
@@ -176,14 +185,14 @@ func (p platformIndex) id(app string) (string, error) {
 	return id, nil
 }
 
-func (c *Collector) mau(s *ingest.Session, p platformIndex) error {
-	for _, name := range []string{"mau_quarterly.csv", "mau_quarterly_additions.csv"} {
+func (c *run) mau(s *ingest.Session) error {
+	for _, name := range c.k.MAUFiles {
 		t, err := c.read(name)
 		if err != nil {
 			return err
 		}
 		for i, r := range t.rows {
-			f, err := p.figure(t, r, "app", "period", "mau")
+			f, err := c.figure(t, r, "app", "period", "mau")
 			if err != nil {
 				s.ParseFailure(fmt.Sprintf("data/seed/%s row %d", name, i+2), err)
 				continue
@@ -211,10 +220,10 @@ type figure struct {
 	cl    classification
 }
 
-func (p platformIndex) figure(t table, r []string, app, period, value string) (figure, error) {
+func (c *run) figure(t table, r []string, app, period, value string) (figure, error) {
 	var f figure
 	var err error
-	if f.id, err = p.id(t.get(r, app)); err != nil {
+	if f.id, err = c.p.id(t.get(r, app)); err != nil {
 		return f, err
 	}
 	if f.start, f.grain, err = ParsePeriod(t.get(r, period)); err != nil {
@@ -223,17 +232,17 @@ func (p platformIndex) figure(t table, r []string, app, period, value string) (f
 	if f.value, err = strconv.ParseFloat(t.get(r, value), 64); err != nil {
 		return f, fmt.Errorf("%s %q: %w", value, t.get(r, value), err)
 	}
-	f.cl, err = classify(t.get(r, "note"), t.get(r, "source_title"))
+	f.cl, err = c.k.classify(t.get(r, "note"), t.get(r, "source_title"))
 	return f, err
 }
 
-func (c *Collector) dailyUsage(s *ingest.Session, p platformIndex) error {
-	t, err := c.read("daily_usage_outage.csv")
+func (c *run) dailyUsage(s *ingest.Session) error {
+	t, err := c.read(c.k.DailyFile)
 	if err != nil {
 		return err
 	}
 	for i, r := range t.rows {
-		f, err := p.figure(t, r, "app", "date", "value")
+		f, err := c.figure(t, r, "app", "date", "value")
 		if err != nil {
 			s.ParseFailure(fmt.Sprintf("data/seed/%s row %d", t.name, i+2), err)
 			continue
@@ -258,7 +267,7 @@ const (
 	owidTitle = "The rise of social media (Our World in Data; data: Statista and TNW 2019; CC BY 4.0)"
 )
 
-func (c *Collector) owid(s *ingest.Session, p platformIndex) error {
+func (c *run) owid(s *ingest.Session) error {
 	t, err := c.read("global_platform_mau_owid.csv")
 	if err != nil {
 		return err
@@ -274,7 +283,7 @@ func (c *Collector) owid(s *ingest.Session, p platformIndex) error {
 	}
 	for i, r := range t.rows {
 		where := fmt.Sprintf("data/seed/%s row %d", t.name, i+2)
-		id, err := p.id(t.get(r, "Entity"))
+		id, err := c.p.id(t.get(r, "Entity"))
 		if err != nil {
 			s.ParseFailure(where, err)
 			continue
@@ -304,34 +313,37 @@ func (c *Collector) owid(s *ingest.Session, p platformIndex) error {
 // note says measured it (the news page that carried it only republishes).
 func origin(s string) *string { return &s }
 
-func (c *Collector) financials(s *ingest.Session, _ platformIndex) error {
-	t, err := c.read("kakao_revenue.csv")
-	if err != nil {
-		return err
-	}
-	for i, r := range t.rows {
-		where := fmt.Sprintf("data/seed/%s row %d", t.name, i+2)
-		start, grain, err := ParsePeriod(t.get(r, "period"))
+// financials loads each financial file the keys name, in its currency.
+func (c *run) financials(s *ingest.Session) error {
+	for _, ff := range c.k.Financials {
+		t, err := c.read(ff.File)
 		if err != nil {
-			s.ParseFailure(where, err)
-			continue
+			return err
 		}
-		for _, m := range []struct{ col, metric string }{{"revenue_krw", "revenue"}, {"operating_profit_krw", "operating_profit"}} {
-			raw := t.get(r, m.col)
-			if raw == "" {
-				continue // a gap stays a gap
-			}
-			v, err := strconv.ParseFloat(raw, 64)
+		for i, r := range t.rows {
+			where := fmt.Sprintf("data/seed/%s row %d", t.name, i+2)
+			start, grain, err := ParsePeriod(t.get(r, "period"))
 			if err != nil {
-				s.ParseFailure(where, fmt.Errorf("%s %q: %w", m.col, raw, err))
+				s.ParseFailure(where, err)
 				continue
 			}
-			s.Emit(&schema.Financial{
-				Company: t.get(r, "company"), PeriodStart: start, PeriodGrain: grain,
-				PeriodLabel: t.get(r, "period"), Metric: m.metric, Value: v, Currency: "KRW",
-				Basis: t.get(r, "basis"), Note: t.get(r, "note"),
-				Provenance: t.prov(t.get(r, "source_url"), t.get(r, "source_title")),
-			})
+			for _, m := range ff.Metrics {
+				raw := t.get(r, m.Column)
+				if raw == "" {
+					continue // a gap stays a gap
+				}
+				v, err := strconv.ParseFloat(raw, 64)
+				if err != nil {
+					s.ParseFailure(where, fmt.Errorf("%s %q: %w", m.Column, raw, err))
+					continue
+				}
+				s.Emit(&schema.Financial{
+					Company: t.get(r, "company"), PeriodStart: start, PeriodGrain: grain,
+					PeriodLabel: t.get(r, "period"), Metric: m.Metric, Value: v, Currency: ff.Currency,
+					Basis: t.get(r, "basis"), Note: t.get(r, "note"),
+					Provenance: t.prov(t.get(r, "source_url"), t.get(r, "source_title")),
+				})
+			}
 		}
 	}
 	return nil

@@ -2,8 +2,13 @@ package seed
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"io/fs"
+	"path"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/gwanmun/gwanmun/data"
@@ -128,11 +133,26 @@ func TestParsePeriod(t *testing.T) {
 	}
 }
 
+// seedKeys are the embedded seed's keys.
+func seedKeys(t *testing.T) *keys {
+	t.Helper()
+	sub, err := fs.Sub(data.Seed, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := readKeys(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func TestClassifyRejectsUnknownNotes(t *testing.T) {
-	if _, err := classify("some blog said so", "a blog"); err == nil {
+	k := seedKeys(t)
+	if _, err := k.classify("some blog said so", "a blog"); err == nil {
 		t.Fatal("an unattributable figure must not get an estimator")
 	}
-	c, err := classify("IGAWorks Mobile Index panel estimate, ANDROID ONLY, June 2020", "")
+	c, err := k.classify("IGAWorks Mobile Index panel estimate, ANDROID ONLY, June 2020", "")
 	if err != nil || c.estimator != "panel" || c.flags[0] != "android_only" {
 		t.Fatalf("classify = %+v, %v", c, err)
 	}
@@ -145,4 +165,124 @@ var update = flag.Bool("update", false, "rewrite testdata/want.json")
 func TestWant(t *testing.T) {
 	rows, _ := collect(t)
 	recordtest.Golden(t, recordtest.Want, recordtest.Tagged(rows), *update)
+}
+
+// seedFS is the embedded seed with keys.toml edited by edit.
+func seedFS(t *testing.T, edit func(string) string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(data.Seed, "seed", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(data.Seed, p)
+		if err != nil {
+			return err
+		}
+		if path.Base(p) == KeysFile {
+			b = []byte(edit(string(b)))
+		}
+		m[p] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func collectFS(t *testing.T, fsys fs.FS) ([]schema.Row, error) {
+	t.Helper()
+	var rows []schema.Row
+	c := NewFS(fsys, "seed")
+	s := ingest.NewSession(c, ingest.SessionOptions{RunID: "test", Sink: func(r schema.Row) error {
+		rows = append(rows, r)
+		return nil
+	}})
+	err := c.Collect(context.Background(), s)
+	if err == nil && len(s.Errors()) > 0 {
+		err = errors.New(strings.Join(s.Errors(), "\n"))
+	}
+	return rows, err
+}
+
+// The keys, not Go, say who measured a figure, in which currency a
+// financial file is, which gateway a label is and how a threshold is keyed:
+// edit them and the rows follow.
+func TestKeysDriveTheLoad(t *testing.T) {
+	fsys := seedFS(t, func(s string) string {
+		s = strings.Replace(s, `source = "IGAWorks Mobile Index"`, `source = "Panel X"`, 1)
+		s = strings.Replace(s, `currency = "KRW"`, `currency = "JPY"`, 1)
+		s = strings.Replace(s, "label = \"KakaoTalk\"\ngateway = \"kakao\"", "label = \"KakaoTalk\"\ngateway = \"g1\"", 1)
+		s = strings.Replace(s, `id = "eu_dsa_vlop"`, `id = "dsa"`, 1)
+		s = strings.Replace(s, `zone_name = "KST"`, `zone_name = "L"`, 1)
+		return strings.Replace(s, `utc_offset = "+09:00"`, `utc_offset = "+01:00"`, 1)
+	})
+	rows, err := collectFS(t, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var panel, krw, jpy, g1, dsa int
+	var fire *schema.Incident
+	for _, r := range rows {
+		switch v := r.(type) {
+		case *schema.MAU:
+			if v.Source == "Panel X" && v.Estimator == "panel" {
+				panel++
+			}
+		case *schema.Financial:
+			switch v.Currency {
+			case "KRW":
+				krw++
+			case "JPY":
+				jpy++
+			}
+		case *schema.Service:
+			if v.GatewayID == "g1" {
+				g1++
+			}
+		case *schema.Threshold:
+			if v.RegimeID == "dsa" && v.LegalText == "https://eur-lex.europa.eu/eli/reg/2022/2065/oj" {
+				dsa++
+			}
+		case *schema.Incident:
+			if v.AtLocal == "2022-10-15T15:19" && fire == nil {
+				fire = v
+			}
+		}
+	}
+	if panel == 0 || krw != 0 || jpy == 0 || g1 != 28 || dsa == 0 {
+		t.Errorf("panel %d, KRW %d, JPY %d, g1 services %d, dsa thresholds %d", panel, krw, jpy, g1, dsa)
+	}
+	// 15:19 at UTC+01:00 is 14:19 UTC.
+	if fire == nil || fire.UTCOffset != "+01:00" || !fire.At.Equal(time.Date(2022, 10, 15, 14, 19, 0, 0, time.UTC)) {
+		t.Errorf("fire start %+v", fire)
+	}
+}
+
+// A keys file with a key the loader does not know, a wrong type or a bad
+// value fails the load with an error naming it; nothing is guessed.
+func TestBadKeys(t *testing.T) {
+	for name, tc := range map[string]struct {
+		edit func(string) string
+		want string
+	}{
+		"unknown key": {func(s string) string { return strings.Replace(s, "utc_offset =", "utc_ofset =", 1) }, `unknown key "utc_ofset"`},
+		"unknown nested key": {func(s string) string { return strings.Replace(s, "impaired_hosting = true", "impaired = true", 1) },
+			`unknown key "services.gateways.impaired"`},
+		"wrong type":       {func(s string) string { return strings.Replace(s, "always = true", `always = "yes"`, 1) }, `key "services.building_blocks.always"`},
+		"unknown currency": {func(s string) string { return strings.Replace(s, `currency = "KRW"`, `currency = "WON"`, 1) }, `currency "WON" is not an ISO 4217 code`},
+		"bad offset":       {func(s string) string { return strings.Replace(s, `"+09:00"`, `"KST"`, 1) }, `utc_offset "KST": want +HH:MM`},
+		"no rule measures": {func(s string) string {
+			return strings.Replace(s, `words = ["igaworks"]`, `words = ["igaworks panel v2"]`, 1)
+		},
+			"cannot tell who measured this figure"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := collectFS(t, seedFS(t, tc.edit))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("load error %v, want %q", err, tc.want)
+			}
+		})
+	}
 }
