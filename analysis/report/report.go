@@ -301,8 +301,11 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 				return nil, ctx.Err()
 			}
 			o.Log.Info("report section without data", "section", st.id, "err", err)
-			r.Blocks = append(r.Blocks, Block{Section: &Section{ID: st.id, Title: b.text(st.id + ".title"),
-				NoData: tr(o.Lang, "nodata") + " (" + err.Error() + ")"}})
+			s := &Section{ID: st.id, Title: b.text(st.id + ".title"), NoData: tr(o.Lang, "nodata")}
+			if !errors.Is(err, errNoData) {
+				s.NoData += " (" + err.Error() + ")"
+			}
+			r.Blocks = append(r.Blocks, Block{Section: s})
 			continue
 		}
 		s, err := st.build(ctx, b)

@@ -117,7 +117,7 @@ var reportSections = []sectionStep{
 	{id: "shares", build: sharesSection},
 	{id: "gateway_graph", build: gatewayGraphSection},
 	{id: "lockin", build: lockinSection},
-	{id: "designation", build: designationSection},
+	{id: "designation", doc: true},
 	{id: "outage_gantt", build: outageSection},
 	{id: "outage_impact", build: outageImpactSection},
 	{id: "blast_radius", build: blastRadiusSection},

@@ -181,55 +181,6 @@ func (b *builder) gatewayName(id string) string {
 	return id
 }
 
-// designationSection is a table of verdicts: each test evaluated whole
-// (every leg, the regime's AND/OR), the verdict met / not met /
-// undetermined naming the legs without data, every leg's figure against
-// its line, and the primary legal text. Met first, then undetermined.
-func designationSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "designation", nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := needColumns(t, "row_type", "verdict", "legs", "legal_citation"); err != nil {
-		return nil, fmt.Errorf("%w: %v", errNoData, err)
-	}
-	verdicts := &analysis.Table{Columns: t.Columns}
-	ti, vi := t.Col("row_type"), t.Col("verdict")
-	for _, r := range t.Rows {
-		if str(r[ti]) == "verdict" {
-			verdicts.Rows = append(verdicts.Rows, r)
-		}
-	}
-	if len(verdicts.Rows) == 0 {
-		return nil, errNoData
-	}
-	rank := func(v string) int {
-		switch {
-		case v == "met":
-			return 0
-		case strings.HasPrefix(v, "undetermined"):
-			return 1
-		}
-		return 2
-	}
-	sort.SliceStable(verdicts.Rows, func(i, j int) bool {
-		return rank(str(verdicts.Rows[i][vi])) < rank(str(verdicts.Rows[j][vi]))
-	})
-	tbl := pick(verdicts, "platform", "regime", "period", "source", "verdict", "legs", "legal_citation")
-	s := b.section("designation", tbl, nil)
-	s.MaxRows = 40
-	s.Sources = b.src.CiteTable(verdicts)
-	legal := map[string]bool{}
-	ci := t.Col("legal_citation")
-	for _, r := range verdicts.Rows {
-		if u := str(r[ci]); u != "" && !legal[u] {
-			legal[u] = true
-			s.Sources = append(s.Sources, b.src.Cite(u, ""))
-		}
-	}
-	return s, nil
-}
-
 // outageImpactSection ranks services by user-days exposed.
 func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
 	inc := b.incident()
