@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/gwanmun/gwanmun/analysis"
@@ -181,78 +180,6 @@ func (b *builder) gatewayName(id string) string {
 	return id
 }
 
-// outageImpactSection ranks services by user-days exposed.
-func outageImpactSection(ctx context.Context, b *builder) (*Section, error) {
-	inc := b.incident()
-	t, err := b.analysisTable(ctx, "outage_impact", map[string]string{"incident": inc.ID, "root": inc.Root, "as_of": inc.AsOf()})
-	if err != nil {
-		return nil, err
-	}
-	y := firstCol(t, "user_days_exposed")
-	if y == "" {
-		y = hasPrefixCol(t, "user_days", "users_days", "person_days")
-	}
-	x := firstCol(t, "service_id", "service", "platform_id")
-	s, err := barSection(ctx, b, "outage_impact", t, x, y, "incident_id = '"+strings.ReplaceAll(inc.ID, "'", "''")+"'", 1e6, tr(b.lang, "million_user_days"))
-	if err != nil {
-		return nil, err
-	}
-	s.Table = pick(t, "service_id", "platform_id", "hours_to_full_restore", "outage_days", "daily_users", "daily_users_basis",
-		"dau_mau_ratio", "mau", "mau_basis", "user_days_exposed", "user_days_to_first_restore")
-	return s, nil
-}
-
-// blastRadiusSection shows what fails with a node, weighted by users.
-func blastRadiusSection(ctx context.Context, b *builder) (*Section, error) {
-	inc := b.incident()
-	t, err := b.analysisTable(ctx, "blast_radius", map[string]string{"failed": strings.Join(inc.FailedNodes, ","), "as_of": inc.AsOf()})
-	if err != nil {
-		return nil, err
-	}
-	radius, err := analysis.Find(b.catalog, "blast_radius")
-	if err != nil {
-		return nil, err
-	}
-	y := firstCol(t, "users", "mau", "weighted_users", "users_affected")
-	x := firstCol(t, "node", "service_id", "node_id", "service")
-	s, err := barSection(ctx, b, "blast_radius", t, x, y, "", 1e6, tr(b.lang, "million_users"))
-	if err != nil {
-		return nil, err
-	}
-	s.Table = pick(t, "node", "depth", "via", "via_kinds", "name", "gateway_id", "platform_id", "users", "users_basis", "user_share")
-	s.MaxRows = 30
-	deps, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM dependencies ORDER BY 1`)
-	if err != nil {
-		return nil, err
-	}
-	// The MAU rows that weight the radius: one per platform in it.
-	var args []any
-	for _, r := range t.Records() {
-		if r["users"] != nil && str(r["platform_id"]) != "" {
-			args = append(args, str(r["platform_id"]))
-		}
-	}
-	// The day the analysis looked from (its as_of column), not a date
-	// written here: another study's radius cites its own year's figures.
-	asOf := inc.AsOf()
-	if rs := t.Records(); len(rs) > 0 && str(rs[0]["as_of"]) != "" {
-		asOf = str(rs[0]["as_of"])
-	}
-	if len(args) > 0 && asOf != "" {
-		q := `SELECT DISTINCT source_url, source_title, fetched_at FROM mau
-WHERE country = ? AND metric = 'mau' AND source = ?
-  AND period_start <= CAST(? AS DATE) AND period_start > CAST(? AS DATE) - INTERVAL 12 MONTH
-  AND platform_id IN (?` + strings.Repeat(", ?", len(args)-1) + `) ORDER BY 1`
-		users, err := b.citeQuery(ctx, q, append([]any{b.defaults["country"], paramDefault(radius, "source"), asOf, asOf}, args...)...)
-		if err != nil {
-			return nil, err
-		}
-		deps = append(deps, users...)
-	}
-	s.Sources = append(s.Sources, deps...)
-	return s, nil
-}
-
 // paramDefault is an analysis parameter's default ("" when it has none).
 func paramDefault(a analysis.Analysis, name string) string {
 	for _, p := range a.Params {
@@ -261,43 +188,6 @@ func paramDefault(a analysis.Analysis, name string) string {
 		}
 	}
 	return ""
-}
-
-// barSection draws y by x as horizontal bars, largest on top, with the
-// result as the table; without both columns it shows the table alone.
-// Ids are drawn by their names; values divided by scale, with yName
-// saying the unit.
-func barSection(ctx context.Context, b *builder, id string, t *analysis.Table, x, y, incidentFilter string, scale float64, yName string) (*Section, error) {
-	var c *Chart
-	if x != "" && y != "" {
-		recs := t.Records()
-		sort.SliceStable(recs, func(i, j int) bool { return num(recs[i][y]) > num(recs[j][y]) })
-		sorted := &analysis.Table{Columns: []string{"name", x, y}}
-		for _, r := range recs {
-			if r[y] != nil {
-				sorted.Rows = append(sorted.Rows, []any{b.displayName(ctx, str(r[x])), r[x], r[y]})
-			}
-		}
-		height := fmt.Sprintf("%dpx", 120+22*len(sorted.Rows))
-		sp := b.spec("hbar")
-		sp.X, sp.Y, sp.Height, sp.Scale, sp.YName = "name", y, height, scale, yName
-		var err error
-		c, err = sp.Build(id, sorted)
-		// One bar is a number, not a chart: the table says it.
-		if err != nil || len(sorted.Rows) < 2 {
-			c = nil
-		}
-	}
-	s := b.section(id, dropProvenance(t), c)
-	s.Sources = b.src.CiteTable(t)
-	if incidentFilter != "" {
-		more, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM incidents WHERE `+incidentFilter+` ORDER BY 1`)
-		if err != nil {
-			return nil, err
-		}
-		s.Sources = append(s.Sources, more...)
-	}
-	return s, nil
 }
 
 // networkEffectsSection plots value against users with each law's fitted

@@ -72,7 +72,8 @@ func (b *builder) docSection(ctx context.Context, page *Report, id string) ([]Bl
 
 // docFuncs are the functions a section's template calls: t (a page
 // string), attr and sql (quoting), call (a catalog analysis as its table
-// macro with the study's parameters), result (an analysis computed in Go,
+// macro with the study's parameters), param (one of those parameters),
+// result (an analysis computed in Go,
 // as a temporary table), row (a query's first row, for a caption), include
 // (one of the report's queries/*.sql), and texts, values, categories and
 // platforms (lookup tables in the page language, as SQL VALUES).
@@ -82,6 +83,13 @@ func (b *builder) docFuncs(ctx context.Context) template.FuncMap {
 		"attr": attrText,
 		"sql":  sqlText,
 		"call": b.macroCall,
+		"param": func(name, p string) (string, error) {
+			a, err := analysis.Find(b.catalog, name)
+			if err != nil {
+				return "", err
+			}
+			return paramDefault(a, p), nil
+		},
 		"result": func(name string) (string, error) {
 			return b.resultTable(ctx, name)
 		},
