@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,8 +26,6 @@ type builder struct {
 	src  *Sources
 	lang string
 	loc  *time.Location
-	// koNames maps platform ids to their name_ko, loaded on first use.
-	koNames map[string]string
 	// names maps service and platform ids to display names [en, ko].
 	names map[string][2]string
 	// study names the incident of the outage sections.
@@ -82,25 +79,6 @@ func (b *builder) displayName(ctx context.Context, id string) string {
 // spec starts a chart spec in the page's language and time zone.
 func (b *builder) spec(typ string) Spec { return Spec{Type: typ, Lang: b.lang, Loc: b.loc} }
 
-// platformName is a platform's name in the page language.
-func (b *builder) platformName(ctx context.Context, id, name string) string {
-	if b.lang != "ko" {
-		return name
-	}
-	if b.koNames == nil {
-		b.koNames = map[string]string{}
-		if t, err := b.db.Query(ctx, `SELECT platform_id, name_ko FROM platforms WHERE coalesce(name_ko, '') <> ''`); err == nil {
-			for _, r := range t.Rows {
-				b.koNames[str(r[0])] = str(r[1])
-			}
-		}
-	}
-	if ko := b.koNames[id]; ko != "" {
-		return ko
-	}
-	return name
-}
-
 type sectionStep struct {
 	id    string
 	build func(context.Context, *builder) (*Section, error)
@@ -111,7 +89,7 @@ type sectionStep struct {
 // reportSections is the report, in reading order. A step returns errNoData
 // (or any error) to have its section say "no data" instead of failing.
 var reportSections = []sectionStep{
-	{id: "mau_trend", build: mauTrendSection},
+	{id: "mau_trend", doc: true},
 	{id: "hhi", build: concentrationSection},
 	{id: "markets", build: marketsSection},
 	{id: "shares", build: sharesSection},
@@ -172,25 +150,6 @@ func (b *builder) analysisTable(ctx context.Context, name string, params map[str
 	return t, nil
 }
 
-// whereEq keeps the rows whose column col equals v, in order: a section
-// narrows a saved result instead of running its analysis again.
-func whereEq(t *analysis.Table, col string, v any) (*analysis.Table, error) {
-	i := slices.Index(t.Columns, col)
-	if i < 0 {
-		return nil, fmt.Errorf("%w: no column %s", errNoData, col)
-	}
-	out := &analysis.Table{Columns: t.Columns}
-	for _, r := range t.Rows {
-		if r[i] == v {
-			out.Rows = append(out.Rows, r)
-		}
-	}
-	if len(out.Rows) == 0 {
-		return nil, errNoData
-	}
-	return out, nil
-}
-
 // query runs one of the report's own queries (queries/<name>.sql).
 func (b *builder) query(ctx context.Context, name string, args ...any) (*analysis.Table, error) {
 	q, err := queries.ReadFile(path.Join("queries", name+".sql"))
@@ -226,41 +185,6 @@ func (b *builder) text(key string) string {
 		}
 	}
 	return tr(b.lang, key)
-}
-
-func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "mau_trend", nil)
-	if err != nil {
-		return nil, err
-	}
-	if t, err = whereEq(t, "country", b.defaults["country"]); err != nil {
-		return nil, err
-	}
-	// One line per platform, estimator and source; a single point is not a
-	// trend.
-	type key struct{ platform, estimator, source string }
-	count := map[key]int{}
-	for _, r := range t.Records() {
-		count[key{str(r["platform_id"]), str(r["estimator"]), str(r["source"])}]++
-	}
-	lines := &analysis.Table{Columns: []string{"period_start", "users", "series"}}
-	for _, r := range t.Records() {
-		if count[key{str(r["platform_id"]), str(r["estimator"]), str(r["source"])}] < 2 {
-			continue
-		}
-		name := fmt.Sprintf("%s · %s (%s)", b.platformName(ctx, str(r["platform_id"]), str(r["platform"])),
-			tr(b.lang, "est."+str(r["estimator"])), str(r["source"]))
-		lines.Rows = append(lines.Rows, []any{r["period_start"], r["users"], name})
-	}
-	sp := b.spec("line")
-	sp.X, sp.Y, sp.Series, sp.Top, sp.Scale, sp.YName = "period_start", "users", "series", topSeries, 1e6, tr(b.lang, "million_users")
-	c, err := sp.Build("mau_trend", lines)
-	if err != nil {
-		return nil, err
-	}
-	s := b.section("mau_trend", nil, c)
-	s.Sources = b.src.CiteTable(t)
-	return s, nil
 }
 
 func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
