@@ -90,7 +90,7 @@ type sectionStep struct {
 // (or any error) to have its section say "no data" instead of failing.
 var reportSections = []sectionStep{
 	{id: "mau_trend", doc: true},
-	{id: "hhi", build: concentrationSection},
+	{id: "hhi", doc: true},
 	{id: "markets", build: marketsSection},
 	{id: "shares", build: sharesSection},
 	{id: "gateway_graph", build: gatewayGraphSection},
@@ -185,69 +185,6 @@ func (b *builder) text(key string) string {
 		}
 	}
 	return tr(b.lang, key)
-}
-
-func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
-	var params map[string]string // the study's first market
-	if b.merge != "" {
-		params = map[string]string{"merge": b.merge}
-	}
-	t, err := b.analysisTable(ctx, "concentration", params)
-	if err != nil {
-		return nil, err
-	}
-	bands, err := b.db.Query(ctx, `SELECT metric, value FROM thresholds WHERE regime_id = ? AND metric IN ('hhi_high', 'hhi_moderate')`, "us_mg_2023")
-	if err != nil {
-		return nil, err
-	}
-	lines := &analysis.Table{Columns: []string{"period_start", "hhi", "series"}}
-	for _, r := range t.Records() {
-		lines.Rows = append(lines.Rows, []any{r["period_start"], r["hhi"], fmt.Sprintf("%s · %s", str(r["source"]), metricLabel(b.lang, str(r["metric"])))})
-	}
-	// Threshold bands: shaded areas between the guideline lines.
-	var moderate, high float64
-	for _, r := range bands.Records() {
-		switch str(r["metric"]) {
-		case "hhi_high":
-			high = num(r["value"])
-		case "hhi_moderate":
-			moderate = num(r["value"])
-		}
-	}
-	sp := b.spec("line")
-	sp.X, sp.Y, sp.Series, sp.YName, sp.Top = "period_start", "hhi", "series", "HHI", topSeries
-	if high > 0 {
-		sp.Bands = []Band{
-			{From: moderate, To: high, Label: tr(b.lang, "band.moderate"), Color: "rgba(230,159,0,0.14)"},
-			{From: high, To: 10000, Label: tr(b.lang, "band.high"), Color: "rgba(213,94,0,0.10)"},
-		}
-	}
-	sp.Min, sp.Max = hhiRange()
-	c, err := sp.Build("hhi", lines)
-	if err != nil {
-		return nil, err
-	}
-	sources, err := b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m JOIN platforms p USING (platform_id)
-WHERE list_contains(string_split(?, ','), p.category) AND m.country = ? AND m.unit = 'persons' ORDER BY 1`,
-		b.defaults["market"], b.defaults["market_country"])
-	if err != nil {
-		return nil, err
-	}
-	th, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM thresholds WHERE regime_id = ?`, "us_mg_2023")
-	if err != nil {
-		return nil, err
-	}
-	cols := []string{"period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3", "effective_platforms", "delta_hhi", "doj_ftc_2023_band"}
-	if b.merge != "" {
-		// A hypothetical merger asked for: its figures, both presumptions
-		// and every leg, with the guidelines' citation.
-		cols = append(cols, "merger", "post_merger_hhi", "merger_delta_hhi", "merged_share", "mg23_hhi_presumption", "mg23_hhi_legs",
-			"mg23_share_presumption", "mg23_share_legs", "mg23_citation")
-	}
-	tbl := pick(t, cols...)
-	s := b.section("hhi", tbl, c)
-	s.Sources = append(sources, th...)
-	return s, nil
 }
 
 // hhiRange draws HHI on its whole range, 0 to 10,000, so bands and

@@ -82,7 +82,9 @@ func (b *builder) docFuncs(ctx context.Context) template.FuncMap {
 		"t":    b.text,
 		"attr": attrText,
 		"sql":  sqlText,
-		"call": b.macroCall,
+		"call": func(name string, kv ...string) (string, error) {
+			return b.macroCall(ctx, name, kv...)
+		},
 		"param": func(name, p string) (string, error) {
 			a, err := analysis.Find(b.catalog, name)
 			if err != nil {
@@ -172,7 +174,7 @@ func valuesSQL(alias string, rows [][2]string) string {
 // study's parameters (ForStudy's defaults), then the pairs given
 // (name, value, ...); a parameter the analysis does not declare is
 // dropped, as analysisTable drops it.
-func (b *builder) macroCall(name string, kv ...string) (string, error) {
+func (b *builder) macroCall(ctx context.Context, name string, kv ...string) (string, error) {
 	a, err := analysis.Find(b.catalog, name)
 	if err != nil {
 		return "", err
@@ -185,6 +187,7 @@ func (b *builder) macroCall(name string, kv ...string) (string, error) {
 		given[kv[i]] = kv[i+1]
 	}
 	var args []string
+	params := map[string]string{}
 	for _, p := range a.Params {
 		v, ok := given[p.Name]
 		if !ok {
@@ -193,7 +196,14 @@ func (b *builder) macroCall(name string, kv ...string) (string, error) {
 		if v == "" {
 			continue
 		}
+		params[p.Name] = v
 		args = append(args, p.Name+" := "+sqlText(v))
+	}
+	// The analysis's own check of its parameters (a merger's ids).
+	if a.Check != nil {
+		if err := a.Check(ctx, b.db, params); err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return name + "(" + strings.Join(args, ", ") + ")", nil
 }
