@@ -92,7 +92,7 @@ var reportSections = []sectionStep{
 	{id: "mau_trend", doc: true},
 	{id: "hhi", doc: true},
 	{id: "markets", build: marketsSection},
-	{id: "shares", build: sharesSection},
+	{id: "shares", doc: true},
 	{id: "gateway_graph", build: gatewayGraphSection},
 	{id: "lockin", build: lockinSection},
 	{id: "designation", doc: true},
@@ -199,78 +199,6 @@ func metricLabel(lang, m string) string {
 		return s
 	}
 	return strings.ReplaceAll(m, "_", " ")
-}
-
-// sharesSection shows the latest measured state of the study's first
-// market: the newest
-// period, MAU before daily users, and within it the measurement (source,
-// grain) that covers the most apps. The shares are the concentration
-// analysis's own (one source of truth for the HHI and the shares behind it).
-func sharesSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "concentration", nil) // the study's first market
-	if err != nil {
-		return nil, err
-	}
-	if err := needColumns(t, "platforms", "shares", "total_users", "n_platforms", "unit"); err != nil {
-		return nil, fmt.Errorf("%w: %v", errNoData, err)
-	}
-	var latest map[string]any
-	key := func(r map[string]any) []any {
-		return []any{str(r["period_start"]), str(r["metric"]) == "mau", num(r["n_platforms"])}
-	}
-	newer := func(a, c map[string]any) bool {
-		ka, kc := key(a), key(c)
-		if ka[0] != kc[0] {
-			return ka[0].(string) > kc[0].(string)
-		}
-		if ka[1] != kc[1] {
-			return ka[1].(bool)
-		}
-		if ka[2] != kc[2] {
-			return ka[2].(float64) > kc[2].(float64)
-		}
-		if str(a["source"]) != str(c["source"]) {
-			return str(a["source"]) < str(c["source"])
-		}
-		return str(a["period_grain"]) < str(c["period_grain"])
-	}
-	for _, r := range t.Records() {
-		if str(r["unit"]) != "persons" || num(r["n_platforms"]) < 2 {
-			continue
-		}
-		if latest == nil || newer(r, latest) {
-			latest = r
-		}
-	}
-	if latest == nil {
-		return nil, errNoData
-	}
-	ids, _ := latest["platforms"].([]any)
-	shares, _ := latest["shares"].([]any)
-	if len(ids) == 0 || len(ids) != len(shares) {
-		return nil, fmt.Errorf("%w: concentration row without its platforms' shares", errNoData)
-	}
-	tbl := &analysis.Table{Columns: []string{"period_label", "source", "metric", "platform", "users", "share"}}
-	bars := &analysis.Table{Columns: []string{"name", "share", "share_pct"}}
-	for i, id := range ids {
-		share := num(shares[i])
-		name := b.displayName(ctx, str(id))
-		tbl.Rows = append(tbl.Rows, []any{latest["period_label"], latest["source"], latest["metric"], name, share * num(latest["total_users"]), share})
-		bars.Rows = append(bars.Rows, []any{name, share, math.Round(share*1000) / 10})
-	}
-	sp := b.spec("hbar")
-	sp.X, sp.Y, sp.YName = "name", "share_pct", "%"
-	sp.Height = fmt.Sprintf("%dpx", 120+34*len(ids))
-	sp.Max, sp.ValueLabels, sp.LabelFormat = ptr(100), true, "{c}%"
-	c, err := sp.Build("shares", bars)
-	if err != nil {
-		return nil, err
-	}
-	s := b.section("shares", tbl, c)
-	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(latest["source"]), str(latest["period_label"]), str(latest["metric"]))
-	cited := &analysis.Table{Columns: []string{"sources"}, Rows: [][]any{{latest["sources"]}}}
-	s.Sources = b.src.CiteTable(cited)
-	return s, nil
 }
 
 // name picks the label for the page language.
