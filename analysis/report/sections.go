@@ -94,7 +94,7 @@ var reportSections = []sectionStep{
 	{id: "markets", build: marketsSection},
 	{id: "shares", doc: true},
 	{id: "gateway_graph", build: gatewayGraphSection},
-	{id: "lockin", build: lockinSection},
+	{id: "lockin", doc: true},
 	{id: "designation", doc: true},
 	{id: "outage_gantt", build: outageSection},
 	{id: "outage_impact", doc: true},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/analysis/macros"
 
 	"github.com/gwanmun/gwanmun/analysis/notebook/nbformat"
 	"github.com/gwanmun/gwanmun/data/schema"
@@ -186,6 +187,18 @@ func (b *builder) macroCall(ctx context.Context, name string, kv ...string) (str
 	for i := 0; i < len(kv); i += 2 {
 		given[kv[i]] = kv[i+1]
 	}
+	ms, err := macros.All()
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(ms, func(m macros.Macro) bool { return m.Name == name })
+	if i < 0 {
+		return "", fmt.Errorf("call %s: the analysis has no table macro (computed in Go: use result)", name)
+	}
+	takes := map[string]bool{}
+	for _, p := range ms[i].Params {
+		takes[p.Name] = true
+	}
 	var args []string
 	params := map[string]string{}
 	for _, p := range a.Params {
@@ -197,7 +210,10 @@ func (b *builder) macroCall(ctx context.Context, name string, kv ...string) (str
 			continue
 		}
 		params[p.Name] = v
-		args = append(args, p.Name+" := "+sqlText(v))
+		// A Go step's own parameter (lockin's kinds) is not the macro's.
+		if takes[p.Name] {
+			args = append(args, p.Name+" := "+sqlText(v))
+		}
 	}
 	// The analysis's own check of its parameters (a merger's ids).
 	if a.Check != nil {
