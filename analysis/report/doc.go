@@ -115,7 +115,11 @@ func docChart(b nbformat.Block, page *Report, src *Sources, results map[string]*
 		s.Chart = c
 	case t == nil || len(t.Rows) == 0:
 		if s.Table == nil || len(s.Table.Rows) == 0 {
+			// A titled chart is a section of its own, as a titled table.
 			s.Table, s.Caption, s.NoData = nil, "", Text(page.Lang, "norows")
+			if s.Title != "" {
+				s.NoData = Text(page.Lang, "nodata")
+			}
 		}
 	case minRows > 0:
 		// A chart it cannot draw leaves the table to say it.

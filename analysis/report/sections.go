@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"math"
 	"path"
@@ -99,7 +98,7 @@ var reportSections = []sectionStep{
 	{id: "outage_gantt", build: outageSection},
 	{id: "outage_impact", doc: true},
 	{id: "blast_radius", doc: true},
-	{id: "news_volume", build: newsVolumeSection},
+	{id: "news_volume", doc: true},
 	{id: "news_headlines", doc: true},
 	{id: "feed_coverage", doc: true},
 	{id: "network_effects", build: networkEffectsSection},
@@ -367,54 +366,6 @@ func outageSection(ctx context.Context, b *builder) (*Section, error) {
 				num(r["official_hours_to_full_restore"]), num(r["hours_to_full_restore"]), num(r["hours_from_service_outage_to_full_restore"]))
 			break
 		}
-	}
-	return s, nil
-}
-
-// newsVolumeSection counts articles per day around the incident: the
-// news_volume analysis (baseline and window days) when the catalog has it,
-// else a plain daily count; the table is the attention measures.
-func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
-	var c *Chart
-	vol, err := b.analysisTable(ctx, "news_volume", nil)
-	switch {
-	case err == nil:
-		spec := b.spec("bar")
-		spec.X, spec.Y, spec.YName = "day", "articles", tr(b.lang, "articles")
-		if i := vol.Col("phase"); i >= 0 {
-			spec.Series, spec.Stack = "phase", true
-			for _, r := range vol.Rows {
-				r[i] = valueText(b.lang, str(r[i]))
-			}
-		}
-		if c, err = spec.Build("news_volume", vol); err != nil {
-			return nil, err
-		}
-	case errors.Is(err, errNoData):
-		daily, err := b.query(ctx, "news_daily", b.loc.String())
-		if err != nil {
-			return nil, err
-		}
-		if len(daily.Rows) == 0 {
-			return nil, errNoData
-		}
-		spec := b.spec("bar")
-		spec.X, spec.Y, spec.Series, spec.Stack, spec.YName = "day", "articles", "lang", true, tr(b.lang, "articles")
-		if c, err = spec.Build("news_volume", daily); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, err
-	}
-	s := b.section("news_volume", nil, c)
-	if att, err := b.analysisTable(ctx, "news_attention", nil); err == nil {
-		s.Table = dropProvenance(att)
-	} else if !errors.Is(err, errNoData) {
-		return nil, err
-	}
-	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM news WHERE published_at IS NOT NULL ORDER BY fetched_at, 1 LIMIT 200`)
-	if err != nil {
-		return nil, err
 	}
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -96,6 +97,8 @@ func (b *builder) docFuncs(ctx context.Context) template.FuncMap {
 		"result": func(name string) (string, error) {
 			return b.resultTable(ctx, name)
 		},
+		// nodata ends a section that has nothing to show ("no data").
+		"nodata": func() (string, error) { return "", errNoData },
 		"row": func(q string) (map[string]any, error) {
 			t, err := b.db.Query(ctx, q)
 			if err != nil || len(t.Rows) == 0 {
@@ -227,9 +230,12 @@ func (b *builder) macroCall(ctx context.Context, name string, kv ...string) (str
 // resultTable computes a catalog analysis with a Go step (network_effects,
 // concentration_sensitivity, news_attention: no table macro) through the
 // report's shared results, and loads it as a temporary table named
-// result_<name>, which the section's SQL reads.
+// result_<name>, which the section's SQL reads; "" when it has no rows.
 func (b *builder) resultTable(ctx context.Context, name string) (string, error) {
 	t, err := b.analysisTable(ctx, name, nil)
+	if errors.Is(err, errNoData) {
+		return "", nil
+	}
 	if err != nil {
 		return "", err
 	}
