@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -95,7 +94,7 @@ var reportSections = []sectionStep{
 	{id: "gateway_graph", build: gatewayGraphSection},
 	{id: "lockin", doc: true},
 	{id: "designation", doc: true},
-	{id: "outage_gantt", build: outageSection},
+	{id: "outage_gantt", doc: true},
 	{id: "outage_impact", doc: true},
 	{id: "blast_radius", doc: true},
 	{id: "news_volume", doc: true},
@@ -291,82 +290,6 @@ FROM services GROUP BY gateway_id ORDER BY gateway_id`)
 	}
 	s := b.section("gateway_graph", summary, c)
 	s.Sources = sources
-	return s, nil
-}
-
-func outageSection(ctx context.Context, b *builder) (*Section, error) {
-	inc := b.incident()
-	incident := inc.ID
-	t, err := b.analysisTable(ctx, "outage_durations", map[string]string{"incident": incident, "root": inc.Root})
-	if err != nil {
-		return nil, err
-	}
-	recs := t.Records()
-	// Shortest at the top reads like a restoration timeline.
-	sort.SliceStable(recs, func(i, j int) bool {
-		return num(recs[i]["hours_to_full_restore"]) < num(recs[j]["hours_to_full_restore"])
-	})
-	segs := &analysis.Table{Columns: []string{"service", "service_id", "phase", "from", "to"}}
-	var start, official any
-	for _, r := range recs {
-		// A restore dated only to a day is a date in the table, not a bar
-		// to midnight; an incident whose sources report only a partial
-		// restore still draws its first phase.
-		from, first, full := r["incident_start"], r["first_restore"], r["full_restore"]
-		if r["hours_to_first_restore"] == nil {
-			first = nil
-		}
-		if r["hours_to_full_restore"] == nil {
-			full = nil
-		}
-		if from == nil || (first == nil && full == nil) {
-			continue
-		}
-		if start == nil {
-			start = from
-		}
-		if full != nil && str(r["full_restore_basis"]) == "company-wide restore" {
-			official = full
-		}
-		if first == nil {
-			first = full
-		}
-		name := b.displayName(ctx, str(r["service_id"]))
-		segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "to_first"), from, first})
-		if full != nil && num(r["hours_to_full_restore"]) > num(r["hours_to_first_restore"]) {
-			segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "first_to_full"), first, full})
-		}
-	}
-	sp := b.spec("gantt")
-	sp.X, sp.From, sp.To, sp.Series = "service", "from", "to", "phase"
-	if start != nil {
-		sp.Marks = append(sp.Marks, Mark{X: start, Label: tr(b.lang, "fire_start"), Align: "left"})
-	}
-	if at, ok := official.(time.Time); ok {
-		sp.Marks = append(sp.Marks, Mark{X: official, Label: fmt.Sprintf(tr(b.lang, "official_restore"), at.In(b.loc).Format("01-02 15:04 MST")), Align: "right"})
-	}
-	c, err := sp.Build("outage_gantt", segs)
-	if err != nil {
-		return nil, err
-	}
-	c.Height = fmt.Sprintf("%dpx", 120+22*len(recs))
-	sources, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM incidents WHERE incident_id = ? ORDER BY 1`, incident)
-	if err != nil {
-		return nil, err
-	}
-	tbl := pick(t, "service_id", "company", "service_outage_start_basis", "full_restore_local", "full_restore_precision",
-		"hours_to_first_restore", "hours_to_full_restore", "hours_to_full_restore_upper", "hours_from_service_outage_to_full_restore",
-		"official_hours_to_full_restore", "official_basis", "full_restore_basis", "disagreement", "caveat")
-	s := b.section("outage_gantt", tbl, c)
-	s.Sources = sources
-	// The official figure beside the computed one, from the table itself.
-	for _, r := range recs {
-		if r["official_hours_to_full_restore"] != nil && r["hours_to_full_restore"] != nil {
-			s.Caption += " " + fmt.Sprintf(tr(b.lang, "outage_gantt.official"), str(r["company"]), str(r["official_basis"]),
-				num(r["official_hours_to_full_restore"]), num(r["hours_to_full_restore"]), num(r["hours_from_service_outage_to_full_restore"]))
-			break
-		}
-	}
 	return s, nil
 }
 
