@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"math"
 	"path"
 	"strings"
 	"time"
@@ -24,8 +23,6 @@ type builder struct {
 	src  *Sources
 	lang string
 	loc  *time.Location
-	// names maps service and platform ids to display names [en, ko].
-	names map[string][2]string
 	// study names the incident of the outage sections.
 	study *study.Study
 	// catalog is the analyses with the study's defaults; defaults are
@@ -50,30 +47,6 @@ func (b *builder) incident() study.Incident {
 	return *b.study.Incident
 }
 
-// displayName names a service or platform id for the page: its name in
-// the page language, else its English name, else the id.
-func (b *builder) displayName(ctx context.Context, id string) string {
-	if b.names == nil {
-		b.names = map[string][2]string{}
-		if t, err := b.query(ctx, "names"); err == nil {
-			for _, r := range t.Rows {
-				b.names[str(r[0])] = [2]string{str(r[1]), str(r[2])}
-			}
-		}
-	}
-	n := b.names[id]
-	if b.lang == "ko" && n[1] != "" {
-		return n[1]
-	}
-	if n[0] != "" {
-		return n[0]
-	}
-	if n[1] != "" {
-		return n[1]
-	}
-	return id
-}
-
 // spec starts a chart spec in the page's language and time zone.
 func (b *builder) spec(typ string) Spec { return Spec{Type: typ, Lang: b.lang, Loc: b.loc} }
 
@@ -91,7 +64,7 @@ var reportSections = []sectionStep{
 	{id: "hhi", doc: true},
 	{id: "markets", build: marketsSection},
 	{id: "shares", doc: true},
-	{id: "gateway_graph", build: gatewayGraphSection},
+	{id: "gateway_graph", doc: true},
 	{id: "lockin", doc: true},
 	{id: "designation", doc: true},
 	{id: "outage_gantt", doc: true},
@@ -199,17 +172,6 @@ func metricLabel(lang, m string) string {
 	return strings.ReplaceAll(m, "_", " ")
 }
 
-// name picks the label for the page language.
-func (b *builder) name(en, ko any) string {
-	if b.lang == "ko" && str(ko) != "" {
-		return str(ko)
-	}
-	if str(en) != "" {
-		return str(en)
-	}
-	return str(ko)
-}
-
 // categoryLabel names a taxonomy category in the page language.
 func categoryLabel(lang, id string) string {
 	for _, c := range schema.Taxonomy {
@@ -224,73 +186,6 @@ func categoryLabel(lang, id string) string {
 		return s
 	}
 	return id
-}
-
-// gatewayGraphSection draws every gateway, the services it opens and the
-// dependency edges between them: node size is the service's users (log
-// scale), colour its taxonomy category.
-func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
-	nodes, err := b.query(ctx, "gateway_nodes", b.defaults["country"])
-	if err != nil {
-		return nil, err
-	}
-	edges, err := b.query(ctx, "gateway_edges")
-	if err != nil {
-		return nil, err
-	}
-	if len(nodes.Rows) == 0 {
-		return nil, errNoData
-	}
-	maxUsers := 1.0
-	for _, r := range nodes.Records() {
-		maxUsers = math.Max(maxUsers, num(r["users"]))
-	}
-	gn := &analysis.Table{Columns: []string{"id", "label", "category", "size", "value", "show_label"}}
-	used := map[string]bool{}
-	for _, r := range nodes.Records() {
-		id := str(r["node_id"])
-		label := shorten(b.name(r["name_en"], r["name_ko"]), 22)
-		if label == "" || label == id {
-			label = shorten(humanID(b.displayName(ctx, id)), 22)
-		}
-		if label == "" || used[label] {
-			label = id // node names must be unique in an ECharts graph
-		}
-		used[label] = true
-		size := 8.0
-		if u := num(r["users"]); u > 0 {
-			size = 8 + 42*math.Log10(1+u)/math.Log10(1+maxUsers)
-		}
-		if str(r["role"]) == "hub" {
-			size = math.Max(size, 30)
-		}
-		// Label the hubs and the services with users; the rest on hover.
-		show := str(r["role"]) == "hub" || num(r["users"]) > 0
-		gn.Rows = append(gn.Rows, []any{id, label, str(r["category"]), math.Round(size*10) / 10, r["users"], show})
-	}
-	sp := b.spec("graph")
-	sp.From, sp.To, sp.Nodes, sp.Height, sp.Name = "from_id", "to_id", gn, "720px", tr(b.lang, "gateway_graph.title")
-	c, err := sp.Build("gateway_graph", edges)
-	if err != nil {
-		return nil, err
-	}
-	c.Data = nil // the figure's data file is the section's table, per gateway
-	sources, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM services
-UNION SELECT DISTINCT source_url, source_title, fetched_at FROM dependencies ORDER BY 1`)
-	if err != nil {
-		return nil, err
-	}
-	summary, err := b.db.Query(ctx, `SELECT gateway_id, count(DISTINCT service_id) AS services, count(DISTINCT category) AS categories,
-  count(DISTINCT service_id) FILTER (WHERE account_linked) AS account_linked,
-  count(DISTINCT service_id) FILTER (WHERE third_party) AS third_party,
-  min(observed_at) AS first_observed, max(observed_at) AS last_observed
-FROM services GROUP BY gateway_id ORDER BY gateway_id`)
-	if err != nil {
-		return nil, err
-	}
-	s := b.section("gateway_graph", summary, c)
-	s.Sources = sources
-	return s, nil
 }
 
 // pick keeps the named columns of a table, in that order.
@@ -348,15 +243,6 @@ func hasPrefixCol(t *analysis.Table, prefixes ...string) string {
 		}
 	}
 	return ""
-}
-
-// humanID writes an id no source names (an_account_node) as words.
-func humanID(s string) string {
-	if strings.ContainsAny(s, " ") || !strings.Contains(s, "_") {
-		return s
-	}
-	s = strings.ReplaceAll(s, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // shorten cuts s to n runes, marking the cut.
