@@ -62,7 +62,7 @@ type sectionStep struct {
 var reportSections = []sectionStep{
 	{id: "mau_trend", doc: true},
 	{id: "hhi", doc: true},
-	{id: "markets", build: marketsSection},
+	{id: "markets", doc: true},
 	{id: "shares", doc: true},
 	{id: "gateway_graph", doc: true},
 	{id: "lockin", doc: true},
@@ -156,20 +156,6 @@ func (b *builder) text(key string) string {
 		}
 	}
 	return tr(b.lang, key)
-}
-
-// hhiRange draws HHI on its whole range, 0 to 10,000, so bands and
-// levels compare across charts.
-func hhiRange() (*float64, *float64) { return ptr(0), ptr(10000) }
-
-func ptr(f float64) *float64 { return &f }
-
-// metricLabel names a measure for a legend.
-func metricLabel(lang, m string) string {
-	if s := tr(lang, "metric."+m); s != "metric."+m {
-		return s
-	}
-	return strings.ReplaceAll(m, "_", " ")
 }
 
 // categoryLabel names a taxonomy category in the page language.

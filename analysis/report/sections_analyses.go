@@ -13,58 +13,6 @@ import (
 // reads its columns by name and degrades to "no data" when a column it
 // needs is absent, so the report keeps rendering while analyses evolve.
 
-// marketsSection compares concentration across market definitions: every
-// market one measurement covers, in users, under each regime's bands.
-func marketsSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "concentration_sensitivity", nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := needColumns(t, "market", "period_start", "hhi", "source"); err != nil {
-		return nil, fmt.Errorf("%w: %v", errNoData, err)
-	}
-	lines := &analysis.Table{Columns: []string{"period_start", "hhi", "market"}}
-	for _, r := range t.Records() {
-		if u, ok := r["unit"]; ok && str(u) != "persons" {
-			continue // time-spent markets are another measure
-		}
-		name := fmt.Sprintf("%s · %s · %s", marketLabel(b.lang, str(r["market"])), str(r["source"]), metricLabel(b.lang, str(r["metric"])))
-		lines.Rows = append(lines.Rows, []any{r["period_start"], r["hhi"], name})
-	}
-	sp := b.spec("line")
-	sp.X, sp.Y, sp.Series, sp.YName, sp.Top = "period_start", "hhi", "market", "HHI", topSeries
-	sp.Min, sp.Max = hhiRange()
-	c, err := sp.Build("markets", lines)
-	if err != nil {
-		return nil, err
-	}
-	tbl := pick(t, "market", "period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3",
-		"doj_ftc_2023_band", "hmg_2010_band", "eu_2004_band", "kftc_presumption", "coverage_flags")
-	s := b.section("markets", tbl, c)
-	s.MaxRows = 40
-	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m
-JOIN platforms p USING (platform_id) WHERE m.country = ? AND m.unit = 'persons' AND p.category IN
-(SELECT trim(unnest(string_split(?, ','))))  ORDER BY 1`, b.defaults["market_country"], strings.ReplaceAll(b.defaults["markets"], ";", ","))
-	if err != nil {
-		return nil, err
-	}
-	th, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM thresholds WHERE regime_id LIKE 'us_%' OR regime_id LIKE 'eu_%' OR regime_id LIKE 'kr_kftc%' ORDER BY 1`)
-	if err != nil {
-		return nil, err
-	}
-	s.Sources = append(s.Sources, th...)
-	return s, nil
-}
-
-// marketLabel names a market (comma-separated taxonomy categories).
-func marketLabel(lang, m string) string {
-	parts := strings.Split(m, ",")
-	for i, p := range parts {
-		parts[i] = categoryLabel(lang, strings.TrimSpace(p))
-	}
-	return strings.Join(parts, " + ")
-}
-
 // gatewayName names a gateway id by the study's platform metadata, in the
 // page language when it has one. (study helper)
 func (b *builder) gatewayName(id string) string {
