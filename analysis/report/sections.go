@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"path"
 	"strings"
 	"time"
 
@@ -13,6 +12,8 @@ import (
 	"github.com/gwanmun/gwanmun/data/study"
 )
 
+// queries are SQL the sections share (include "names").
+//
 //go:embed queries/*.sql
 var queries embed.FS
 
@@ -47,33 +48,14 @@ func (b *builder) incident() study.Incident {
 	return *b.study.Incident
 }
 
-// spec starts a chart spec in the page's language and time zone.
-func (b *builder) spec(typ string) Spec { return Spec{Type: typ, Lang: b.lang, Loc: b.loc} }
-
-type sectionStep struct {
-	id    string
-	build func(context.Context, *builder) (*Section, error)
-	// doc: the section is sections/<id>.md, rendered as a notebook.
-	doc bool
-}
-
-// reportSections is the report, in reading order. A step returns errNoData
-// (or any error) to have its section say "no data" instead of failing.
-var reportSections = []sectionStep{
-	{id: "mau_trend", doc: true},
-	{id: "hhi", doc: true},
-	{id: "markets", doc: true},
-	{id: "shares", doc: true},
-	{id: "gateway_graph", doc: true},
-	{id: "lockin", doc: true},
-	{id: "designation", doc: true},
-	{id: "outage_gantt", doc: true},
-	{id: "outage_impact", doc: true},
-	{id: "blast_radius", doc: true},
-	{id: "news_volume", doc: true},
-	{id: "news_headlines", doc: true},
-	{id: "feed_coverage", doc: true},
-	{id: "network_effects", build: networkEffectsSection},
+// reportSections is the report, in reading order: each is the Markdown
+// document sections/<id>.md (SQL and chart blocks, rendered by RenderDoc
+// as the notebooks are). A section whose query fails, or whose analysis
+// has no rows, says "no data" instead of failing the report.
+var reportSections = []string{
+	"mau_trend", "hhi", "markets", "shares", "gateway_graph", "lockin", "designation",
+	"outage_gantt", "outage_impact", "blast_radius", "news_volume", "news_headlines",
+	"feed_coverage", "network_effects",
 }
 
 func str(v any) string {
@@ -119,32 +101,6 @@ func (b *builder) analysisTable(ctx context.Context, name string, params map[str
 		return nil, errNoData
 	}
 	return t, nil
-}
-
-// query runs one of the report's own queries (queries/<name>.sql).
-func (b *builder) query(ctx context.Context, name string, args ...any) (*analysis.Table, error) {
-	q, err := queries.ReadFile(path.Join("queries", name+".sql"))
-	if err != nil {
-		return nil, err
-	}
-	t, err := b.db.Query(ctx, string(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", name, err)
-	}
-	return t, nil
-}
-
-// citeQuery cites the sources a provenance query returns.
-func (b *builder) citeQuery(ctx context.Context, q string, args ...any) ([]Source, error) {
-	t, err := b.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return b.src.CiteTable(t), nil
-}
-
-func (b *builder) section(id string, t *analysis.Table, c *Chart) *Section {
-	return &Section{ID: id, Title: b.text(id + ".title"), Caption: b.text(id + ".caption"), Chart: c, Table: t}
 }
 
 // text is a page string: the study's own wording for its incident
@@ -209,28 +165,6 @@ func dropProvenance(t *analysis.Table) *analysis.Table {
 	return pick(t, keep...)
 }
 
-// firstCol returns the first of the candidate columns t has.
-func firstCol(t *analysis.Table, candidates ...string) string {
-	for _, c := range candidates {
-		if t.Col(c) >= 0 {
-			return c
-		}
-	}
-	return ""
-}
-
-// hasPrefixCol returns the first column starting with one of the prefixes.
-func hasPrefixCol(t *analysis.Table, prefixes ...string) string {
-	for _, p := range prefixes {
-		for _, c := range t.Columns {
-			if strings.HasPrefix(c, p) {
-				return c
-			}
-		}
-	}
-	return ""
-}
-
 // shorten cuts s to n runes, marking the cut.
 func shorten(s string, n int) string {
 	r := []rune(s)
@@ -255,4 +189,29 @@ func categoryColor(id string) string {
 		return c
 	}
 	return "#bab0ac"
+}
+
+// gatewayName names a gateway id by the study's platform metadata, in the
+// page language when it has one. (study helper)
+func (b *builder) gatewayName(id string) string {
+	for _, p := range b.study.Platforms {
+		if p.ID != id {
+			continue
+		}
+		if b.lang == "ko" && p.NameKo != "" {
+			return p.NameKo
+		}
+		return p.Name
+	}
+	return id
+}
+
+// paramDefault is an analysis parameter's default ("" when it has none).
+func paramDefault(a analysis.Analysis, name string) string {
+	for _, p := range a.Params {
+		if p.Name == name {
+			return p.Default
+		}
+	}
+	return ""
 }

@@ -333,13 +333,14 @@ func axisKind(t *analysis.Table, col string) string {
 }
 
 // xValue is how an x value is written into the option: times through
-// timeValue, numbers as numbers, anything else as text.
+// timeValue, numbers as numbers rounded as y values are, anything else as
+// text.
 func (s Spec) xValue(v any) any {
 	if tv, ok := timeValue(v, s.Loc); ok {
 		return tv
 	}
 	if f, ok := analysis.ToFloat(v); ok {
-		return f
+		return roundSig(f, 6)
 	}
 	return str(v)
 }
