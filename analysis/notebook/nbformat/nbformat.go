@@ -167,6 +167,11 @@ func Parse(src []byte, rules Rules) (*Notebook, error) {
 			if id, ok := attrs["id"]; ok && !reChartID.MatchString(id) {
 				errs = append(errs, fmt.Errorf("line %d: sql id %q: use letters, digits, _ and - (at most 64, starting with a letter or digit)", line, id))
 			}
+			if v, ok := attrs["show"]; ok {
+				if _, err := strconv.ParseBool(v); err != nil {
+					errs = append(errs, fmt.Errorf("line %d: show=%q: want true or false", line, v))
+				}
+			}
 			if v, ok := attrs["cite"]; ok {
 				for _, q := range strings.Split(v, ",") {
 					if q = strings.TrimSpace(q); !names[q] && q != b.Name {
