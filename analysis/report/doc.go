@@ -53,7 +53,7 @@ func RenderDoc(ctx context.Context, db *analysis.DB, page *Report, src *Sources,
 			}
 			results[b.Name], sqlOf[b.Name] = t, b.Body
 			// show=false: a query other blocks draw, cite or show.
-			if hide, _ := strconv.ParseBool(b.Attrs["show"]); b.Attrs["show"] != "" && !hide {
+			if shown, _ := strconv.ParseBool(b.Attrs["show"]); b.Attrs["show"] != "" && !shown {
 				continue
 			}
 			s = &Section{ID: "sql-" + b.Name, SQL: b.Body, SQLName: b.Name, MaxRows: defaultRows, Sources: cite(src, b, results),
