@@ -71,6 +71,14 @@ func TestParseRejectsBadBlocks(t *testing.T) {
 		{"name used twice", "```sql name=a\nSELECT 1\n```\n```sql name=a\nSELECT 2\n```\n", "used twice"},
 		{"name hides a lake view", "```sql name=mau\nSELECT 1\n```\n", "would hide the lake view"},
 		{"name is not an identifier", "```sql name=a-b\nSELECT 1\n```\n", "lower-case letters"},
+		{"bands from no query", "```sql name=a\nSELECT 1\n```\n```chart type=line x=a y=b bands=zzz\n```\n", `bands="zzz"`},
+		{"marks from no query", "```sql name=a\nSELECT 1\n```\n```chart type=line x=a y=b marks=zzz\n```\n", `marks="zzz"`},
+		{"table from a later query", "```sql name=a\nSELECT 1\n```\n```chart type=line x=a y=b table=c\n```\n```sql name=c\nSELECT 1\n```\n", `table="c"`},
+		{"cite of no query", "```sql name=a\nSELECT 1\n```\n```chart type=line x=a y=b cite=a,zzz\n```\n", `cite="a,zzz"`},
+		{"scale not a number", "```sql name=a\nSELECT 1\n```\n```chart type=line x=a y=b scale=million\n```\n", `scale="million"`},
+		{"rowheight not a number", "```sql name=a\nSELECT 1\n```\n```chart type=hbar x=a y=b rowheight=big\n```\n", `rowheight="big"`},
+		{"xlabels unknown", "```sql name=a\nSELECT 1\n```\n```chart type=bar x=a y=b xlabels=some\n```\n", `xlabels="some"`},
+		{"show not a boolean", "```sql name=a show=no\nSELECT 1\n```\n", `show="no"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

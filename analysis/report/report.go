@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"time"
 
@@ -212,28 +213,20 @@ func (o *Options) defaults() {
 }
 
 // SectionIDs lists the sections a study may ask for, in default order.
-func SectionIDs() []string {
-	ids := make([]string, len(reportSections))
-	for i, st := range reportSections {
-		ids[i] = st.id
-	}
-	return ids
-}
+func SectionIDs() []string { return slices.Clone(reportSections) }
 
-// studySections returns the steps a study asks for, in its order.
-func studySections(s *study.Study) ([]sectionStep, error) {
+// studySections returns the sections a study asks for, in its order.
+func studySections(s *study.Study) ([]string, error) {
 	if err := s.CheckSections(SectionIDs()); err != nil {
 		return nil, err
 	}
-	var steps []sectionStep
+	var ids []string
 	for _, id := range s.Report.Sections {
-		for _, st := range reportSections {
-			if st.id == id {
-				steps = append(steps, st)
-			}
+		if slices.Contains(reportSections, id) {
+			ids = append(ids, id)
 		}
 	}
-	return steps, nil
+	return ids, nil
 }
 
 // NewPage starts a page with the header fields every page shares.
@@ -290,35 +283,19 @@ func Build(ctx context.Context, db *analysis.DB, o Options) (*Report, error) {
 	if err := macros.Register(ctx, db); err != nil {
 		return nil, err
 	}
-	for _, st := range steps {
-		if st.doc {
-			blocks, err := b.docSection(ctx, r, st.id)
-			if err == nil {
-				r.Blocks = append(r.Blocks, blocks...)
-				continue
-			}
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			o.Log.Info("report section without data", "section", st.id, "err", err)
-			r.Blocks = append(r.Blocks, Block{Section: &Section{ID: st.id, Title: b.text(st.id + ".title"),
-				NoData: tr(o.Lang, "nodata") + " (" + err.Error() + ")"}})
+	for _, id := range steps {
+		blocks, err := b.docSection(ctx, r, id)
+		if err == nil {
+			r.Blocks = append(r.Blocks, blocks...)
 			continue
 		}
-		s, err := st.build(ctx, b)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			o.Log.Info("report section without data", "section", st.id, "err", err)
-			s = &Section{Title: b.text(st.id + ".title")}
-			s.NoData = tr(o.Lang, "nodata")
-			if !errors.Is(err, errNoData) {
-				s.NoData += " (" + err.Error() + ")"
-			}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
-		if s.ID == "" {
-			s.ID = st.id
+		o.Log.Info("report section without data", "section", id, "err", err)
+		s := &Section{ID: id, Title: b.text(id + ".title"), NoData: tr(o.Lang, "nodata")}
+		if !errors.Is(err, errNoData) {
+			s.NoData += " (" + err.Error() + ")"
 		}
 		r.Blocks = append(r.Blocks, Block{Section: s})
 	}

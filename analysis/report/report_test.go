@@ -277,8 +277,8 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	for _, s := range reportSections {
 		for _, suffix := range []string{".title", ".caption"} {
-			if _, ok := texts["en"][s.id+suffix]; !ok {
-				t.Errorf("no text for %s%s", s.id, suffix)
+			if _, ok := texts["en"][s+suffix]; !ok {
+				t.Errorf("no text for %s%s", s, suffix)
 			}
 		}
 	}

@@ -3,12 +3,7 @@ package report
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
-	"math"
-	"path"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -17,6 +12,8 @@ import (
 	"github.com/gwanmun/gwanmun/data/study"
 )
 
+// queries are SQL the sections share (include "names").
+//
 //go:embed queries/*.sql
 var queries embed.FS
 
@@ -27,10 +24,6 @@ type builder struct {
 	src  *Sources
 	lang string
 	loc  *time.Location
-	// koNames maps platform ids to their name_ko, loaded on first use.
-	koNames map[string]string
-	// names maps service and platform ids to display names [en, ko].
-	names map[string][2]string
 	// study names the incident of the outage sections.
 	study *study.Study
 	// catalog is the analyses with the study's defaults; defaults are
@@ -55,76 +48,14 @@ func (b *builder) incident() study.Incident {
 	return *b.study.Incident
 }
 
-// displayName names a service or platform id for the page: its name in
-// the page language, else its English name, else the id.
-func (b *builder) displayName(ctx context.Context, id string) string {
-	if b.names == nil {
-		b.names = map[string][2]string{}
-		if t, err := b.query(ctx, "names"); err == nil {
-			for _, r := range t.Rows {
-				b.names[str(r[0])] = [2]string{str(r[1]), str(r[2])}
-			}
-		}
-	}
-	n := b.names[id]
-	if b.lang == "ko" && n[1] != "" {
-		return n[1]
-	}
-	if n[0] != "" {
-		return n[0]
-	}
-	if n[1] != "" {
-		return n[1]
-	}
-	return id
-}
-
-// spec starts a chart spec in the page's language and time zone.
-func (b *builder) spec(typ string) Spec { return Spec{Type: typ, Lang: b.lang, Loc: b.loc} }
-
-// platformName is a platform's name in the page language.
-func (b *builder) platformName(ctx context.Context, id, name string) string {
-	if b.lang != "ko" {
-		return name
-	}
-	if b.koNames == nil {
-		b.koNames = map[string]string{}
-		if t, err := b.db.Query(ctx, `SELECT platform_id, name_ko FROM platforms WHERE coalesce(name_ko, '') <> ''`); err == nil {
-			for _, r := range t.Rows {
-				b.koNames[str(r[0])] = str(r[1])
-			}
-		}
-	}
-	if ko := b.koNames[id]; ko != "" {
-		return ko
-	}
-	return name
-}
-
-type sectionStep struct {
-	id    string
-	build func(context.Context, *builder) (*Section, error)
-	// doc: the section is sections/<id>.md, rendered as a notebook.
-	doc bool
-}
-
-// reportSections is the report, in reading order. A step returns errNoData
-// (or any error) to have its section say "no data" instead of failing.
-var reportSections = []sectionStep{
-	{id: "mau_trend", build: mauTrendSection},
-	{id: "hhi", build: concentrationSection},
-	{id: "markets", build: marketsSection},
-	{id: "shares", build: sharesSection},
-	{id: "gateway_graph", build: gatewayGraphSection},
-	{id: "lockin", build: lockinSection},
-	{id: "designation", build: designationSection},
-	{id: "outage_gantt", build: outageSection},
-	{id: "outage_impact", build: outageImpactSection},
-	{id: "blast_radius", build: blastRadiusSection},
-	{id: "news_volume", build: newsVolumeSection},
-	{id: "news_headlines", doc: true},
-	{id: "feed_coverage", doc: true},
-	{id: "network_effects", build: networkEffectsSection},
+// reportSections is the report, in reading order: each is the Markdown
+// document sections/<id>.md (SQL and chart blocks, rendered by RenderDoc
+// as the notebooks are). A section whose query fails, or whose analysis
+// has no rows, says "no data" instead of failing the report.
+var reportSections = []string{
+	"mau_trend", "hhi", "markets", "shares", "gateway_graph", "lockin", "designation",
+	"outage_gantt", "outage_impact", "blast_radius", "news_volume", "news_headlines",
+	"feed_coverage", "network_effects",
 }
 
 func str(v any) string {
@@ -172,51 +103,6 @@ func (b *builder) analysisTable(ctx context.Context, name string, params map[str
 	return t, nil
 }
 
-// whereEq keeps the rows whose column col equals v, in order: a section
-// narrows a saved result instead of running its analysis again.
-func whereEq(t *analysis.Table, col string, v any) (*analysis.Table, error) {
-	i := slices.Index(t.Columns, col)
-	if i < 0 {
-		return nil, fmt.Errorf("%w: no column %s", errNoData, col)
-	}
-	out := &analysis.Table{Columns: t.Columns}
-	for _, r := range t.Rows {
-		if r[i] == v {
-			out.Rows = append(out.Rows, r)
-		}
-	}
-	if len(out.Rows) == 0 {
-		return nil, errNoData
-	}
-	return out, nil
-}
-
-// query runs one of the report's own queries (queries/<name>.sql).
-func (b *builder) query(ctx context.Context, name string, args ...any) (*analysis.Table, error) {
-	q, err := queries.ReadFile(path.Join("queries", name+".sql"))
-	if err != nil {
-		return nil, err
-	}
-	t, err := b.db.Query(ctx, string(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", name, err)
-	}
-	return t, nil
-}
-
-// citeQuery cites the sources a provenance query returns.
-func (b *builder) citeQuery(ctx context.Context, q string, args ...any) ([]Source, error) {
-	t, err := b.db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return b.src.CiteTable(t), nil
-}
-
-func (b *builder) section(id string, t *analysis.Table, c *Chart) *Section {
-	return &Section{ID: id, Title: b.text(id + ".title"), Caption: b.text(id + ".caption"), Chart: c, Table: t}
-}
-
 // text is a page string: the study's own wording for its incident
 // ([report.text.LANG] in study.toml) before the generic one.
 func (b *builder) text(key string) string {
@@ -226,201 +112,6 @@ func (b *builder) text(key string) string {
 		}
 	}
 	return tr(b.lang, key)
-}
-
-func mauTrendSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "mau_trend", nil)
-	if err != nil {
-		return nil, err
-	}
-	if t, err = whereEq(t, "country", b.defaults["country"]); err != nil {
-		return nil, err
-	}
-	// One line per platform, estimator and source; a single point is not a
-	// trend.
-	type key struct{ platform, estimator, source string }
-	count := map[key]int{}
-	for _, r := range t.Records() {
-		count[key{str(r["platform_id"]), str(r["estimator"]), str(r["source"])}]++
-	}
-	lines := &analysis.Table{Columns: []string{"period_start", "users", "series"}}
-	for _, r := range t.Records() {
-		if count[key{str(r["platform_id"]), str(r["estimator"]), str(r["source"])}] < 2 {
-			continue
-		}
-		name := fmt.Sprintf("%s · %s (%s)", b.platformName(ctx, str(r["platform_id"]), str(r["platform"])),
-			tr(b.lang, "est."+str(r["estimator"])), str(r["source"]))
-		lines.Rows = append(lines.Rows, []any{r["period_start"], r["users"], name})
-	}
-	sp := b.spec("line")
-	sp.X, sp.Y, sp.Series, sp.Top, sp.Scale, sp.YName = "period_start", "users", "series", topSeries, 1e6, tr(b.lang, "million_users")
-	c, err := sp.Build("mau_trend", lines)
-	if err != nil {
-		return nil, err
-	}
-	s := b.section("mau_trend", nil, c)
-	s.Sources = b.src.CiteTable(t)
-	return s, nil
-}
-
-func concentrationSection(ctx context.Context, b *builder) (*Section, error) {
-	var params map[string]string // the study's first market
-	if b.merge != "" {
-		params = map[string]string{"merge": b.merge}
-	}
-	t, err := b.analysisTable(ctx, "concentration", params)
-	if err != nil {
-		return nil, err
-	}
-	bands, err := b.db.Query(ctx, `SELECT metric, value FROM thresholds WHERE regime_id = ? AND metric IN ('hhi_high', 'hhi_moderate')`, "us_mg_2023")
-	if err != nil {
-		return nil, err
-	}
-	lines := &analysis.Table{Columns: []string{"period_start", "hhi", "series"}}
-	for _, r := range t.Records() {
-		lines.Rows = append(lines.Rows, []any{r["period_start"], r["hhi"], fmt.Sprintf("%s · %s", str(r["source"]), metricLabel(b.lang, str(r["metric"])))})
-	}
-	// Threshold bands: shaded areas between the guideline lines.
-	var moderate, high float64
-	for _, r := range bands.Records() {
-		switch str(r["metric"]) {
-		case "hhi_high":
-			high = num(r["value"])
-		case "hhi_moderate":
-			moderate = num(r["value"])
-		}
-	}
-	sp := b.spec("line")
-	sp.X, sp.Y, sp.Series, sp.YName, sp.Top = "period_start", "hhi", "series", "HHI", topSeries
-	if high > 0 {
-		sp.Bands = []Band{
-			{From: moderate, To: high, Label: tr(b.lang, "band.moderate"), Color: "rgba(230,159,0,0.14)"},
-			{From: high, To: 10000, Label: tr(b.lang, "band.high"), Color: "rgba(213,94,0,0.10)"},
-		}
-	}
-	sp.Min, sp.Max = hhiRange()
-	c, err := sp.Build("hhi", lines)
-	if err != nil {
-		return nil, err
-	}
-	sources, err := b.citeQuery(ctx, `SELECT DISTINCT m.source_url, m.source_title, m.fetched_at FROM mau m JOIN platforms p USING (platform_id)
-WHERE list_contains(string_split(?, ','), p.category) AND m.country = ? AND m.unit = 'persons' ORDER BY 1`,
-		b.defaults["market"], b.defaults["market_country"])
-	if err != nil {
-		return nil, err
-	}
-	th, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM thresholds WHERE regime_id = ?`, "us_mg_2023")
-	if err != nil {
-		return nil, err
-	}
-	cols := []string{"period_label", "source", "metric", "n_platforms", "leader", "hhi", "cr1", "cr3", "effective_platforms", "delta_hhi", "doj_ftc_2023_band"}
-	if b.merge != "" {
-		// A hypothetical merger asked for: its figures, both presumptions
-		// and every leg, with the guidelines' citation.
-		cols = append(cols, "merger", "post_merger_hhi", "merger_delta_hhi", "merged_share", "mg23_hhi_presumption", "mg23_hhi_legs",
-			"mg23_share_presumption", "mg23_share_legs", "mg23_citation")
-	}
-	tbl := pick(t, cols...)
-	s := b.section("hhi", tbl, c)
-	s.Sources = append(sources, th...)
-	return s, nil
-}
-
-// hhiRange draws HHI on its whole range, 0 to 10,000, so bands and
-// levels compare across charts.
-func hhiRange() (*float64, *float64) { return ptr(0), ptr(10000) }
-
-func ptr(f float64) *float64 { return &f }
-
-// metricLabel names a measure for a legend.
-func metricLabel(lang, m string) string {
-	if s := tr(lang, "metric."+m); s != "metric."+m {
-		return s
-	}
-	return strings.ReplaceAll(m, "_", " ")
-}
-
-// sharesSection shows the latest measured state of the study's first
-// market: the newest
-// period, MAU before daily users, and within it the measurement (source,
-// grain) that covers the most apps. The shares are the concentration
-// analysis's own (one source of truth for the HHI and the shares behind it).
-func sharesSection(ctx context.Context, b *builder) (*Section, error) {
-	t, err := b.analysisTable(ctx, "concentration", nil) // the study's first market
-	if err != nil {
-		return nil, err
-	}
-	if err := needColumns(t, "platforms", "shares", "total_users", "n_platforms", "unit"); err != nil {
-		return nil, fmt.Errorf("%w: %v", errNoData, err)
-	}
-	var latest map[string]any
-	key := func(r map[string]any) []any {
-		return []any{str(r["period_start"]), str(r["metric"]) == "mau", num(r["n_platforms"])}
-	}
-	newer := func(a, c map[string]any) bool {
-		ka, kc := key(a), key(c)
-		if ka[0] != kc[0] {
-			return ka[0].(string) > kc[0].(string)
-		}
-		if ka[1] != kc[1] {
-			return ka[1].(bool)
-		}
-		if ka[2] != kc[2] {
-			return ka[2].(float64) > kc[2].(float64)
-		}
-		if str(a["source"]) != str(c["source"]) {
-			return str(a["source"]) < str(c["source"])
-		}
-		return str(a["period_grain"]) < str(c["period_grain"])
-	}
-	for _, r := range t.Records() {
-		if str(r["unit"]) != "persons" || num(r["n_platforms"]) < 2 {
-			continue
-		}
-		if latest == nil || newer(r, latest) {
-			latest = r
-		}
-	}
-	if latest == nil {
-		return nil, errNoData
-	}
-	ids, _ := latest["platforms"].([]any)
-	shares, _ := latest["shares"].([]any)
-	if len(ids) == 0 || len(ids) != len(shares) {
-		return nil, fmt.Errorf("%w: concentration row without its platforms' shares", errNoData)
-	}
-	tbl := &analysis.Table{Columns: []string{"period_label", "source", "metric", "platform", "users", "share"}}
-	bars := &analysis.Table{Columns: []string{"name", "share", "share_pct"}}
-	for i, id := range ids {
-		share := num(shares[i])
-		name := b.displayName(ctx, str(id))
-		tbl.Rows = append(tbl.Rows, []any{latest["period_label"], latest["source"], latest["metric"], name, share * num(latest["total_users"]), share})
-		bars.Rows = append(bars.Rows, []any{name, share, math.Round(share*1000) / 10})
-	}
-	sp := b.spec("hbar")
-	sp.X, sp.Y, sp.YName = "name", "share_pct", "%"
-	sp.Height = fmt.Sprintf("%dpx", 120+34*len(ids))
-	sp.Max, sp.ValueLabels, sp.LabelFormat = ptr(100), true, "{c}%"
-	c, err := sp.Build("shares", bars)
-	if err != nil {
-		return nil, err
-	}
-	s := b.section("shares", tbl, c)
-	s.Caption = fmt.Sprintf(tr(b.lang, "shares.caption"), str(latest["source"]), str(latest["period_label"]), str(latest["metric"]))
-	cited := &analysis.Table{Columns: []string{"sources"}, Rows: [][]any{{latest["sources"]}}}
-	s.Sources = b.src.CiteTable(cited)
-	return s, nil
-}
-
-// name picks the label for the page language.
-func (b *builder) name(en, ko any) string {
-	if b.lang == "ko" && str(ko) != "" {
-		return str(ko)
-	}
-	if str(en) != "" {
-		return str(en)
-	}
-	return str(ko)
 }
 
 // categoryLabel names a taxonomy category in the page language.
@@ -437,197 +128,6 @@ func categoryLabel(lang, id string) string {
 		return s
 	}
 	return id
-}
-
-// gatewayGraphSection draws every gateway, the services it opens and the
-// dependency edges between them: node size is the service's users (log
-// scale), colour its taxonomy category.
-func gatewayGraphSection(ctx context.Context, b *builder) (*Section, error) {
-	nodes, err := b.query(ctx, "gateway_nodes", b.defaults["country"])
-	if err != nil {
-		return nil, err
-	}
-	edges, err := b.query(ctx, "gateway_edges")
-	if err != nil {
-		return nil, err
-	}
-	if len(nodes.Rows) == 0 {
-		return nil, errNoData
-	}
-	maxUsers := 1.0
-	for _, r := range nodes.Records() {
-		maxUsers = math.Max(maxUsers, num(r["users"]))
-	}
-	gn := &analysis.Table{Columns: []string{"id", "label", "category", "size", "value", "show_label"}}
-	used := map[string]bool{}
-	for _, r := range nodes.Records() {
-		id := str(r["node_id"])
-		label := shorten(b.name(r["name_en"], r["name_ko"]), 22)
-		if label == "" || label == id {
-			label = shorten(humanID(b.displayName(ctx, id)), 22)
-		}
-		if label == "" || used[label] {
-			label = id // node names must be unique in an ECharts graph
-		}
-		used[label] = true
-		size := 8.0
-		if u := num(r["users"]); u > 0 {
-			size = 8 + 42*math.Log10(1+u)/math.Log10(1+maxUsers)
-		}
-		if str(r["role"]) == "hub" {
-			size = math.Max(size, 30)
-		}
-		// Label the hubs and the services with users; the rest on hover.
-		show := str(r["role"]) == "hub" || num(r["users"]) > 0
-		gn.Rows = append(gn.Rows, []any{id, label, str(r["category"]), math.Round(size*10) / 10, r["users"], show})
-	}
-	sp := b.spec("graph")
-	sp.From, sp.To, sp.Nodes, sp.Height, sp.Name = "from_id", "to_id", gn, "720px", tr(b.lang, "gateway_graph.title")
-	c, err := sp.Build("gateway_graph", edges)
-	if err != nil {
-		return nil, err
-	}
-	c.Data = nil // the figure's data file is the section's table, per gateway
-	sources, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM services
-UNION SELECT DISTINCT source_url, source_title, fetched_at FROM dependencies ORDER BY 1`)
-	if err != nil {
-		return nil, err
-	}
-	summary, err := b.db.Query(ctx, `SELECT gateway_id, count(DISTINCT service_id) AS services, count(DISTINCT category) AS categories,
-  count(DISTINCT service_id) FILTER (WHERE account_linked) AS account_linked,
-  count(DISTINCT service_id) FILTER (WHERE third_party) AS third_party,
-  min(observed_at) AS first_observed, max(observed_at) AS last_observed
-FROM services GROUP BY gateway_id ORDER BY gateway_id`)
-	if err != nil {
-		return nil, err
-	}
-	s := b.section("gateway_graph", summary, c)
-	s.Sources = sources
-	return s, nil
-}
-
-func outageSection(ctx context.Context, b *builder) (*Section, error) {
-	inc := b.incident()
-	incident := inc.ID
-	t, err := b.analysisTable(ctx, "outage_durations", map[string]string{"incident": incident, "root": inc.Root})
-	if err != nil {
-		return nil, err
-	}
-	recs := t.Records()
-	// Shortest at the top reads like a restoration timeline.
-	sort.SliceStable(recs, func(i, j int) bool {
-		return num(recs[i]["hours_to_full_restore"]) < num(recs[j]["hours_to_full_restore"])
-	})
-	segs := &analysis.Table{Columns: []string{"service", "service_id", "phase", "from", "to"}}
-	var start, official any
-	for _, r := range recs {
-		// A restore dated only to a day is a date in the table, not a bar
-		// to midnight; an incident whose sources report only a partial
-		// restore still draws its first phase.
-		from, first, full := r["incident_start"], r["first_restore"], r["full_restore"]
-		if r["hours_to_first_restore"] == nil {
-			first = nil
-		}
-		if r["hours_to_full_restore"] == nil {
-			full = nil
-		}
-		if from == nil || (first == nil && full == nil) {
-			continue
-		}
-		if start == nil {
-			start = from
-		}
-		if full != nil && str(r["full_restore_basis"]) == "company-wide restore" {
-			official = full
-		}
-		if first == nil {
-			first = full
-		}
-		name := b.displayName(ctx, str(r["service_id"]))
-		segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "to_first"), from, first})
-		if full != nil && num(r["hours_to_full_restore"]) > num(r["hours_to_first_restore"]) {
-			segs.Rows = append(segs.Rows, []any{name, r["service_id"], tr(b.lang, "first_to_full"), first, full})
-		}
-	}
-	sp := b.spec("gantt")
-	sp.X, sp.From, sp.To, sp.Series = "service", "from", "to", "phase"
-	if start != nil {
-		sp.Marks = append(sp.Marks, Mark{X: start, Label: tr(b.lang, "fire_start"), Align: "left"})
-	}
-	if at, ok := official.(time.Time); ok {
-		sp.Marks = append(sp.Marks, Mark{X: official, Label: fmt.Sprintf(tr(b.lang, "official_restore"), at.In(b.loc).Format("01-02 15:04 MST")), Align: "right"})
-	}
-	c, err := sp.Build("outage_gantt", segs)
-	if err != nil {
-		return nil, err
-	}
-	c.Height = fmt.Sprintf("%dpx", 120+22*len(recs))
-	sources, err := b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM incidents WHERE incident_id = ? ORDER BY 1`, incident)
-	if err != nil {
-		return nil, err
-	}
-	tbl := pick(t, "service_id", "company", "service_outage_start_basis", "full_restore_local", "full_restore_precision",
-		"hours_to_first_restore", "hours_to_full_restore", "hours_to_full_restore_upper", "hours_from_service_outage_to_full_restore",
-		"official_hours_to_full_restore", "official_basis", "full_restore_basis", "disagreement", "caveat")
-	s := b.section("outage_gantt", tbl, c)
-	s.Sources = sources
-	// The official figure beside the computed one, from the table itself.
-	for _, r := range recs {
-		if r["official_hours_to_full_restore"] != nil && r["hours_to_full_restore"] != nil {
-			s.Caption += " " + fmt.Sprintf(tr(b.lang, "outage_gantt.official"), str(r["company"]), str(r["official_basis"]),
-				num(r["official_hours_to_full_restore"]), num(r["hours_to_full_restore"]), num(r["hours_from_service_outage_to_full_restore"]))
-			break
-		}
-	}
-	return s, nil
-}
-
-// newsVolumeSection counts articles per day around the incident: the
-// news_volume analysis (baseline and window days) when the catalog has it,
-// else a plain daily count; the table is the attention measures.
-func newsVolumeSection(ctx context.Context, b *builder) (*Section, error) {
-	var c *Chart
-	vol, err := b.analysisTable(ctx, "news_volume", nil)
-	switch {
-	case err == nil:
-		spec := b.spec("bar")
-		spec.X, spec.Y, spec.YName = "day", "articles", tr(b.lang, "articles")
-		if i := vol.Col("phase"); i >= 0 {
-			spec.Series, spec.Stack = "phase", true
-			for _, r := range vol.Rows {
-				r[i] = valueText(b.lang, str(r[i]))
-			}
-		}
-		if c, err = spec.Build("news_volume", vol); err != nil {
-			return nil, err
-		}
-	case errors.Is(err, errNoData):
-		daily, err := b.query(ctx, "news_daily", b.loc.String())
-		if err != nil {
-			return nil, err
-		}
-		if len(daily.Rows) == 0 {
-			return nil, errNoData
-		}
-		spec := b.spec("bar")
-		spec.X, spec.Y, spec.Series, spec.Stack, spec.YName = "day", "articles", "lang", true, tr(b.lang, "articles")
-		if c, err = spec.Build("news_volume", daily); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, err
-	}
-	s := b.section("news_volume", nil, c)
-	if att, err := b.analysisTable(ctx, "news_attention", nil); err == nil {
-		s.Table = dropProvenance(att)
-	} else if !errors.Is(err, errNoData) {
-		return nil, err
-	}
-	s.Sources, err = b.citeQuery(ctx, `SELECT DISTINCT source_url, source_title, fetched_at FROM news WHERE published_at IS NOT NULL ORDER BY fetched_at, 1 LIMIT 200`)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
 }
 
 // pick keeps the named columns of a table, in that order.
@@ -665,37 +165,6 @@ func dropProvenance(t *analysis.Table) *analysis.Table {
 	return pick(t, keep...)
 }
 
-// firstCol returns the first of the candidate columns t has.
-func firstCol(t *analysis.Table, candidates ...string) string {
-	for _, c := range candidates {
-		if t.Col(c) >= 0 {
-			return c
-		}
-	}
-	return ""
-}
-
-// hasPrefixCol returns the first column starting with one of the prefixes.
-func hasPrefixCol(t *analysis.Table, prefixes ...string) string {
-	for _, p := range prefixes {
-		for _, c := range t.Columns {
-			if strings.HasPrefix(c, p) {
-				return c
-			}
-		}
-	}
-	return ""
-}
-
-// humanID writes an id no source names (an_account_node) as words.
-func humanID(s string) string {
-	if strings.ContainsAny(s, " ") || !strings.Contains(s, "_") {
-		return s
-	}
-	s = strings.ReplaceAll(s, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // shorten cuts s to n runes, marking the cut.
 func shorten(s string, n int) string {
 	r := []rune(s)
@@ -720,4 +189,29 @@ func categoryColor(id string) string {
 		return c
 	}
 	return "#bab0ac"
+}
+
+// gatewayName names a gateway id by the study's platform metadata, in the
+// page language when it has one. (study helper)
+func (b *builder) gatewayName(id string) string {
+	for _, p := range b.study.Platforms {
+		if p.ID != id {
+			continue
+		}
+		if b.lang == "ko" && p.NameKo != "" {
+			return p.NameKo
+		}
+		return p.Name
+	}
+	return id
+}
+
+// paramDefault is an analysis parameter's default ("" when it has none).
+func paramDefault(a analysis.Analysis, name string) string {
+	for _, p := range a.Params {
+		if p.Name == name {
+			return p.Default
+		}
+	}
+	return ""
 }

@@ -2,9 +2,12 @@ package report
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gwanmun/gwanmun/analysis/notebook/nbformat"
 )
 
 // The Markdown sections render over real rows: the headlines of the
@@ -62,5 +65,91 @@ FROM range(3) r(i)`,
 func TestAttrText(t *testing.T) {
 	if got := attrText("a \"b\" `c` \\d"); got != `a \"b\" ’c’ \\d` {
 		t.Errorf("attrText = %q", got)
+	}
+}
+
+// Every section of the report is a Markdown document rendered by RenderDoc,
+// as the notebooks are: no section is built in Go, and no document sits
+// unused beside them.
+func TestEverySectionIsAMarkdownDocument(t *testing.T) {
+	files, err := sectionDocs.ReadDir("sections")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []string
+	for _, f := range files {
+		docs = append(docs, strings.TrimSuffix(f.Name(), ".md"))
+	}
+	slices.Sort(docs)
+	want := slices.Sorted(slices.Values(reportSections))
+	if !slices.Equal(docs, want) {
+		t.Fatalf("sections/*.md %v, want one per report section %v", docs, want)
+	}
+	// Each renders over the seed into blocks with the section's anchor.
+	r := seedReport(t, "en")
+	ids := map[string]bool{}
+	for _, b := range r.Blocks {
+		if b.Section != nil {
+			ids[b.Section.ID] = true
+			if strings.Contains(b.Section.NoData, "(") {
+				t.Errorf("section %s failed: %s", b.Section.ID, b.Section.NoData)
+			}
+		}
+	}
+	for _, id := range reportSections {
+		if !ids[id] {
+			t.Errorf("no block with the id %s", id)
+		}
+	}
+}
+
+// The chart attributes the report's sections use draw what their queries
+// say: bands and marks from rows, the table of another query under the
+// chart, the cited queries' sources, the height per row, too few rows as
+// no chart.
+func TestDocChartAttributes(t *testing.T) {
+	ctx := context.Background()
+	db := openSeed(t)
+	doc := "```sql name=pts show=false\n" +
+		"SELECT * FROM (VALUES ('a', 10.0), ('b', 2500.0), ('c', 7.5)) t(k, v)\n```\n" +
+		"```sql name=lines show=false\nSELECT 1800.0 AS y, 'line' AS label\n```\n" +
+		"```sql name=bands show=false\nSELECT value AS \"from\", 10000 AS \"to\", 'high' AS label, '#eee' AS color FROM thresholds WHERE regime_id = 'us_mg_2023' AND metric = 'hhi_high'\n```\n" +
+		"```sql name=tab show=false\nSELECT k, v * 2 AS twice FROM pts\n```\n" +
+		"```sql name=cites show=false\nSELECT DISTINCT source_url, source_title FROM thresholds WHERE regime_id = 'us_mg_2023'\n```\n" +
+		"```chart type=hbar id=c1 sql=pts x=k y=v scale=10 rowheight=30 marks=lines bands=bands table=tab rows=2 cite=cites xlabels=all xname=none title=T\nCaption.\n```\n" +
+		"```sql name=one show=false\nSELECT 'a' AS k, 1.0 AS v\n```\n" +
+		"```chart type=hbar id=c2 sql=one x=k y=v minrows=2 table=one title=U\nOne.\n```\n"
+	nb, err := nbformat.Parse([]byte(doc), Rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := &Report{Lang: "en", Loc: time.UTC}
+	src := NewSources()
+	if err := RenderDoc(ctx, db, page, src, nb); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Blocks) != 2 {
+		t.Fatalf("%d blocks, want the two charts' sections (the queries are hidden)", len(page.Blocks))
+	}
+	s := page.Blocks[0].Section
+	if s.Chart == nil || s.Chart.Height != "210px" || s.Table == nil || s.Table.Columns[1] != "twice" || s.MaxRows != 2 || s.SQLName != "tab" {
+		t.Fatalf("section %+v", s)
+	}
+	if len(s.Sources) == 0 || !strings.Contains(s.Sources[0].URL, "justice.gov") {
+		t.Errorf("sources %+v, want the guidelines'", s.Sources)
+	}
+	sr := list(s.Chart.Option, "series")[0]
+	area := sr["markArea"].(map[string]any)["data"].([]any)
+	if from := area[0].([]any)[0].(map[string]any)["yAxis"]; from != 1800.0 {
+		t.Errorf("band from %v, want the DOJ/FTC 2023 line 1800", from)
+	}
+	if l := sr["markLine"].(map[string]any)["data"].([]any)[0].(map[string]any); l["yAxis"] != 1800.0 || l["name"] != "line" {
+		t.Errorf("mark %v", l)
+	}
+	if d := sr["data"].([]any); d[1].(map[string]any)["value"] != 250.0 {
+		t.Errorf("bar b = %v, want 2500 / 10", d[1])
+	}
+	if s2 := page.Blocks[1].Section; s2.Chart != nil || s2.Table == nil || len(s2.Table.Rows) != 1 {
+		t.Errorf("one row drew a chart (minrows=2): %+v", s2)
 	}
 }

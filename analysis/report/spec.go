@@ -64,6 +64,9 @@ type Spec struct {
 	// EveryCategory labels every category of the x axis; NoXName leaves
 	// the x axis unnamed where the categories name themselves.
 	EveryCategory, NoXName bool
+	// RowHeight, when Height is empty, makes the chart 120 px plus this
+	// many per distinct X value (a bar or Gantt row each).
+	RowHeight int
 	// Loc is the time zone instants are drawn in; nil is DefaultTZ.
 	Loc *time.Location
 	// Lang names "others" and the time axis; empty is English.
@@ -151,7 +154,51 @@ func (s Spec) Build(id string, t *analysis.Table) (*Chart, error) {
 	if s.Type == "graph" && s.Nodes != nil {
 		data = s.Nodes // the nodes carry the figures (users); edges are ids
 	}
-	return &Chart{ID: id, Option: opt, Height: s.Height, Data: data}, nil
+	height := s.Height
+	if height == "" && s.RowHeight > 0 && t.Col(s.X) >= 0 {
+		seen := map[string]bool{}
+		for _, r := range t.Rows {
+			seen[str(r[t.Col(s.X)])] = true
+		}
+		height = fmt.Sprintf("%dpx", 120+s.RowHeight*len(seen))
+	}
+	return &Chart{ID: id, Option: opt, Height: height, Data: data}, nil
+}
+
+// markRows reads annotation lines and threshold bands from query results:
+// marks have x (a time or number) or y, label and optionally align;
+// bands have from, to, label and optionally color. Rows without a
+// position are skipped (a threshold the lake lacks draws no band).
+func (s *Spec) markRows(marks, bands *analysis.Table) error {
+	if marks != nil {
+		if marks.Col("x") < 0 && marks.Col("y") < 0 {
+			return fmt.Errorf("marks need a column x or y (columns: %s)", strings.Join(marks.Columns, ", "))
+		}
+		for _, r := range marks.Records() {
+			m := Mark{X: r["x"], Label: str(r["label"]), Align: str(r["align"])}
+			if f, ok := analysis.ToFloat(r["y"]); ok && r["x"] == nil {
+				m.Y = &f
+			}
+			if m.X == nil && m.Y == nil {
+				continue
+			}
+			s.Marks = append(s.Marks, m)
+		}
+	}
+	if bands != nil {
+		if err := needColumns(bands, "from", "to"); err != nil {
+			return fmt.Errorf("bands: %w", err)
+		}
+		for _, r := range bands.Records() {
+			from, ok1 := analysis.ToFloat(r["from"])
+			to, ok2 := analysis.ToFloat(r["to"])
+			if !ok1 || !ok2 {
+				continue
+			}
+			s.Bands = append(s.Bands, Band{From: from, To: to, Label: str(r["label"]), Color: str(r["color"])})
+		}
+	}
+	return nil
 }
 
 // axes applies the spec's axis range, value labels and category labels.
@@ -286,13 +333,14 @@ func axisKind(t *analysis.Table, col string) string {
 }
 
 // xValue is how an x value is written into the option: times through
-// timeValue, numbers as numbers, anything else as text.
+// timeValue, numbers as numbers rounded as y values are, anything else as
+// text.
 func (s Spec) xValue(v any) any {
 	if tv, ok := timeValue(v, s.Loc); ok {
 		return tv
 	}
 	if f, ok := analysis.ToFloat(v); ok {
-		return f
+		return roundSig(f, 6)
 	}
 	return str(v)
 }

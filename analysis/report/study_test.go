@@ -21,11 +21,7 @@ func TestStudySections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, st := range steps {
-		ids = append(ids, st.id)
-	}
-	if got := strings.Join(ids, ","); got != "outage_gantt,outage_impact,blast_radius,mau_trend,network_effects,news_volume" {
+	if got := strings.Join(steps, ","); got != "outage_gantt,outage_impact,blast_radius,mau_trend,network_effects,news_volume" {
 		t.Fatalf("sections %s", got)
 	}
 	def, err := studySections(study.Default())

@@ -97,10 +97,11 @@ var (
 	reChartID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 	// Chart attributes a block may set; anything else is a typo.
 	chartKeys = []string{"type", "x", "y", "series", "sql", "title", "id", "from", "to", "value", "stack", "logy", "xname", "yname", "height", "step", "top",
-		"nodes", "lines", "label", "min", "max", "labels"}
+		"nodes", "lines", "label", "min", "max", "labels",
+		"marks", "bands", "scale", "rowheight", "minrows", "xlabels", "cite", "table", "rows", "data"}
 	// title, caption and id give a query's table a heading, a caption and
 	// an anchor, as the report's sections do.
-	sqlKeys = []string{"name", "table", "rows", "title", "caption", "id"}
+	sqlKeys = []string{"name", "table", "rows", "title", "caption", "id", "show", "cite"}
 )
 
 // Rules are what the chart renderer accepts, so the format can check a
@@ -166,6 +167,18 @@ func Parse(src []byte, rules Rules) (*Notebook, error) {
 			if id, ok := attrs["id"]; ok && !reChartID.MatchString(id) {
 				errs = append(errs, fmt.Errorf("line %d: sql id %q: use letters, digits, _ and - (at most 64, starting with a letter or digit)", line, id))
 			}
+			if v, ok := attrs["show"]; ok {
+				if _, err := strconv.ParseBool(v); err != nil {
+					errs = append(errs, fmt.Errorf("line %d: show=%q: want true or false", line, v))
+				}
+			}
+			if v, ok := attrs["cite"]; ok {
+				for _, q := range strings.Split(v, ",") {
+					if q = strings.TrimSpace(q); !names[q] && q != b.Name {
+						errs = append(errs, fmt.Errorf("line %d: cite=%q: no sql block above defines %q", line, v, q))
+					}
+				}
+			}
 			names[b.Name] = true
 			lastSQL = b.Name
 		case "chart":
@@ -185,13 +198,31 @@ func Parse(src []byte, rules Rules) (*Notebook, error) {
 			if v, ok := attrs["step"]; ok && !slices.Contains(rules.StepTypes, v) {
 				errs = append(errs, fmt.Errorf("line %d: step=%q: want one of %s", line, v, strings.Join(rules.StepTypes, ", ")))
 			}
-			// A graph's nodes and a scatter's fitted lines are other queries.
-			for _, k := range []string{"nodes", "lines"} {
+			// A graph's nodes, a scatter's fitted lines, marks, bands, the
+			// table shown and the figure's data are other queries.
+			for _, k := range []string{"nodes", "lines", "marks", "bands", "table", "data"} {
 				if v, ok := attrs[k]; ok && !names[v] {
 					errs = append(errs, fmt.Errorf("line %d: %s=%q: no sql block above defines it", line, k, v))
 				}
 			}
-			for _, k := range []string{"min", "max"} {
+			if v, ok := attrs["cite"]; ok {
+				for _, q := range strings.Split(v, ",") {
+					if !names[strings.TrimSpace(q)] {
+						errs = append(errs, fmt.Errorf("line %d: cite=%q: no sql block above defines %q", line, v, q))
+					}
+				}
+			}
+			if v, ok := attrs["xlabels"]; ok && v != "all" && v != "auto" {
+				errs = append(errs, fmt.Errorf("line %d: xlabels=%q: want all or auto", line, v))
+			}
+			for _, k := range []string{"rowheight", "minrows", "rows"} {
+				if v, ok := attrs[k]; ok {
+					if n, err := strconv.Atoi(v); err != nil || n < 0 {
+						errs = append(errs, fmt.Errorf("line %d: %s=%q: want a whole number, 0 or more", line, k, v))
+					}
+				}
+			}
+			for _, k := range []string{"min", "max", "scale"} {
 				if v, ok := attrs[k]; ok {
 					if _, err := strconv.ParseFloat(v, 64); err != nil {
 						errs = append(errs, fmt.Errorf("line %d: %s=%q: want a number", line, k, v))
