@@ -29,7 +29,6 @@ var allowed = map[string]string{
 	// the name is what they read, not what gwanmun assumes.
 	"ingest/collectors/navernews/":   "the Naver News Search API collector: Naver is the site it reads",
 	"ingest/collectors/irrelease/":   "reads one company's IR prose (Kakao's); a new company brings its series through the file collector",
-	"ingest/collectors/appranking/":  "reads the Korean panel vendors' (IGAWorks, WiseApp) ranking tables as Korean news print them",
 	"ingest/all/all.go":              "the registry lists the navernews collector by its name",
 	"ingest/parse/krnum/":            "Korean-language number parsing",
 	"ingest/parse/newspage/":         "the markup Korean news pages share",
