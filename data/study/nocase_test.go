@@ -28,7 +28,6 @@ var allowed = map[string]string{
 	// Adapters whose subject is a named real site, vendor or language:
 	// the name is what they read, not what gwanmun assumes.
 	"ingest/collectors/navernews/":   "the Naver News Search API collector: Naver is the site it reads",
-	"ingest/collectors/irrelease/":   "reads one company's IR prose (Kakao's); a new company brings its series through the file collector",
 	"ingest/all/all.go":              "the registry lists the navernews collector by its name",
 	"ingest/parse/krnum/":            "Korean-language number parsing",
 	"ingest/parse/newspage/":         "the markup Korean news pages share",
