@@ -10,11 +10,17 @@ import (
 	"testing"
 )
 
-// caseNames are the names of the default study's case: its companies,
-// place, panel vendor, country. A study is data (data/studies); Go and
-// SQL outside tests must work for any platform and any outage, so none of
-// these may appear there. ".kr" hosts are not the country code.
-var caseNames = regexp.MustCompile(`(?i:kakao|naver|pangyo|korea|igaworks|sk c&c)|(^|[^.\w/])KR\b`)
+// caseNames are the names of the default study's case, in Latin and in
+// Hangul: its companies and their services (Kakao, KakaoTalk, Daum,
+// Naver), the data centre and its operator (Pangyo, SK C&C), the panel
+// vendors (IGAWorks, WiseApp), the country. A study is data
+// (data/studies); Go and SQL outside tests must work for any platform and
+// any outage, so none of these may appear there. ".kr" hosts are not the
+// country code. "다음" (Daum) is left out: it is also the everyday word
+// "next".
+var caseNames = regexp.MustCompile(`(?i:kakao|naver|daum|pangyo|korea|igaworks|wiseapp|sk c&c|sk_cc)` +
+	`|카카오|카톡|네이버|판교|에스케이씨앤씨|SK씨앤씨|한국|아이지에이웍스|와이즈앱` +
+	`|(^|[^.\w/])KR\b`)
 
 // allowed lists the only places that may name them, each with its reason.
 // A path ending in "/" covers a folder.
@@ -22,8 +28,6 @@ var allowed = map[string]string{
 	// Adapters whose subject is a named real site, vendor or language:
 	// the name is what they read, not what gwanmun assumes.
 	"ingest/collectors/navernews/":   "the Naver News Search API collector: Naver is the site it reads",
-	"ingest/collectors/irrelease/":   "reads one company's IR prose (Kakao's); a new company brings its series through the file collector",
-	"ingest/collectors/appranking/":  "reads the Korean panel vendors' (IGAWorks, WiseApp) ranking tables as Korean news print them",
 	"ingest/all/all.go":              "the registry lists the navernews collector by its name",
 	"ingest/parse/krnum/":            "Korean-language number parsing",
 	"ingest/parse/newspage/":         "the markup Korean news pages share",
@@ -83,6 +87,32 @@ func TestNoCaseInCode(t *testing.T) {
 	for prefix := range allowed {
 		if !used[prefix] {
 			t.Errorf("allowed entry %q matches no file", prefix)
+		}
+	}
+}
+
+// The pattern knows the case's names in both scripts and spares what is
+// not the case (a .kr host, "다음" as "next", other companies).
+func TestCaseNames(t *testing.T) {
+	for line, want := range map[string]string{
+		`"카카오 먹통"`:                     "카카오",
+		`// 카톡 먹통`:                     "카톡",
+		`"네이버 지도"`:                     "네이버",
+		`"판교 데이터센터"`:                   "판교",
+		`company = "Kakao Corp"`:       "Kakao",
+		`"SK C&C Pangyo"`:              "SK C&C",
+		`sk_cc_pangyo`:                 "sk_cc",
+		`"한국 이용자"`:                     "한국",
+		`"와이즈앱·리테일"`:                   "와이즈앱",
+		`"IGAWorks Mobile Index"`:      "IGAWorks",
+		`country = "KR"`:               `"KR`,
+		`see https://example.kr/a`:     "",
+		`"다음 페이지" (the next page)`:     "",
+		`"라인 장애", "LINE outage"`:       "",
+		`Asia/Tokyo, "JP", "Facebook"`: "",
+	} {
+		if got := caseNames.FindString(line); got != want {
+			t.Errorf("%s: matched %q, want %q", line, got, want)
 		}
 	}
 }

@@ -96,9 +96,23 @@ type News struct {
 	// Terms name the incident in any language; an article matches when
 	// all words of a term occur close together.
 	Terms []string `toml:"terms"`
+	// SearchQueries are the few queries a search API that takes one query
+	// per request (and bills or limits per request) sends by default; the
+	// terms are often too many for that. Optional: SearchTerms falls back
+	// to Terms.
+	SearchQueries []string `toml:"search_queries"`
 	// Services is the alias table: how the press names each service and
 	// which phrases report it broken.
 	Services []NewsService `toml:"services"`
+}
+
+// SearchTerms are the queries a one-query-per-request search sends by
+// default: SearchQueries, or all Terms when the study lists none.
+func (n News) SearchTerms() []string {
+	if len(n.SearchQueries) > 0 {
+		return n.SearchQueries
+	}
+	return n.Terms
 }
 
 // NewsService is one entry of the alias table.
@@ -309,6 +323,16 @@ func (s *Study) Validate(now time.Time) error {
 			bad("news.terms: %q twice", t)
 		}
 		seenTerm[t] = true
+	}
+	seenQuery := map[string]bool{}
+	for _, q := range s.News.SearchQueries {
+		if strings.TrimSpace(q) == "" {
+			bad("news.search_queries: empty query")
+		}
+		if seenQuery[q] {
+			bad("news.search_queries: %q twice", q)
+		}
+		seenQuery[q] = true
 	}
 	seenSvc := map[string]bool{}
 	for i, sv := range s.News.Services {

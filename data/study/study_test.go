@@ -1,6 +1,7 @@
 package study
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -87,6 +88,12 @@ func TestLoadErrors(t *testing.T) {
 		{"end in the future", strings.Replace(minimal, "end = 2021-10-04T22:00:00Z", "end = 2027-10-04T10:00:00Z", 1),
 			"is in the future"},
 		{"no terms", strings.Replace(minimal, `terms = ["x outage"]`, `terms = []`, 1), "news.terms is empty"},
+		{"search queries misspelt", strings.Replace(minimal, "[news]\n", "[news]\nsearch_query = [\"x\"]\n", 1),
+			`x/study.toml:19:1: unknown key "news.search_query"`},
+		{"search query empty", strings.Replace(minimal, "[news]\n", "[news]\nsearch_queries = [\"x\", \" \"]\n", 1),
+			"news.search_queries: empty query"},
+		{"search query twice", strings.Replace(minimal, "[news]\n", "[news]\nsearch_queries = [\"x\", \"x\"]\n", 1),
+			`news.search_queries: "x" twice`},
 		{"login node key misspelt", minimal + "[analysis]\n[[analysis.login_nodes]]\ngateway = \"g\"\nnod = \"g_login\"\n",
 			`unknown key "analysis.login_nodes.nod"`},
 		{"login node without node", minimal + "[analysis]\nlogin_nodes = [{ gateway = \"g\" }]\n",
@@ -112,6 +119,28 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// A one-query-per-request search sends the study's search_queries, or its
+// terms when it lists none.
+func TestSearchTerms(t *testing.T) {
+	if got, want := Default().News.SearchTerms(), []string{"카카오 먹통", "데이터센터 화재"}; !slices.Equal(got, want) {
+		t.Errorf("default study: %q, want %q", got, want)
+	}
+	s, err := Parse([]byte(minimal), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.News.SearchTerms(); !slices.Equal(got, []string{"x outage"}) {
+		t.Errorf("no search_queries: %q, want the terms", got)
+	}
+	s, err = Parse([]byte(strings.Replace(minimal, "[news]\n", "[news]\nsearch_queries = [\"x down\", \"x fire\"]\n", 1)), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.News.SearchTerms(); !slices.Equal(got, []string{"x down", "x fire"}) {
+		t.Errorf("search_queries: %q", got)
 	}
 }
 

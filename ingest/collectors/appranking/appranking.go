@@ -1,13 +1,13 @@
 // Package appranking collects panel MAU estimates from the app-ranking
-// tables of Korean news articles ("모바일인덱스에 따르면 8월 ...", a
-// WiseApp·Retail messenger ranking): one row per app in the table, with
-// the panel and the month or half-year the article names.
+// tables news articles print ("모바일인덱스에 따르면 8월 ...", a panel's
+// messenger ranking): one row per app in the table, with the panel and the
+// month or half-year the article names. The app names and the panels are
+// data (aliases.csv, panels.csv), replaceable from the sources file.
 package appranking
 
 import (
 	"bytes"
 	"embed"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"regexp"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -29,12 +30,31 @@ const Name = "appranking"
 // Version changes when the parser's output changes.
 const Version = "1.0.0"
 
-// DefaultURLs are the articles data/seed cites for panel MAU tables
-// (mau_quarterly.csv, mau_quarterly_additions.csv).
-var DefaultURLs = []string{
-	"https://donga.com/news/amp/all/20220927/115677451/1",
-	"https://mobile.newsis.com/view_amp.html?ar_id=NISX20230726_0002390936",
-	"https://www.insight.co.kr/news/529626",
+// DefaultURLs are the pages read when the sources file names none: the
+// `urls` of the embedded sample.toml, the articles the bundled recording
+// holds.
+var DefaultURLs = defaultURLs()
+
+// defaultURLs reads the embedded sample.toml's urls; a sample without any
+// is a programming error the package's first test catches.
+func defaultURLs() []string {
+	b, err := files.ReadFile(ingest.SampleFile)
+	if err != nil {
+		panic(err)
+	}
+	var smp struct {
+		Sources map[string]struct {
+			URLs []string `toml:"urls"`
+		} `toml:"sources"`
+	}
+	if err := toml.Unmarshal(b, &smp); err != nil {
+		panic(fmt.Sprintf("%s: sample.toml: %v", Name, err))
+	}
+	urls := smp.Sources[Name].URLs
+	if len(urls) == 0 {
+		panic(fmt.Sprintf("%s: sample.toml: no urls in [sources.%s]", Name, Name))
+	}
+	return urls
 }
 
 // files are the collector's sample config and the recording `make demo`
@@ -46,23 +66,45 @@ var files embed.FS
 // Entry registers the collector.
 func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
-// Config is the [sources.appranking] table; url/urls are read by ingest.
-type Config struct{}
+// Config is the [sources.appranking] table's own keys; url/urls are read
+// by ingest.
+type Config struct {
+	// Aliases is an alias table (CSV, as aliases.csv) replacing the
+	// default one.
+	Aliases string `toml:"aliases"`
+	// Panels is a panel table (CSV, as panels.csv) replacing the default
+	// one.
+	Panels string `toml:"panels"`
+}
 
 // info describes the collector; NewPageCollector fills in the URL.
 var info = ingest.Info{
 	Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau"},
 	Estimator:   "panel",
-	Description: "panel MAU (IGAWorks Mobile Index, WiseApp·Retail) from app-ranking tables in Korean news",
+	Description: "panel MAU from app-ranking tables in news articles",
 }
 
-// New validates the config; it does no I/O.
+// New validates the config and reads the tables it names; it fetches
+// nothing.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	tb, err := Default.WithFiles(c.Aliases, "")
+	if err != nil {
+		return nil, &ingest.ConfigError{Table: "sources." + Name, Key: "aliases", Err: err}
+	}
+	if tb, err = tb.WithFiles("", c.Panels); err != nil {
+		return nil, &ingest.ConfigError{Table: "sources." + Name, Key: "panels", Err: err}
+	}
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
+		return readPage(tb, f)
+	})
 }
 
-func readPage(f *ingest.Fetched) (ingest.Page, error) {
-	pg, err := parse(f.Body)
+func readPage(tb *Tables, f *ingest.Fetched) (ingest.Page, error) {
+	pg, err := tb.parse(f.Body)
 	return ingest.Page{Title: pg.title, Rows: ingest.RowsOf(pg.rows), Problems: pg.problems}, err
 }
 
@@ -78,7 +120,7 @@ type page struct {
 // parse reads every app-ranking table of an article. It fails when there
 // is none; a table without a period or panel, or a row with an unknown app
 // or a malformed figure, is a problem and the other rows still count.
-func parse(body []byte) (page, error) {
+func (tb *Tables) parse(body []byte) (page, error) {
 	var pg page
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
@@ -108,9 +150,9 @@ func parse(body []byte) (page, error) {
 			pg.problems = append(pg.problems, fmt.Errorf("%s: %w", where, err))
 			return
 		}
-		panel, ok := panelOf(append(near, text, pg.title)...)
+		panel, ok := tb.panelOf(append(near, text, pg.title)...)
 		if !ok {
-			pg.problems = append(pg.problems, fmt.Errorf("%s: no panel (모바일인덱스, 와이즈앱, ...) named in the caption or the article", where))
+			pg.problems = append(pg.problems, fmt.Errorf("%s: no panel of the panel table (panels.csv) named in the caption or the article", where))
 			return
 		}
 		flags = append(flags, osFlag(text)...)
@@ -120,7 +162,7 @@ func parse(body []byte) (page, error) {
 			}
 			cells := tr.Children().Filter("td, th")
 			for _, pair := range cols.pairs {
-				row, err := readCell(cells, pair, cols.exp[pair.value], per, panel, flags, caption)
+				row, err := tb.readCell(cells, pair, cols.exp[pair.value], per, panel, flags, caption)
 				if err != nil {
 					pg.problems = append(pg.problems, fmt.Errorf("%s row %d: %w", where, ri, err))
 					continue
@@ -136,8 +178,8 @@ func parse(body []byte) (page, error) {
 }
 
 // columns says where a table keeps app names and their figures. A table
-// may pair several (app, MAU) columns side by side, "카카오 앱 | MAU |
-// 네이버 앱 | MAU"; each value column belongs to the name column before it.
+// may pair several (app, MAU) columns side by side, "A사 앱 | MAU |
+// B사 앱 | MAU"; each value column belongs to the name column before it.
 type columns struct {
 	headerRow  int
 	headerText string
@@ -196,14 +238,14 @@ func headerExp(h string) int {
 	return 0
 }
 
-func readCell(cells *goquery.Selection, p pair, exp int, per period, panel string, flags []string, caption string) (*schema.MAU, error) {
+func (tb *Tables) readCell(cells *goquery.Selection, p pair, exp int, per period, panel panel, flags []string, caption string) (*schema.MAU, error) {
 	if cells.Length() <= max(p.name, p.value) {
 		return nil, fmt.Errorf("%d cells, need %d (merged cells are not supported)", cells.Length(), max(p.name, p.value)+1)
 	}
 	name := cellText(cells.Eq(p.name))
-	id, ok := PlatformID(name)
+	id, ok := tb.PlatformID(name)
 	if !ok {
-		return nil, fmt.Errorf("unknown app %q (add it to the alias table in appranking.go)", name)
+		return nil, fmt.Errorf("unknown app %q (add it to the alias table, aliases.csv or your own)", name)
 	}
 	raw := cellText(cells.Eq(p.value))
 	n, err := krnum.ParseIn(raw, exp)
@@ -225,9 +267,9 @@ func readCell(cells *goquery.Selection, p pair, exp int, per period, panel strin
 		note = caption + " — " + note
 	}
 	return &schema.MAU{
-		PlatformID: id, Country: "KR", Metric: "mau",
+		PlatformID: id, Country: panel.country, Metric: "mau",
 		PeriodStart: per.start, PeriodGrain: per.grain, PeriodLabel: per.label,
-		Value: n.Value, Unit: krnum.Persons, Estimator: "panel", Source: panel,
+		Value: n.Value, Unit: krnum.Persons, Estimator: "panel", Source: panel.name,
 		Flags: fl, Note: note,
 	}, nil
 }
@@ -308,27 +350,6 @@ func tablePeriod(texts []string, published time.Time) (period, []string, error) 
 	return period{}, nil, errors.New("no month or half-year named in the caption, the header or the paragraph before the table")
 }
 
-var panels = []struct {
-	re   *regexp.Regexp
-	name string
-}{
-	{regexp.MustCompile(`모바일인덱스|아이지에이웍스|(?i)igaworks|mobile ?index`), "IGAWorks Mobile Index"},
-	{regexp.MustCompile(`와이즈앱|와이즈리테일|(?i)wiseapp`), "WiseApp·Retail"},
-}
-
-// panelOf names the panel the first text that mentions one cites; the
-// names are those the seed uses, so series from both line up.
-func panelOf(texts ...string) (string, bool) {
-	for _, t := range texts {
-		for _, p := range panels {
-			if p.re.MatchString(t) {
-				return p.name, true
-			}
-		}
-	}
-	return "", false
-}
-
 // osFlag says what the article tells of the panel's devices.
 func osFlag(text string) []string {
 	android := strings.Contains(text, "안드로이드") || strings.Contains(strings.ToLower(text), "android")
@@ -340,39 +361,6 @@ func osFlag(text string) []string {
 		return []string{"os_coverage_unstated"}
 	}
 	return nil
-}
-
-// aliases maps app names as Korean and English articles write them
-// (lower case, without spaces and dots) to the lake's platform ids; the
-// table is aliases.csv.
-var aliases = readAliases()
-
-//go:embed aliases.csv
-var aliasesCSV string
-
-func readAliases() map[string]string {
-	r := csv.NewReader(strings.NewReader(aliasesCSV))
-	r.Comment = '#'
-	recs, err := r.ReadAll()
-	if err != nil || len(recs) == 0 {
-		panic(fmt.Sprintf("appranking: aliases.csv: %v", err)) // embedded; its test reads it
-	}
-	out := make(map[string]string, len(recs)-1)
-	for _, f := range recs[1:] {
-		out[f[0]] = f[1]
-	}
-	return out
-}
-
-var parenthetical = regexp.MustCompile(`\s*[(（][^)）]*[)）]`)
-
-// PlatformID looks an app name up in the alias table: "네이버 지도",
-// "Facebook Messenger", "배달의민족(배민)".
-func PlatformID(name string) (string, bool) {
-	key := strings.ToLower(parenthetical.ReplaceAllString(name, ""))
-	key = strings.NewReplacer(" ", "", "·", "", ".", "", "\u00a0", "").Replace(key)
-	id, ok := aliases[key]
-	return id, ok
 }
 
 // cellText is an element's visible text without footnote markers.

@@ -158,7 +158,7 @@ func TestBadPages(t *testing.T) {
 		`unknown app "싸이월드"`,
 		"2 cells, need 3",
 		"no month or half-year named in the caption",
-		"no panel (모바일인덱스, 와이즈앱, ...) named",
+		"no panel of the panel table (panels.csv) named",
 		"negative mau -8.448342e+06 for daum",
 		base + "missing: HTTP 404",
 	} {
@@ -232,7 +232,7 @@ func TestNew(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	recordtest.Seeds(f, "testdata/pages/*.html", "testdata/bad/*.html")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		pg, err := parse(body)
+		pg, err := Default.parse(body)
 		if err != nil {
 			return
 		}

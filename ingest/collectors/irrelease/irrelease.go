@@ -1,9 +1,10 @@
-// Package irrelease collects the figures Kakao states in its quarterly IR
-// releases, from the releases or from press articles quoting them:
-// KakaoTalk's domestic and global MAU ("카카오톡 국내 MAU는 4,763만
-// 7,000명") and the group's consolidated revenue and operating profit
-// ("매출 1조8587억원, 영업이익 1503억원"), each with the period the prose
-// names ("2022년 3분기", "4분기", "지난해").
+// Package irrelease collects the figures a company states in its
+// quarterly IR releases, in Hangul prose, from the releases or from press
+// articles quoting them: its app's domestic and global MAU ("…톡 국내
+// MAU는 4,763만 7,000명") and the group's consolidated revenue and
+// operating profit ("매출 1조8587억원, 영업이익 1503억원"), each with the
+// period the prose names ("2022년 3분기", "4분기", "지난해"). Who the
+// issuer is, and how the prose names it, is data (issuer.toml).
 package irrelease
 
 import (
@@ -19,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -32,21 +34,32 @@ const Name = "irrelease"
 // Version changes when the parser's output changes.
 const Version = "1.0.0"
 
-// DefaultURLs are the press articles that data/seed cites for Kakao's
-// reported MAU and results (mau_quarterly.csv, kakao_revenue.csv).
-var DefaultURLs = []string{
-	"http://www.sisajournal-e.com/news/articleView.html?idxno=253895",
-	"https://hankyung.com/amp/202211033722i",
-	"https://wowtv.co.kr/NewsCenter/News/Read?articleId=202404090607i",
-	"https://newspim.com/news/view/20240808000335",
-}
+// DefaultURLs are the pages read when the sources file names none: the
+// `urls` of the embedded sample.toml, the articles the bundled recording
+// holds.
+var DefaultURLs = defaultURLs()
 
-// Who the figures are about and who reported them.
-const (
-	company  = "Kakao Corp"
-	source   = "Kakao IR"
-	platform = "kakaotalk"
-)
+// defaultURLs reads the embedded sample.toml's urls; a sample without any
+// is a programming error the package's first test catches.
+func defaultURLs() []string {
+	b, err := files.ReadFile(ingest.SampleFile)
+	if err != nil {
+		panic(err)
+	}
+	var smp struct {
+		Sources map[string]struct {
+			URLs []string `toml:"urls"`
+		} `toml:"sources"`
+	}
+	if err := toml.Unmarshal(b, &smp); err != nil {
+		panic(fmt.Sprintf("%s: sample.toml: %v", Name, err))
+	}
+	urls := smp.Sources[Name].URLs
+	if len(urls) == 0 {
+		panic(fmt.Sprintf("%s: sample.toml: no urls in [sources.%s]", Name, Name))
+	}
+	return urls
+}
 
 // files are the collector's sample config and the recording `make demo`
 // replays (see testdata/README.md).
@@ -57,23 +70,41 @@ var files embed.FS
 // Entry registers the collector.
 func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 
-// Config is the [sources.irrelease] table; url/urls are read by ingest.
-type Config struct{}
-
-// info describes the collector; NewPageCollector fills in the URL.
-var info = ingest.Info{
-	Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau", "financials"},
-	Estimator:   "company-reported",
-	Description: "KakaoTalk MAU and Kakao revenue / operating profit from IR releases and articles quoting them",
+// Config is the [sources.irrelease] table's own keys; url/urls are read by
+// ingest.
+type Config struct {
+	// Issuer is an issuer file (TOML, as issuer.toml) replacing the
+	// default issuer.
+	Issuer string `toml:"issuer"`
 }
 
-// New validates the config; it does no I/O.
+// New validates the config and reads the issuer file it names; it fetches
+// nothing.
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, readPage)
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	is := DefaultIssuer
+	if c.Issuer != "" {
+		var err error
+		if is, err = LoadIssuer(c.Issuer); err != nil {
+			return nil, &ingest.ConfigError{Table: "sources." + Name, Key: "issuer", Err: err}
+		}
+	}
+	info := ingest.Info{
+		Name: Name, Version: Version, Kind: "web", Datasets: []string{"mau", "financials"},
+		Estimator: "company-reported",
+		Description: fmt.Sprintf("%s MAU and %s revenue / operating profit from IR releases and articles quoting them (%s)",
+			is.Platform, is.Company, is.Source),
+	}
+	return ingest.NewPageCollector(cfg, &Config{}, info, DefaultURLs, func(f *ingest.Fetched) (ingest.Page, error) {
+		return readPage(is, f)
+	})
 }
 
-func readPage(f *ingest.Fetched) (ingest.Page, error) {
-	pg, err := parse(f.Body)
+func readPage(is *Issuer, f *ingest.Fetched) (ingest.Page, error) {
+	pg, err := is.parse(f.Body)
 	return ingest.Page{Title: pg.title, Rows: pg.rows, Problems: pg.problems}, err
 }
 
@@ -88,7 +119,7 @@ type page struct {
 
 // parse reads one article. It fails when the page has no article text or
 // no figure at all; a figure it cannot place is a problem.
-func parse(body []byte) (page, error) {
+func (is *Issuer) parse(body []byte) (page, error) {
 	var pg page
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
@@ -100,7 +131,7 @@ func parse(body []byte) (page, error) {
 	if len(paras) == 0 {
 		return pg, errors.New("no article text on the page")
 	}
-	r := reader{published: pg.published, seen: map[string]float64{}}
+	r := reader{is: is, published: pg.published, seen: map[string]float64{}}
 	if strings.Contains(strings.Join(paras, " "), "연결") {
 		r.basis = "consolidated"
 	}
@@ -109,7 +140,7 @@ func parse(body []byte) (page, error) {
 	}
 	pg.rows, pg.problems = r.rows, r.problems
 	if len(pg.rows) == 0 && len(pg.problems) == 0 {
-		return pg, errors.New("no KakaoTalk MAU, revenue or operating profit figure in the article")
+		return pg, fmt.Errorf("no %s MAU and no %s revenue or operating profit figure in the article", is.Platform, is.Company)
 	}
 	return pg, nil
 }
@@ -153,7 +184,7 @@ const (
 	kMetric
 	kSubject
 	kCompany
-	kOther // another company or app: neither KakaoTalk nor Kakao is the subject now
+	kOther // another company or app: neither the app nor the issuer is the subject now
 	kPanel
 	kIR
 	kComparison
@@ -185,31 +216,47 @@ var (
 	reYear     = regexp.MustCompile(`(?:(\d{4})\s*년|(지난해|작년|올해|금년))(?:\s*연간)?`)
 	reMonthDay = regexp.MustCompile(`^\s*\d{1,2}\s*월`)
 
-	keywordRules = []struct {
-		re   *regexp.Regexp
-		kind kind
-		val  string
-	}{
-		{regexp.MustCompile(`국내`), kScope, "KR"},
-		{regexp.MustCompile(`글로벌|전\s?세계|해외\s?이용자를\s?포함한|해외\s?포함`), kScope, "WORLD"},
-		{regexp.MustCompile(`해외`), kScope, "WORLD_EX_KR"},
-		{regexp.MustCompile(`MAU|월간\s?활성\s?(?:이용자|사용자)(?:\s?수)?|월\s?활성\s?(?:이용자|사용자)|월간\s?이용자(?:\s?수)?`), kMetric, "mau"},
-		{regexp.MustCompile(`매출액?`), kMetric, "revenue"},
-		{regexp.MustCompile(`영업이익률|영업손실|당기순이익|순이익|순손실`), kMetric, ""},
-		{regexp.MustCompile(`영업이익`), kMetric, "operating_profit"},
-		{regexp.MustCompile(`카카오톡|카톡`), kSubject, platform},
-		{regexp.MustCompile(`카카오(?:[는가의도와에측]|\s|[,.·)]|$)`), kCompany, company},
-		{regexp.MustCompile(`카카오(?:뱅크|페이|게임즈|엔터테인먼트|엔터|모빌리티|스타일|브레인|엔터프라이즈|헬스케어|픽코마|벤처스|맵|스토리)|네이버|NAVER|라인|LINE|유튜브|인스타그램|텔레그램|페이스북|틱톡|쿠팡|구글|메타|애플|밴드`), kOther, ""},
-		{regexp.MustCompile(`모바일인덱스|아이지에이웍스|와이즈앱|와이즈리테일|닐슨|코리안클릭|센서타워|data\.ai`), kPanel, ""},
-		{regexp.MustCompile(`IR|실적|공시|컨퍼런스콜|콘퍼런스콜|자체\s?집계`), kIR, ""},
-		{regexp.MustCompile(`전년\s?동기|(?:전년|지난해|작년)\s?같은\s?기간|직전\s?분기|전\s?분기|전년`), kComparison, ""},
-	}
 	// A revenue or profit keyword right after one of these words is a
 	// segment's ("톡비즈 매출", "광고 부문 영업이익"), not the group's.
 	segmentBefore = regexp.MustCompile(`(?:부문|사업|사업부|서비스|플랫폼|광고|커머스|콘텐츠|게임|비즈|뮤직|미디어|스토리|모빌리티|페이|웹툰|기타|해외|국내|글로벌|자회사)(?:의|은|는)?$`)
 )
 
-func tokenize(s string) []token {
+// rule turns what a pattern matches into a token.
+type rule struct {
+	re   *regexp.Regexp
+	kind kind
+	val  string
+}
+
+// keywordRules are the words the reader reacts to, the issuer's names
+// among them (nil patterns are left out). Their order breaks ties between
+// tokens of the same span.
+func keywordRules(is *Issuer, platform, company, other, panels *regexp.Regexp) []rule {
+	rules := []rule{
+		{regexp.MustCompile(`국내`), kScope, is.HomeCountry},
+		{regexp.MustCompile(`글로벌|전\s?세계|해외\s?이용자를\s?포함한|해외\s?포함`), kScope, "WORLD"},
+		{regexp.MustCompile(`해외`), kScope, "WORLD_EX_" + is.HomeCountry},
+		{regexp.MustCompile(`MAU|월간\s?활성\s?(?:이용자|사용자)(?:\s?수)?|월\s?활성\s?(?:이용자|사용자)|월간\s?이용자(?:\s?수)?`), kMetric, "mau"},
+		{regexp.MustCompile(`매출액?`), kMetric, "revenue"},
+		{regexp.MustCompile(`영업이익률|영업손실|당기순이익|순이익|순손실`), kMetric, ""},
+		{regexp.MustCompile(`영업이익`), kMetric, "operating_profit"},
+		{platform, kSubject, is.Platform},
+		{company, kCompany, is.Company},
+		{other, kOther, ""},
+		{panels, kPanel, ""},
+		{regexp.MustCompile(`IR|실적|공시|컨퍼런스콜|콘퍼런스콜|자체\s?집계`), kIR, ""},
+		{regexp.MustCompile(`전년\s?동기|(?:전년|지난해|작년)\s?같은\s?기간|직전\s?분기|전\s?분기|전년`), kComparison, ""},
+	}
+	out := rules[:0]
+	for _, r := range rules {
+		if r.re != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func tokenize(s string, rules []rule) []token {
 	var toks []token
 	addPeriod := func(loc []int, p periodExpr) {
 		toks = append(toks, token{kind: kPeriod, start: loc[0], end: loc[1], period: p})
@@ -258,7 +305,7 @@ func tokenize(s string) []token {
 		y, _ := strconv.Atoi(sub(loc, 1))
 		addPeriod(loc, periodExpr{text: s[loc[0]:loc[1]], year: y, rel: relOf(sub(loc, 2))})
 	}
-	for _, r := range keywordRules {
+	for _, r := range rules {
 		for _, loc := range r.re.FindAllStringIndex(s, -1) {
 			toks = append(toks, token{kind: r.kind, start: loc[0], end: loc[1], val: r.val})
 		}
@@ -335,18 +382,19 @@ func (p periodExpr) resolve(published time.Time, sentenceYear int) (period, erro
 }
 
 // reader walks an article sentence by sentence. The period, the subject
-// (KakaoTalk or not) and the company carry over from sentence to
+// (the issuer's app or not) and the company carry over from sentence to
 // sentence, as a reader's would; metric and scope do not. A paragraph
-// that cites a panel (모바일인덱스, 와이즈앱) is skipped for MAU until an
-// IR marker (실적, IR, 공시) takes over again.
+// that cites a panel (panel_names) is skipped for MAU until an IR marker
+// (실적, IR, 공시) takes over again.
 type reader struct {
+	is        *Issuer
 	published time.Time
 	basis     string
 
 	period     *period
 	periodErr  error
 	subject    string
-	kakao      bool
+	company    bool // the issuer is the subject
 	panel      bool
 	seen       map[string]float64
 	rows       []schema.Row
@@ -366,7 +414,7 @@ func (r *reader) sentence(s string) {
 	metric, scope := "", ""
 	comparison := false
 	sentenceYear := 0
-	for _, t := range tokenize(s) {
+	for _, t := range tokenize(s, r.is.rules) {
 		switch t.kind {
 		case kPeriod:
 			p, err := t.period.resolve(r.published, sentenceYear)
@@ -389,9 +437,9 @@ func (r *reader) sentence(s string) {
 		case kSubject:
 			r.subject = t.val
 		case kCompany:
-			r.kakao = true
+			r.company = true
 		case kOther:
-			r.subject, r.kakao = "", false
+			r.subject, r.company = "", false
 		case kPanel:
 			r.panel = true
 		case kIR:
@@ -414,7 +462,7 @@ func (r *reader) sentence(s string) {
 func (r *reader) figure(s string, n krnum.Match, metric, scope string) {
 	switch {
 	case n.Unit == krnum.Persons && metric == "mau":
-		if r.panel || r.subject != platform {
+		if r.panel || r.subject != r.is.Platform {
 			return
 		}
 		if scope == "" {
@@ -436,13 +484,13 @@ func (r *reader) figure(s string, n krnum.Match, metric, scope string) {
 			return
 		}
 		r.rows = append(r.rows, &schema.MAU{
-			PlatformID: platform, Country: scope, Metric: "mau",
+			PlatformID: r.is.Platform, Country: scope, Metric: "mau",
 			PeriodStart: p.start, PeriodGrain: p.grain, PeriodLabel: p.label,
-			Value: n.Value, Unit: krnum.Persons, Estimator: "company-reported", Source: source,
+			Value: n.Value, Unit: krnum.Persons, Estimator: "company-reported", Source: r.is.Source,
 			Flags: flags, Note: note(s),
 		})
 	case n.Unit == krnum.KRW && (metric == "revenue" || metric == "operating_profit"):
-		if !r.kakao {
+		if !r.company {
 			return
 		}
 		p, ok := r.placed(s, n)
@@ -450,7 +498,7 @@ func (r *reader) figure(s string, n krnum.Match, metric, scope string) {
 			return
 		}
 		r.rows = append(r.rows, &schema.Financial{
-			Company: company, PeriodStart: p.start, PeriodGrain: p.grain, PeriodLabel: p.label,
+			Company: r.is.Company, PeriodStart: p.start, PeriodGrain: p.grain, PeriodLabel: p.label,
 			Metric: metric, Value: n.Value, Currency: "KRW", Basis: r.basis, Note: note(s),
 		})
 	}

@@ -185,7 +185,7 @@ func TestReadSentences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pg, err := parse(article(tt.date, tt.paras...))
+			pg, err := DefaultIssuer.parse(article(tt.date, tt.paras...))
 			if err != nil && len(tt.rows)+len(tt.probs) > 0 {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func TestBadPages(t *testing.T) {
 	errs := strings.Join(s.Errors(), "\n")
 	for _, want := range []string{
 		"no article text on the page",
-		"no KakaoTalk MAU, revenue or operating profit figure in the article",
+		"no kakaotalk MAU and no Kakao Corp revenue or operating profit figure in the article",
 		"negative mau -4.7637e+07 for kakaotalk 2022Q3",
 		"negative revenue -1.8587e+12 for Kakao Corp 2022Q3",
 		"https://news.example.kr/missing: HTTP 404",
@@ -292,7 +292,7 @@ func FuzzParse(f *testing.F) {
 	recordtest.Seeds(f, "testdata/pages/*.html")
 	f.Add(article("2022-11-03", "카카오톡 국내 MAU는 2022년 3분기 4,76,3만명이다."))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		pg, err := parse(body)
+		pg, err := DefaultIssuer.parse(body)
 		if err != nil {
 			return
 		}

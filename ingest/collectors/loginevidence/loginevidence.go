@@ -233,7 +233,7 @@ func (terms *Terms) Edges(a Article) []Edge {
 }
 
 // denial marks a sentence that says someone does not use a building
-// block ("쿠팡은 카카오 로그인을 지원하지 않는다"). Such a sentence yields no
+// block ("쿠팡은 애플 로그인을 지원하지 않는다"). Such a sentence yields no
 // edge at all, for any party in it: telling which party the denial is
 // about needs a parser, and a lost edge is better than a false one. Outage
 // wording ("로그인이 되지 않아", "결제할 수 없었다") is not a denial.

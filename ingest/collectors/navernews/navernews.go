@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
@@ -44,12 +45,14 @@ const (
 	maxStart   = 1000
 )
 
-// DefaultQueries are the bundled recording's: the Korean press's words for
-// the October 2022 Kakao outage.
-var DefaultQueries = []string{"카카오 먹통", "데이터센터 화재"}
+// Window is the default search range: from the study incident's news_from
+// (its start when the study sets none), one week.
+const Window = 7 * 24 * time.Hour
 
 // Config is the [sources.navernews] table.
 type Config struct {
+	// Queries are sent one per request. Default: the active study's
+	// [news] search_queries, else all its terms (study.News.SearchTerms).
 	Queries []string `toml:"queries"`
 	// Display is the page size, 1..100 (default 100).
 	Display int `toml:"display"`
@@ -59,7 +62,9 @@ type Config struct {
 	MaxStart int `toml:"max_start"`
 	// From and To bound publication times, [from, to): a day (KST) or an
 	// RFC 3339 time. With sort=date, paging stops once a page reaches
-	// items older than from. Default: the October 2022 outage's week.
+	// items older than from. Default: from the study incident's news_from
+	// (its start when the study sets none), to a week later; no bound when
+	// the study has no incident.
 	From string `toml:"from"`
 	To   string `toml:"to"`
 }
@@ -88,7 +93,7 @@ func Entry() ingest.Entry { return ingest.NewEntry(Name, New, files) }
 // New validates the config; it does no I/O and does not look at the
 // credentials (a replay needs none; Collect checks them).
 func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
-	c := Config{Display: maxDisplay, Sort: "date", MaxStart: maxStart, From: "2022-10-15", To: "2022-10-22"}
+	c := Config{Display: maxDisplay, Sort: "date", MaxStart: maxStart}
 	if err := cfg.Decode(&c); err != nil {
 		return nil, err
 	}
@@ -97,8 +102,12 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 		return nil, err
 	}
 	col := &Collector{endpoint: endpoint, queries: c.Queries, display: c.Display, sort: c.Sort, maxStart: c.MaxStart, parallelism: cfg.Parallelism}
+	st := newsmatch.Study()
 	if len(col.queries) == 0 {
-		col.queries = DefaultQueries
+		col.queries = st.News.SearchTerms()
+	}
+	if len(col.queries) == 0 {
+		return nil, fmt.Errorf("navernews: study %s has no news terms or search_queries; set queries", st.Name)
 	}
 	for _, q := range col.queries {
 		if strings.TrimSpace(q) == "" {
@@ -113,6 +122,14 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	}
 	if col.sort != "date" && col.sort != "sim" {
 		return nil, fmt.Errorf("navernews: sort %q: want date or sim", col.sort)
+	}
+	if inc := st.Incident; inc != nil {
+		if c.From == "" {
+			c.From = inc.NewsFrom.Format(time.RFC3339)
+		}
+		if c.To == "" {
+			c.To = inc.NewsFrom.Add(Window).Format(time.RFC3339)
+		}
 	}
 	w, err := newsmatch.ParseWindow(c.From, c.To, newsmatch.KST)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/data/schema"
+	"github.com/gwanmun/gwanmun/data/study"
 	"github.com/gwanmun/gwanmun/ingest"
 	"github.com/gwanmun/gwanmun/ingest/parse/newsmatch"
 	"github.com/gwanmun/gwanmun/ingest/recordtest"
@@ -203,6 +205,96 @@ func TestPagingStopsAtWindow(t *testing.T) {
 	rows := news(t, recordtest.Live(t, c, site))
 	if len(rows) != 3 || len(site.Unused()) != 1 {
 		t.Fatalf("rows %d, unused %v", len(rows), site.Unused())
+	}
+}
+
+// studyCollector builds the collector as the CLI does under a study.
+func studyCollector(t *testing.T, s *study.Study, toml string) *Collector {
+	t.Helper()
+	newsmatch.UseStudy(s)
+	defer newsmatch.UseStudy(study.Default())
+	return newCollector(t, toml)
+}
+
+// A study as the user writes it: its own search_queries and news window.
+const ownStudy = `name = "line_outage"
+title = "A messenger outage"
+[incident]
+id = "line-outage"
+cause = "fire"
+start = 2023-05-01T10:00:00+09:00
+end = 2023-05-01T20:00:00+09:00
+news_from = 2023-04-30T00:00:00+09:00
+news_to = 2023-05-15T00:00:00+09:00
+[incident.start_citation]
+url = "https://example.org/a"
+title = "A"
+publisher = "P"
+accessed = "2024-01-02"
+[incident.end_citation]
+url = "https://example.org/a"
+title = "A"
+publisher = "P"
+accessed = "2024-01-02"
+[news]
+terms = ["라인 장애", "라인 먹통", "LINE outage"]
+search_queries = ["라인 먹통"]
+[report]
+sections = ["news_volume"]
+`
+
+// With no queries or range configured, the requests and the window follow
+// the active study: its search_queries (else its terms), the week from its
+// incident's news_from. Explicit queries and range win.
+func TestDefaultsFollowTheStudy(t *testing.T) {
+	own, err := study.Parse([]byte(ownStudy), "study.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := own.Validate(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	noQueries, err := study.Parse([]byte(strings.Replace(ownStudy, "search_queries = [\"라인 먹통\"]\n", "", 1)), "study.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := noQueries.Validate(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	page := func(q string) string {
+		return Endpoint + "?query=" + url.QueryEscape(q) + "&display=100&start=1&sort=date"
+	}
+	kst := newsmatch.KST
+	for _, tt := range []struct {
+		name     string
+		s        *study.Study
+		toml     string
+		requests []string
+		from, to time.Time
+	}{
+		// The bundled recording's two requests.
+		{"default study", study.Default(), "", []string{page("카카오 먹통"), page("데이터센터 화재")},
+			time.Date(2022, 10, 15, 0, 0, 0, 0, kst), time.Date(2022, 10, 22, 0, 0, 0, 0, kst)},
+		{"own search_queries", own, "", []string{page("라인 먹통")},
+			time.Date(2023, 4, 30, 0, 0, 0, 0, kst), time.Date(2023, 5, 7, 0, 0, 0, 0, kst)},
+		{"no search_queries: every term", noQueries, "", []string{page("라인 장애"), page("라인 먹통"), page("LINE outage")},
+			time.Date(2023, 4, 30, 0, 0, 0, 0, kst), time.Date(2023, 5, 7, 0, 0, 0, 0, kst)},
+		{"explicit queries and range win", own, "[sources.navernews]\nqueries = [\"LINE 障害\"]\nfrom = \"2023-05-01\"\nto = \"2023-05-03\"\n",
+			[]string{page("LINE 障害")}, time.Date(2023, 5, 1, 0, 0, 0, 0, kst), time.Date(2023, 5, 3, 0, 0, 0, 0, kst)},
+		{"explicit from keeps the study's end", own, "[sources.navernews]\nfrom = \"2023-05-02\"\n",
+			[]string{page("라인 먹통")}, time.Date(2023, 5, 2, 0, 0, 0, 0, kst), time.Date(2023, 5, 7, 0, 0, 0, 0, kst)},
+	} {
+		c := studyCollector(t, tt.s, tt.toml)
+		var got []string
+		for _, q := range c.queries {
+			got = append(got, c.PageURL(q, 1))
+		}
+		if !reflect.DeepEqual(got, tt.requests) {
+			t.Errorf("%s: requests\n%q\nwant\n%q", tt.name, got, tt.requests)
+		}
+		if !c.window.From.Equal(tt.from) || !c.window.To.Equal(tt.to) {
+			t.Errorf("%s: window %v..%v, want %v..%v", tt.name, c.window.From, c.window.To, tt.from, tt.to)
+		}
 	}
 }
 
