@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -33,29 +32,7 @@ const Version = "1.0.0"
 // DefaultURLs are the pages read when the sources file names none: the
 // `urls` of the embedded sample.toml, the articles the bundled recording
 // holds.
-var DefaultURLs = defaultURLs()
-
-// defaultURLs reads the embedded sample.toml's urls; a sample without any
-// is a programming error the package's first test catches.
-func defaultURLs() []string {
-	b, err := files.ReadFile(ingest.SampleFile)
-	if err != nil {
-		panic(err)
-	}
-	var smp struct {
-		Sources map[string]struct {
-			URLs []string `toml:"urls"`
-		} `toml:"sources"`
-	}
-	if err := toml.Unmarshal(b, &smp); err != nil {
-		panic(fmt.Sprintf("%s: sample.toml: %v", Name, err))
-	}
-	urls := smp.Sources[Name].URLs
-	if len(urls) == 0 {
-		panic(fmt.Sprintf("%s: sample.toml: no urls in [sources.%s]", Name, Name))
-	}
-	return urls
-}
+var DefaultURLs = ingest.SampleURLs(files, Name)
 
 // files are the collector's sample config and the recording `make demo`
 // replays (see testdata/README.md).

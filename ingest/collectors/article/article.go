@@ -18,7 +18,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -34,29 +33,7 @@ const Name = "article"
 // DefaultURLs are the pages read when the sources file names none: the
 // `urls` of the embedded sample.toml, which are the pages the bundled
 // recording holds (the study's cited articles live in data, not here).
-var DefaultURLs = defaultURLs()
-
-// defaultURLs reads the embedded sample.toml's urls; a sample without any
-// is a programming error the package's first test catches.
-func defaultURLs() []string {
-	b, err := files.ReadFile(ingest.SampleFile)
-	if err != nil {
-		panic(err)
-	}
-	var smp struct {
-		Sources map[string]struct {
-			URLs []string `toml:"urls"`
-		} `toml:"sources"`
-	}
-	if err := toml.Unmarshal(b, &smp); err != nil {
-		panic(fmt.Sprintf("%s: sample.toml: %v", Name, err))
-	}
-	urls := smp.Sources[Name].URLs
-	if len(urls) == 0 {
-		panic(fmt.Sprintf("%s: sample.toml: no urls in [sources.%s]", Name, Name))
-	}
-	return urls
-}
+var DefaultURLs = ingest.SampleURLs(files, Name)
 
 // Config is the [sources.article] table; the pages are its url/urls.
 type Config struct{}

@@ -32,15 +32,10 @@ const Name = "loginevidence"
 // Version changes when the rows parsed from the same page change.
 const Version = "1.0.0"
 
-// DefaultURLs are the articles data/seed cites for third parties that
-// depend on the default study's gateways' building blocks.
-var DefaultURLs = []string{
-	"https://ddaily.co.kr/page/view/2022101519590430469",
-	"https://it.chosun.com/site/data/html_dir/2022/10/17/2022101702590.html",
-	"https://it.chosun.com/site/data/html_dir/2022/10/16/2022101600440.html",
-	"https://hankyung.com/article/201709151496g",
-	"https://cm.asiae.co.kr/article/2026012009303128803",
-}
+// DefaultURLs are the pages read when the sources file names none: the
+// `urls` of the embedded sample.toml (the articles data/seed cites for
+// third parties that depend on the default study's gateways).
+var DefaultURLs = ingest.SampleURLs(files, Name)
 
 // Config is the [sources.loginevidence] table's own keys.
 type Config struct {

@@ -16,7 +16,6 @@ import (
 	"unicode"
 
 	"github.com/mmcdole/gofeed"
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest"
@@ -32,29 +31,7 @@ const Name = "rss"
 // DefaultFeeds are the feeds read when the sources file names none: the
 // `urls` of the embedded sample.toml, which are the feeds the bundled
 // recording holds.
-var DefaultFeeds = defaultFeeds()
-
-// defaultFeeds reads the embedded sample.toml's urls; a sample without
-// any is a programming error the package's first test catches.
-func defaultFeeds() []string {
-	b, err := files.ReadFile(ingest.SampleFile)
-	if err != nil {
-		panic(err)
-	}
-	var smp struct {
-		Sources map[string]struct {
-			URLs []string `toml:"urls"`
-		} `toml:"sources"`
-	}
-	if err := toml.Unmarshal(b, &smp); err != nil {
-		panic(fmt.Sprintf("%s: sample.toml: %v", Name, err))
-	}
-	urls := smp.Sources[Name].URLs
-	if len(urls) == 0 {
-		panic(fmt.Sprintf("%s: sample.toml: no urls in [sources.%s]", Name, Name))
-	}
-	return urls
-}
+var DefaultFeeds = ingest.SampleURLs(files, Name)
 
 // Which items to keep.
 const (
