@@ -57,29 +57,44 @@ func (d *DB) writeParquet(ctx context.Context, t *Table, dst string, meta map[st
 // Scanned DATEs arrive as "2006-01-02" text and go back out as DATE.
 func columnType(t *Table, i int) string {
 	for _, r := range t.Rows {
-		switch r[i].(type) {
-		case nil:
+		if r[i] == nil {
 			continue
-		case string:
-			if allDates(t, i) {
-				return "DATE"
-			}
-			return "VARCHAR"
-		case float64, float32:
-			return "DOUBLE"
-		case int, int32, int64:
-			return "BIGINT"
-		case bool:
-			return "BOOLEAN"
-		case time.Time:
-			return "TIMESTAMPTZ"
-		case []string, []any:
-			return "VARCHAR[]"
-		default:
-			return "VARCHAR"
+		}
+		if _, ok := r[i].(string); ok && allDates(t, i) {
+			return "DATE"
+		}
+		return duckType(r[i])
+	}
+	return "VARCHAR"
+}
+
+// ColumnType is a column's DuckDB type from its first non-null value's Go
+// type (text stays VARCHAR), for loading a result back into DuckDB.
+func ColumnType(t *Table, i int) string {
+	for _, r := range t.Rows {
+		if r[i] != nil {
+			return duckType(r[i])
 		}
 	}
 	return "VARCHAR"
+}
+
+// duckType is the DuckDB type a scanned Go value came from.
+func duckType(v any) string {
+	switch v.(type) {
+	case float64, float32:
+		return "DOUBLE"
+	case int, int32, int64:
+		return "BIGINT"
+	case bool:
+		return "BOOLEAN"
+	case time.Time:
+		return "TIMESTAMPTZ"
+	case []string, []any:
+		return "VARCHAR[]"
+	default:
+		return "VARCHAR"
+	}
 }
 
 func allDates(t *Table, i int) bool {

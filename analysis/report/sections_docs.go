@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"text/template"
-	"time"
 
 	"github.com/gwanmun/gwanmun/analysis"
 	"github.com/gwanmun/gwanmun/analysis/macros"
@@ -252,7 +251,7 @@ func loadTable(ctx context.Context, db *analysis.DB, name string, t *analysis.Ta
 	cols := make([]string, len(t.Columns))
 	marks := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		cols[i] = `"` + strings.ReplaceAll(c, `"`, `""`) + `" ` + goColumnType(t, i)
+		cols[i] = `"` + strings.ReplaceAll(c, `"`, `""`) + `" ` + analysis.ColumnType(t, i)
 		marks[i] = "?"
 	}
 	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", name, strings.Join(cols, ", "))); err != nil {
@@ -278,29 +277,6 @@ func loadTable(ctx context.Context, db *analysis.DB, name string, t *analysis.Ta
 		}
 	}
 	return nil
-}
-
-// goColumnType is a column's DuckDB type from its first non-null value.
-func goColumnType(t *analysis.Table, i int) string {
-	for _, r := range t.Rows {
-		switch r[i].(type) {
-		case nil:
-			continue
-		case float64, float32:
-			return "DOUBLE"
-		case int, int32, int64:
-			return "BIGINT"
-		case bool:
-			return "BOOLEAN"
-		case time.Time:
-			return "TIMESTAMPTZ"
-		case []string, []any:
-			return "VARCHAR[]"
-		default:
-			return "VARCHAR"
-		}
-	}
-	return "VARCHAR"
 }
 
 // attrText quotes text for a block attribute's double quotes; a backtick
