@@ -164,11 +164,9 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 		from := st.Incident.NewsFrom
 		c.From, c.To = from.Format(time.RFC3339), from.Add(Window).Format(time.RFC3339)
 	}
-	zone := time.UTC
-	if tz := st.Analysis.TimeZone; tz != "" {
-		if zone, err = time.LoadLocation(tz); err != nil {
-			return nil, fmt.Errorf("gdelt: study %s: %w", st.Name, err)
-		}
+	zone, err := newsmatch.StudyZone()
+	if err != nil {
+		return nil, fmt.Errorf("gdelt: %w", err)
 	}
 	w, err := newsmatch.ParseWindow(c.From, c.To, zone)
 	if err != nil {

@@ -60,8 +60,8 @@ type Config struct {
 	Sort string `toml:"sort"`
 	// MaxStart caps paging (the API refuses start > 1000).
 	MaxStart int `toml:"max_start"`
-	// From and To bound publication times, [from, to): a day (KST) or an
-	// RFC 3339 time. With sort=date, paging stops once a page reaches
+	// From and To bound publication times, [from, to): a day (in the
+	// study's analysis.time_zone, else UTC) or an RFC 3339 time. With sort=date, paging stops once a page reaches
 	// items older than from. Default: from the study incident's news_from
 	// (its start when the study sets none), to a week later; no bound when
 	// the study has no incident.
@@ -131,7 +131,11 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 			c.To = inc.NewsFrom.Add(Window).Format(time.RFC3339)
 		}
 	}
-	w, err := newsmatch.ParseWindow(c.From, c.To, newsmatch.KST)
+	zone, err := newsmatch.StudyZone()
+	if err != nil {
+		return nil, fmt.Errorf("navernews: %w", err)
+	}
+	w, err := newsmatch.ParseWindow(c.From, c.To, zone)
 	if err != nil {
 		return nil, fmt.Errorf("navernews: %w", err)
 	}

@@ -239,13 +239,16 @@ accessed = "2024-01-02"
 [news]
 terms = ["라인 장애", "라인 먹통", "LINE outage"]
 search_queries = ["라인 먹통"]
+[analysis]
+time_zone = "Asia/Tokyo"
 [report]
 sections = ["news_volume"]
 `
 
 // With no queries or range configured, the requests and the window follow
 // the active study: its search_queries (else its terms), the week from its
-// incident's news_from. Explicit queries and range win.
+// incident's news_from; a configured day is a day of its time zone (Tokyo,
+// nine hours ahead of UTC as Seoul is). Explicit queries and range win.
 func TestDefaultsFollowTheStudy(t *testing.T) {
 	own, err := study.Parse([]byte(ownStudy), "study.toml")
 	if err != nil {

@@ -44,8 +44,9 @@ const (
 type Config struct {
 	// Keep is terms (default), services or all.
 	Keep string `toml:"keep"`
-	// From and To bound publication times, [from, to): a day such as
-	// 2022-10-15 (KST) or an RFC 3339 time. Items without a date are kept.
+	// From and To bound publication times, [from, to): a day (in the
+	// study's analysis.time_zone, else UTC) or an RFC 3339 time. Items
+	// without a date are kept.
 	From string `toml:"from"`
 	To   string `toml:"to"`
 }
@@ -86,7 +87,11 @@ func New(cfg ingest.SourceConfig) (ingest.Collector, error) {
 	default:
 		return nil, fmt.Errorf("rss: keep %q: want terms, services or all", c.Keep)
 	}
-	w, err := newsmatch.ParseWindow(c.From, c.To, newsmatch.KST)
+	zone, err := newsmatch.StudyZone()
+	if err != nil {
+		return nil, fmt.Errorf("rss: %w", err)
+	}
+	w, err := newsmatch.ParseWindow(c.From, c.To, zone)
 	if err != nil {
 		return nil, fmt.Errorf("rss: %w", err)
 	}

@@ -1,6 +1,7 @@
 package newsmatch
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -101,6 +102,21 @@ func UseStudy(s *study.Study) { active, DefaultMatcher = s, StudyMatcher(s) }
 
 // Study returns the study UseStudy set, else the default study.
 func Study() *study.Study { return active }
+
+// StudyZone is the time zone the active study tells its days in
+// ([analysis] time_zone), UTC when it names none: a collector's `from` and
+// `to` days are read in it.
+func StudyZone() (*time.Location, error) {
+	tz := active.Analysis.TimeZone
+	if tz == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("study %s: analysis.time_zone: %w", active.Name, err)
+	}
+	return loc, nil
+}
 
 // NewMatcher compiles term and alias lists.
 func NewMatcher(incidents []Incident, services []Service) *Matcher {
