@@ -1,0 +1,167 @@
+package iceberg
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func countSnapshots(t *testing.T, m *Mirror) int {
+	t.Helper()
+	ss, err := m.Snapshots(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ss)
+}
+
+// TestExpire: runs r1 (pinned by a report), r2, r3 and its compaction,
+// then r4 after the cutoff. Expiring before the cutoff with retain-last 1
+// removes r2, r3 and the compaction's snapshots and the warehouse files
+// only they named, keeps the current rows and the pinned snapshot (which
+// still reads its rows), and makes --as-of a time inside the expired span
+// an error. With IncludePinned the pin goes too.
+func TestExpire(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := open(t, dir)
+	sync := func() {
+		t.Helper()
+		if _, err := m.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeRun(t, dir, "r1", 3, 0, 0) // 2000..2002
+	sync()
+	p1, err := m.Pin(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.PinReport(ctx, p1); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.PinReport(ctx, p1); err != nil { // a second report of the same data
+		t.Fatalf("pin again: %v", err)
+	}
+	writeRun(t, dir, "r2", 2, 3, 0) // 2003, 2004
+	sync()
+	p2, err := m.Pin(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid := time.Now().UTC()
+	writeRun(t, dir, "r3", 2, 3, 0.5) // new versions of 2003, 2004
+	sync()
+	compact(t, dir, "c1") // supersedes r2's and r3's files
+	sync()
+	cutoff := time.Now().UTC()
+	writeRun(t, dir, "r4", 1, 5, 0) // 2005
+	sync()
+	if n := countSnapshots(t, m); n != 5 {
+		t.Fatalf("before expiry: %d snapshots, want 5", n)
+	}
+	before, err := m.Pin(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows, wantSum := count(t, before.Files["mau"])
+	if wantRows != 8 || wantSum != 1000+1001+1002+1003+1004+1003.5+1004.5+1005 {
+		t.Fatalf("before expiry: %d rows, sum %v", wantRows, wantSum)
+	}
+	// The files r2 wrote are in the warehouse (the compaction removed them
+	// from the current snapshot, r2's snapshot still names them).
+	var r2Files []string
+	for _, f := range p2.Files["mau"] {
+		if !slices.Contains(p1.Files["mau"], f) {
+			r2Files = append(r2Files, f)
+		}
+	}
+	if len(p2.Files["mau"]) != 5 || len(r2Files) != 2 {
+		t.Fatalf("r2's pin: %v", p2.Files["mau"])
+	}
+	for _, f := range r2Files {
+		if _, err := os.Stat(f); err != nil {
+			t.Fatalf("before expiry: %v", err)
+		}
+	}
+
+	if _, err := m.Expire(ctx, ExpireOptions{Before: cutoff, RetainLast: 0}); err == nil {
+		t.Fatal("retain-last 0: no error")
+	}
+	dry, err := m.Expire(ctx, ExpireOptions{Before: cutoff, RetainLast: 1, DryRun: true})
+	if err != nil || len(dry) != 1 || len(dry[0].Expired) != 3 || countSnapshots(t, m) != 5 {
+		t.Fatalf("dry run: %+v %v", dry, err)
+	}
+	res, err := m.Expire(ctx, ExpireOptions{Before: cutoff, RetainLast: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].Table != "mau" || len(res[0].Expired) != 3 || res[0].Kept != 2 || res[0].Pinned != 1 {
+		t.Fatalf("expire: %+v", res)
+	}
+	// r2's 2 files, r3's 2 files, 3 manifest lists and their manifests.
+	if res[0].FilesRemoved < 7 {
+		t.Fatalf("expire removed %d files, want at least 7", res[0].FilesRemoved)
+	}
+	for _, f := range r2Files {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Fatalf("after expiry, %s: %v (want removed)", f, err)
+		}
+	}
+	if n := countSnapshots(t, m); n != 2 {
+		t.Fatalf("after expiry: %d snapshots, want 2 (current and pinned)", n)
+	}
+	after, err := m.Pin(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, sum := count(t, after.Files["mau"]); n != wantRows || sum != wantSum || after.Vintage() != before.Vintage() {
+		t.Fatalf("current after expiry: %d rows, sum %v, %s; want %d, %v, %s", n, sum, after.Vintage(), wantRows, wantSum, before.Vintage())
+	}
+	old, err := m.Pin(ctx, fmt.Sprint(p1.SnapshotID))
+	if err != nil {
+		t.Fatalf("the pinned snapshot: %v", err)
+	}
+	if n, sum := count(t, old.Files["mau"]); n != 3 || sum != 1000+1001+1002 || old.Vintage() != p1.Vintage() {
+		t.Fatalf("pinned snapshot after expiry: %d rows, sum %v, %s", n, sum, old.Vintage())
+	}
+	if _, err := m.Pin(ctx, mid.Format(time.RFC3339Nano)); err == nil || !strings.Contains(err.Error(), "were expired") {
+		t.Fatalf("as-of an expired time: %v", err)
+	}
+	if _, err := m.Pin(ctx, fmt.Sprint(p2.SnapshotID)); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("as-of an expired snapshot id: %v", err)
+	}
+	// The time of r1 still reads r1 (it is before the expired span).
+	if p, err := m.Pin(ctx, p1.At.Format(time.RFC3339Nano)); err != nil || p.Snapshots["mau"] != p1.Snapshots["mau"] {
+		t.Fatalf("as of r1's time: %+v %v", p, err)
+	}
+	if again, err := m.Expire(ctx, ExpireOptions{Before: cutoff, RetainLast: 1}); err != nil || len(again[0].Expired) != 0 {
+		t.Fatalf("expire again: %+v %v", again, err)
+	}
+
+	res, err = m.Expire(ctx, ExpireOptions{Before: cutoff, RetainLast: 1, IncludePinned: true})
+	if err != nil || len(res[0].Expired) != 1 || res[0].Expired[0] != p1.Snapshots["mau"] {
+		t.Fatalf("expire pinned: %+v %v", res, err)
+	}
+	if n := countSnapshots(t, m); n != 1 {
+		t.Fatalf("after expiring the pin: %d snapshots", n)
+	}
+	if _, err := m.Pin(ctx, p1.At.Format(time.RFC3339Nano)); err == nil {
+		t.Fatal("as of r1's time after its snapshot expired: no error")
+	}
+	final, err := m.Pin(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, sum := count(t, final.Files["mau"]); n != wantRows || sum != wantSum {
+		t.Fatalf("current after expiring everything else: %d rows, sum %v", n, sum)
+	}
+	// The lake itself is untouched: a sync registers nothing.
+	if regs, err := m.Sync(ctx); err != nil || len(regs) != 0 {
+		t.Fatalf("sync after expiry: %+v %v", regs, err)
+	}
+}
