@@ -175,7 +175,7 @@ func resolveAsOf(asOf string, tables map[string][]snap) (time.Time, error) {
 				}
 			}
 		}
-		return time.Time{}, fmt.Errorf("--as-of %s: no table has that snapshot id (never one, or expired by `gwanmun iceberg expire`; see `gwanmun iceberg snapshots`)", asOf)
+		return time.Time{}, fmt.Errorf("--as-of %s: no table's history has that snapshot id (it never did, or `gwanmun iceberg expire` removed it; see `gwanmun iceberg snapshots`)", asOf)
 	}
 	if t, err := time.Parse(time.RFC3339Nano, asOf); err == nil {
 		return t, nil
