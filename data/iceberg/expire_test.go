@@ -132,7 +132,7 @@ func TestExpire(t *testing.T) {
 	if _, err := m.Pin(ctx, mid.Format(time.RFC3339Nano)); err == nil || !strings.Contains(err.Error(), "were expired") {
 		t.Fatalf("as-of an expired time: %v", err)
 	}
-	if _, err := m.Pin(ctx, fmt.Sprint(p2.SnapshotID)); err == nil || !strings.Contains(err.Error(), "expired") {
+	if _, err := m.Pin(ctx, fmt.Sprint(p2.SnapshotID)); err == nil || !strings.Contains(err.Error(), "iceberg expire") {
 		t.Fatalf("as-of an expired snapshot id: %v", err)
 	}
 	// The time of r1 still reads r1 (it is before the expired span).
