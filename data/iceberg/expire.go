@@ -80,6 +80,10 @@ type ExpireOptions struct {
 	DryRun bool
 }
 
+// beforeExpireCommit lets a test commit as another writer between the
+// expiry's plan and its commit.
+var beforeExpireCommit = func(string) {}
+
 // Expired is what Expire did to one table.
 type Expired struct {
 	Table        string  `json:"table"`
@@ -184,6 +188,7 @@ func (m *Mirror) expireTable(ctx context.Context, name string, o ExpireOptions) 
 	}
 	ups = append(ups, table.NewRemoveSnapshotsUpdate(doomed, false),
 		table.NewSetPropertiesUpdate(ice.Properties{PropExpiredGaps: formatGaps(gaps)}))
+	beforeExpireCommit(name)
 	curID := cur.SnapshotID
 	reqs := []table.Requirement{table.AssertTableUUID(md.TableUUID()), table.AssertRefSnapshotID(table.MainBranch, &curID)}
 	if _, _, err := m.cat.CommitTable(ctx, Ident(name), reqs, ups); err != nil {

@@ -165,3 +165,56 @@ func TestExpire(t *testing.T) {
 		t.Fatalf("sync after expiry: %+v %v", regs, err)
 	}
 }
+
+// TestExpireLosesRaceToWriter: another writer commits a run between the
+// expiry's plan and its commit. The commit's requirements (the table's
+// main snapshot unchanged) refuse it, the expiry re-plans on the new
+// metadata, and the writer's snapshot stays current with all its rows.
+func TestExpireLosesRaceToWriter(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := open(t, dir)
+	for i, run := range []string{"r1", "r2"} {
+		writeRun(t, dir, run, 1, i, 0)
+		if _, err := m.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cutoff := time.Now().UTC()
+	other := open(t, dir) // a second connection: another writer
+	raced := 0
+	beforeExpireCommit = func(table string) {
+		if table != "mau" || raced > 0 {
+			return
+		}
+		raced++
+		writeRun(t, dir, "r3", 1, 2, 0)
+		if regs, err := other.Sync(ctx); err != nil || len(regs) != 1 {
+			t.Errorf("the racing writer: %+v %v", regs, err)
+		}
+	}
+	t.Cleanup(func() { beforeExpireCommit = func(string) {} })
+	res, err := m.Expire(ctx, ExpireOptions{Before: cutoff, RetainLast: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raced != 1 {
+		t.Fatalf("the race hook ran %d times", raced)
+	}
+	// r1 and r2 are before the cutoff and not the newest: both go; r3,
+	// committed by the other writer during the expiry, is current.
+	if len(res) != 1 || len(res[0].Expired) != 2 || res[0].Kept != 1 {
+		t.Fatalf("expire after losing a race: %+v", res)
+	}
+	p, err := m.Pin(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, sum := count(t, p.Files["mau"]); n != 3 || sum != 1000+1001+1002 {
+		t.Fatalf("current after the race: %d rows, sum %v", n, sum)
+	}
+	ss, err := m.Snapshots(ctx)
+	if err != nil || len(ss) != 1 || !ss[0].Current || ss[0].RunID != "r3" {
+		t.Fatalf("snapshots after the race: %+v %v", ss, err)
+	}
+}
