@@ -206,9 +206,9 @@ registers what a killed process left unregistered.`,
 	out.add(sync)
 	snaps := listCommand(a, "snapshots", "List every table's snapshots (ids for --as-of and report --snapshot)",
 		(*icb.Mirror).Snapshots,
-		[]string{"table", "snapshot_id", "operation", "run_id", "committed_at", "current", "files", "rows"},
+		[]string{"table", "snapshot_id", "operation", "run_id", "committed_at", "current", "files", "rows", "tags"},
 		func(s icb.SnapshotInfo) []any {
-			return []any{s.Table, s.SnapshotID, s.Operation, s.RunID, s.CommittedAt.Format(time.RFC3339), s.Current, s.Files, s.Rows}
+			return []any{s.Table, s.SnapshotID, s.Operation, s.RunID, s.CommittedAt.Format(time.RFC3339), s.Current, s.Files, s.Rows, strings.Join(s.Tags, " ")}
 		})
 	tables := listCommand(a, "tables", "List the tables with their location and current metadata file",
 		(*icb.Mirror).Tables,

@@ -31,9 +31,10 @@ func TestIcebergExpireIntegration(t *testing.T) {
 		return stdout
 	}
 	type snapRow struct {
-		Table      string `json:"table"`
-		SnapshotID int64  `json:"snapshot_id"`
-		Current    bool   `json:"current"`
+		Table      string   `json:"table"`
+		SnapshotID int64    `json:"snapshot_id"`
+		Current    bool     `json:"current"`
+		Tags       []string `json:"tags"`
 	}
 	snapshots := func() []snapRow {
 		t.Helper()
@@ -45,7 +46,7 @@ func TestIcebergExpireIntegration(t *testing.T) {
 	}
 	countMAU := func(extra ...string) string {
 		t.Helper()
-		return mustRun(append(append([]string{"sql"}, extra...), "--format", "json", "SELECT count(*) AS n, sum(value) AS s FROM mau_all")...)
+		return mustRun(append(append([]string{"sql"}, extra...), "--format", "json", "SELECT count(*) AS n, sum(CAST(value AS DECIMAL(38,6))) AS s FROM mau_all")...)
 	}
 
 	mustRun("ingest", "--source", "seed")
@@ -129,6 +130,9 @@ func TestIcebergExpireIntegration(t *testing.T) {
 	for _, s := range after {
 		if !wantKept[s.SnapshotID] {
 			t.Errorf("snapshot %d of %s kept: neither current nor pinned", s.SnapshotID, s.Table)
+		}
+		if pinned[s.SnapshotID] && (len(s.Tags) != 1 || s.Tags[0] != "gwanmun-report-"+pinID) {
+			t.Errorf("snapshot %d of %s, pinned by the report: tags %v", s.SnapshotID, s.Table, s.Tags)
 		}
 	}
 	if got := countMAU(); got != mauNow {

@@ -47,6 +47,9 @@ func TestExpire(t *testing.T) {
 	if err := m.PinReport(ctx, p1); err != nil { // a second report of the same data
 		t.Fatalf("pin again: %v", err)
 	}
+	if ss, err := m.Snapshots(ctx); err != nil || len(ss) != 1 || len(ss[0].Tags) != 1 || ss[0].Tags[0] != fmt.Sprint(PinTagPrefix, p1.SnapshotID) {
+		t.Fatalf("snapshots after the pin: %+v %v", ss, err)
+	}
 	writeRun(t, dir, "r2", 2, 3, 0) // 2003, 2004
 	sync()
 	p2, err := m.Pin(ctx, "")

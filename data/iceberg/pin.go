@@ -196,6 +196,9 @@ type SnapshotInfo struct {
 	Current     bool      `json:"current"`
 	Files       string    `json:"total_data_files"`
 	Rows        string    `json:"total_records"`
+	// Tags are the tags (a saved report's gwanmun-report-<id>) holding
+	// the snapshot: expiry keeps it.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // Snapshots lists every table's snapshots, oldest first.
@@ -210,9 +213,16 @@ func (m *Mirror) Snapshots(ctx context.Context) ([]SnapshotInfo, error) {
 			continue
 		}
 		cur := t.CurrentSnapshot()
+		tags := map[int64][]string{}
+		for name, ref := range t.Metadata().Refs() {
+			if ref.SnapshotRefType == table.TagRef {
+				tags[ref.SnapshotID] = append(tags[ref.SnapshotID], name)
+			}
+		}
 		for _, s := range t.Metadata().Snapshots() {
 			si := SnapshotInfo{Table: ds.Name, SnapshotID: s.SnapshotID, CommittedAt: committedAt(&s),
-				Current: cur != nil && cur.SnapshotID == s.SnapshotID}
+				Current: cur != nil && cur.SnapshotID == s.SnapshotID, Tags: tags[s.SnapshotID]}
+			sort.Strings(si.Tags)
 			if s.Summary != nil {
 				si.Operation = string(s.Summary.Operation)
 				si.RunID = s.Summary.Properties[PropRunID]
