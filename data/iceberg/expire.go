@@ -122,6 +122,13 @@ func (m *Mirror) Expire(ctx context.Context, o ExpireOptions) ([]Expired, error)
 }
 
 func (m *Mirror) expireTable(ctx context.Context, name string, o ExpireOptions) (Expired, error) {
+	var left int // files a killed expiry left, removed first
+	if !o.DryRun {
+		var err error
+		if left, err = m.finishExpiry(ctx, name); err != nil {
+			return Expired{}, fmt.Errorf("finish an earlier expiry: %w", err)
+		}
+	}
 	t, ok, err := m.Table(ctx, name)
 	if err != nil || !ok {
 		return Expired{}, err
@@ -130,7 +137,7 @@ func (m *Mirror) expireTable(ctx context.Context, name string, o ExpireOptions) 
 	if cur == nil {
 		return Expired{}, nil // an empty table is not listed
 	}
-	res := Expired{Table: name, Expired: []int64{}}
+	res := Expired{Table: name, Expired: []int64{}, FilesRemoved: left}
 	md := t.Metadata()
 	keep := map[int64]bool{cur.SnapshotID: true}
 	for i, s := range history(t) {
@@ -186,8 +193,17 @@ func (m *Mirror) expireTable(ctx context.Context, name string, o ExpireOptions) 
 	for _, r := range dropRefs {
 		ups = append(ups, table.NewRemoveSnapshotRefUpdate(r))
 	}
+	// The expired snapshots' manifest lists are recorded in the same
+	// commit: a process killed before deleting their files leaves the
+	// list, and the next expiry finishes the deletion.
+	lists := make([]string, 0, len(doomed))
+	for _, id := range doomed {
+		if s := md.SnapshotByID(id); s != nil && s.ManifestList != "" {
+			lists = append(lists, s.ManifestList)
+		}
+	}
 	ups = append(ups, table.NewRemoveSnapshotsUpdate(doomed, false),
-		table.NewSetPropertiesUpdate(ice.Properties{PropExpiredGaps: formatGaps(gaps)}))
+		table.NewSetPropertiesUpdate(ice.Properties{PropExpiredGaps: formatGaps(gaps), PropExpirePending: strings.Join(lists, ",")}))
 	beforeExpireCommit(name)
 	curID := cur.SnapshotID
 	reqs := []table.Requirement{table.AssertTableUUID(md.TableUUID()), table.AssertRefSnapshotID(table.MainBranch, &curID)}
@@ -195,84 +211,123 @@ func (m *Mirror) expireTable(ctx context.Context, name string, o ExpireOptions) 
 		return res, err
 	}
 	res.Expired = doomed
-	// Committed: now the files only expired snapshots named can go.
-	post, ok, err := m.Table(ctx, name)
-	if err != nil || !ok {
-		return res, fmt.Errorf("reload after expiry: %w (the expiry is committed; unreferenced files stay)", err)
-	}
-	n, err := m.removeUnreferenced(ctx, t, post, doomed)
-	res.FilesRemoved = n
+	crashPoint("expired")
+	n, err := m.finishExpiry(ctx, name)
+	res.FilesRemoved += n
 	if err != nil {
-		return res, fmt.Errorf("remove unreferenced files (the expiry is committed): %w", err)
+		return res, fmt.Errorf("remove unreferenced files (the expiry is committed; the next expiry retries): %w", err)
 	}
 	return res, nil
 }
 
-// removeUnreferenced deletes the manifest lists, manifests and data files
-// of the expired snapshots that no snapshot of post still references.
-func (m *Mirror) removeUnreferenced(ctx context.Context, pre, post *table.Table, expired []int64) (int, error) {
-	fsys, err := pre.FS(ctx)
+// PropExpirePending lists the manifest lists of expired snapshots whose
+// files are not deleted yet.
+const PropExpirePending = "gwanmun.expire-pending"
+
+// finishExpiry deletes what the table's pending expiries left: the data
+// files, manifests and manifest lists of the expired snapshots that no
+// remaining snapshot references (data files first, the manifest lists
+// that lead to them last, so a kill in the middle can be finished), then
+// clears the pending list.
+func (m *Mirror) finishExpiry(ctx context.Context, name string) (int, error) {
+	t, ok, err := m.Table(ctx, name)
+	if err != nil || !ok {
+		return 0, err
+	}
+	pending := splitList(t.Metadata().Properties()[PropExpirePending])
+	if len(pending) == 0 {
+		return 0, nil
+	}
+	fsys, err := t.FS(ctx)
 	if err != nil {
 		return 0, err
 	}
-	cand := map[string]bool{}
-	for _, id := range expired {
-		s := pre.Metadata().SnapshotByID(id)
-		if s == nil {
+	lists, mans, data := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, l := range pending {
+		if !m.exists(l) {
 			continue
 		}
-		cand[s.ManifestList] = true
-		mans, err := s.Manifests(fsys)
+		lists[l] = true
+		ms, err := (&table.Snapshot{ManifestList: l}).Manifests(fsys)
 		if err != nil {
-			return 0, fmt.Errorf("snapshot %d manifests: %w", id, err)
+			return 0, fmt.Errorf("manifest list %s: %w", l, err)
 		}
-		for _, man := range mans {
-			cand[man.FilePath()] = true
+		for _, man := range ms {
+			if !m.exists(man.FilePath()) {
+				continue
+			}
+			mans[man.FilePath()] = true
 			for e, err := range man.Entries(fsys, false) {
 				if err != nil {
-					return 0, err
+					return 0, fmt.Errorf("manifest %s: %w", man.FilePath(), err)
 				}
-				cand[e.DataFile().FilePath()] = true
+				data[e.DataFile().FilePath()] = true
 			}
 		}
 	}
-	for _, s := range post.Metadata().Snapshots() {
-		delete(cand, s.ManifestList)
-		mans, err := s.Manifests(fsys)
+	for _, s := range t.Metadata().Snapshots() {
+		delete(lists, s.ManifestList)
+		ms, err := s.Manifests(fsys)
 		if err != nil {
 			return 0, fmt.Errorf("snapshot %d manifests: %w", s.SnapshotID, err)
 		}
-		for _, man := range mans {
-			delete(cand, man.FilePath())
+		for _, man := range ms {
+			delete(mans, man.FilePath())
 			for e, err := range man.Entries(fsys, false) {
 				if err != nil {
 					return 0, err
 				}
 				if e.Status() != ice.EntryStatusDELETED {
-					delete(cand, e.DataFile().FilePath())
+					delete(data, e.DataFile().FilePath())
 				}
 			}
 		}
 	}
-	paths := make([]string, 0, len(cand))
-	for p := range cand {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
 	n := 0
-	for _, p := range paths {
-		var err error
-		if lp, ok := LocalPath(p); ok {
-			err = os.Remove(lp)
-		} else {
-			err = fsys.Remove(p)
+	for _, set := range []map[string]bool{data, mans, lists} {
+		paths := make([]string, 0, len(set))
+		for p := range set {
+			paths = append(paths, p)
 		}
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return n, fmt.Errorf("remove %s: %w", p, err)
+		sort.Strings(paths)
+		for _, p := range paths {
+			var err error
+			if lp, ok := LocalPath(p); ok {
+				err = os.Remove(lp)
+			} else {
+				err = fsys.Remove(p)
+			}
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return n, fmt.Errorf("remove %s: %w", p, err)
+			}
+			n++
 		}
-		n++
+		if len(paths) > 0 {
+			crashPoint("removed-some")
+		}
 	}
-	return n, nil
+	// Clear what was done; lists another expiry added meanwhile stay.
+	err = m.retry(ctx, name, func() error {
+		t, ok, err := m.Table(ctx, name)
+		if err != nil || !ok {
+			return err
+		}
+		left := slices.DeleteFunc(splitList(t.Metadata().Properties()[PropExpirePending]), func(l string) bool { return slices.Contains(pending, l) })
+		_, _, err = m.cat.CommitTable(ctx, Ident(name), []table.Requirement{table.AssertTableUUID(t.Metadata().TableUUID())},
+			[]table.Update{table.NewSetPropertiesUpdate(ice.Properties{PropExpirePending: strings.Join(left, ",")})})
+		return err
+	})
+	return n, err
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // retry runs one table's read-modify-commit until it does not lose a

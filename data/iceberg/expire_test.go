@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -220,4 +222,102 @@ func TestExpireLosesRaceToWriter(t *testing.T) {
 	if err != nil || len(ss) != 1 || !ss[0].Current || ss[0].RunID != "r3" {
 		t.Fatalf("snapshots after the race: %+v %v", ss, err)
 	}
+}
+
+// TestExpireFinishesAfterKill kills a process right after its expiry
+// committed, and after it deleted the data files but not the manifests:
+// the snapshots are gone, the next expiry deletes what was left, and the
+// current rows never change.
+func TestExpireFinishesAfterKill(t *testing.T) {
+	for _, point := range []string{"expired", "removed-some"} {
+		t.Run(point, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			m := open(t, dir)
+			writeRun(t, dir, "r1", 3, 0, 0)
+			if _, err := m.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			old, err := m.Pin(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeRun(t, dir, "r2", 2, 1, 0.5)
+			compact(t, dir, "c1")
+			if _, err := m.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			cur, err := m.Pin(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gone []string // r1's 2001 and 2002 files, which c1 replaced
+			for _, f := range old.Files["mau"] {
+				if !slices.Contains(cur.Files["mau"], f) {
+					gone = append(gone, f)
+				}
+			}
+			if len(gone) != 2 {
+				t.Fatalf("files only the old snapshot holds: %v", gone)
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestExpireHelper$")
+			cmd.Env = append(os.Environ(), "GWANMUN_ICEBERG_CRASH_AT="+point, "GWANMUN_ICEBERG_DIR="+dir)
+			err = cmd.Run()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("child: %v, want killed", err)
+			}
+			if n := countSnapshots(t, m); n != 1 {
+				t.Fatalf("after a kill at %s: %d snapshots, want 1 (the expiry committed)", point, n)
+			}
+			for _, f := range gone {
+				_, err := os.Stat(f)
+				if exists := err == nil; exists != (point == "expired") {
+					t.Fatalf("after a kill at %s, %s: %v", point, f, err)
+				}
+			}
+			res, err := m.Expire(ctx, ExpireOptions{Before: time.Now(), RetainLast: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res) != 1 || len(res[0].Expired) != 0 || res[0].FilesRemoved == 0 {
+				t.Fatalf("expiry after a kill at %s: %+v", point, res)
+			}
+			for _, f := range gone {
+				if _, err := os.Stat(f); !os.IsNotExist(err) {
+					t.Fatalf("after the second expiry, %s: %v", f, err)
+				}
+			}
+			tb, _, err := m.Table(ctx, "mau")
+			if err != nil || tb.Metadata().Properties()[PropExpirePending] != "" {
+				t.Fatalf("pending after the second expiry: %q %v", tb.Metadata().Properties()[PropExpirePending], err)
+			}
+			// Nothing the current snapshot names was touched.
+			now, err := m.Pin(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, sum := count(t, now.Files["mau"]); n != 5 || sum != 1000+1001+1002+1001.5+1002.5 {
+				t.Fatalf("current after a kill at %s: %d rows, sum %v", point, n, sum)
+			}
+			if again, err := m.Expire(ctx, ExpireOptions{Before: time.Now(), RetainLast: 1}); err != nil || again[0].FilesRemoved != 0 {
+				t.Fatalf("a third expiry: %+v %v", again, err)
+			}
+		})
+	}
+}
+
+// TestExpireHelper is the child process TestExpireFinishesAfterKill kills.
+func TestExpireHelper(t *testing.T) {
+	point := os.Getenv("GWANMUN_ICEBERG_CRASH_AT")
+	if point == "" {
+		t.Skip("child process of TestExpireFinishesAfterKill")
+	}
+	crashPoint = func(p string) {
+		if p == point {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			time.Sleep(time.Minute)
+		}
+	}
+	m := open(t, os.Getenv("GWANMUN_ICEBERG_DIR"))
+	_, _ = m.Expire(context.Background(), ExpireOptions{Before: time.Now(), RetainLast: 1})
 }
