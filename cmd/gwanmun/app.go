@@ -40,6 +40,9 @@ type app struct {
 	// asOf is --as-of (report --snapshot): read the Iceberg tables as of
 	// a snapshot or a time.
 	asOf string
+	// icebergRead is the Iceberg point the views were built on (nil: the
+	// lake's files); report tags it (cmd_iceberg.go).
+	icebergRead *icebergRead
 	// --progress and --progress-interval; clock is swapped by tests.
 	progressMode     string
 	progressInterval time.Duration

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -89,6 +91,7 @@ func (a *app) readPin(ctx context.Context, dir string) (*analysis.Pin, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
+	a.icebergRead = &icebergRead{dir: dir, c: c, pin: p}
 	return toAnalysisPin(m, p), nil
 }
 
@@ -107,7 +110,35 @@ func (a *app) currentPin(ctx context.Context, dir string, c icb.Config) (*analys
 	if err != nil {
 		return nil, err
 	}
+	a.icebergRead = &icebergRead{dir: dir, c: c, pin: p}
 	return toAnalysisPin(m, p), nil
+}
+
+// icebergRead is the Iceberg point a read command's views were built on.
+type icebergRead struct {
+	dir string
+	c   icb.Config
+	pin *icb.Pin
+}
+
+// pinReport tags the snapshots a rendered report read, so `iceberg
+// expire` keeps them and `report --snapshot` of this report keeps
+// working. A report read from the lake's files pins nothing; a tag that
+// cannot be written (a read-only catalog) is a warning, not a failure:
+// the report is written.
+func (a *app) pinReport(ctx context.Context) {
+	r := a.icebergRead
+	if r == nil || r.pin == nil || r.pin.SnapshotID == 0 {
+		return
+	}
+	m, err := icb.Open(ctx, r.dir, r.c, a.logger())
+	if err == nil {
+		err = m.PinReport(ctx, r.pin)
+		m.Close()
+	}
+	if err != nil {
+		a.logger().Warn("the report's Iceberg snapshots are not tagged; `gwanmun iceberg expire` may remove them", "snapshot", r.pin.SnapshotID, "err", err)
+	}
 }
 
 func toAnalysisPin(m *icb.Mirror, p *icb.Pin) *analysis.Pin {
@@ -128,7 +159,7 @@ func addAsOf(c *cobra.Command, a *app) {
 func newIcebergCmd(a *app) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "iceberg",
-		Short: "The lake's datasets as Apache Iceberg tables (sync, snapshots, tables)",
+		Short: "The lake's datasets as Apache Iceberg tables (sync, snapshots, tables, expire)",
 		Long: `Every lake dataset is also an Apache Iceberg table in a catalog (by default
 SQLite at <lake>/_iceberg/catalog.db, warehouse <lake>/_iceberg/warehouse), so
 Spark, Trino and DuckDB read it as it is (docs/iceberg.md). Ingest and
@@ -175,15 +206,15 @@ registers what a killed process left unregistered.`,
 	out.add(sync)
 	snaps := listCommand(a, "snapshots", "List every table's snapshots (ids for --as-of and report --snapshot)",
 		(*icb.Mirror).Snapshots,
-		[]string{"table", "snapshot_id", "operation", "run_id", "committed_at", "current", "files", "rows"},
+		[]string{"table", "snapshot_id", "operation", "run_id", "committed_at", "current", "files", "rows", "tags"},
 		func(s icb.SnapshotInfo) []any {
-			return []any{s.Table, s.SnapshotID, s.Operation, s.RunID, s.CommittedAt.Format(time.RFC3339), s.Current, s.Files, s.Rows}
+			return []any{s.Table, s.SnapshotID, s.Operation, s.RunID, s.CommittedAt.Format(time.RFC3339), s.Current, s.Files, s.Rows, strings.Join(s.Tags, " ")}
 		})
 	tables := listCommand(a, "tables", "List the tables with their location and current metadata file",
 		(*icb.Mirror).Tables,
 		[]string{"table", "snapshot_id", "metadata_location"},
 		func(x icb.TableInfo) []any { return []any{x.Table, x.SnapshotID, x.MetadataLocation} })
-	c.AddCommand(sync, snaps, tables)
+	c.AddCommand(sync, snaps, tables, newIcebergExpireCmd(a))
 	return c
 }
 
@@ -252,4 +283,103 @@ func (a *app) openMirror(ctx context.Context) (*icb.Mirror, error) {
 		return nil, usageError{errors.New("lake " + dir + " has no Iceberg tables yet (run `gwanmun iceberg sync`)")}
 	}
 	return icb.Open(ctx, dir, c, a.logger())
+}
+
+type expireOptions struct {
+	olderThan     string
+	retainLast    int
+	includePinned bool
+	dryRun        bool
+	out           outputFlags
+}
+
+func newIcebergExpireCmd(a *app) *cobra.Command {
+	o := &expireOptions{}
+	c := &cobra.Command{
+		Use:   "expire",
+		Short: "Expire old Iceberg snapshots of every table and remove the files only they named",
+		Long: `Expire every table's snapshots whose run the lake committed before --older-than
+(a duration back from now, e.g. 720h or 30d, or a time: RFC 3339 or a date,
+read as its start in UTC), keeping each table's newest --retain-last snapshots
+(at least 1: the current snapshot is never expired) and every snapshot a
+rendered report tagged (gwanmun-report-<id>) unless --include-pinned. One
+metadata commit per table; only after it succeeded are the manifest lists,
+manifests and data files no remaining snapshot names deleted from the
+warehouse (the lake's own files are untouched). --as-of a time inside an
+expired span is then an error.`,
+		Example: `  gwanmun iceberg expire --older-than 30d
+  gwanmun iceberg expire --older-than 2026-11-01 --retain-last 5 --dry-run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := o.out.resolve()
+			if err != nil {
+				return err
+			}
+			before, err := parseOlderThan(o.olderThan, time.Now())
+			if err != nil {
+				return usageError{err}
+			}
+			if o.retainLast < 1 {
+				return usageError{fmt.Errorf("--retain-last %d: must be at least 1 (the current snapshot is never expired)", o.retainLast)}
+			}
+			m, err := a.openMirror(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			res, err := m.Expire(cmd.Context(), icb.ExpireOptions{Before: before, RetainLast: o.retainLast,
+				IncludePinned: o.includePinned, DryRun: o.dryRun})
+			if err != nil {
+				return err
+			}
+			if res == nil {
+				res = []icb.Expired{}
+			}
+			p := printer{w: a.stdout, format: format}
+			if format == "json" {
+				return p.json(res)
+			}
+			t := &analysis.Table{Columns: []string{"table", "expired", "kept", "kept_pinned", "files_removed"}}
+			for _, r := range res {
+				t.Rows = append(t.Rows, []any{r.Table, len(r.Expired), r.Kept, r.Pinned, r.FilesRemoved})
+			}
+			return p.table(t)
+		},
+	}
+	c.Flags().StringVar(&o.olderThan, "older-than", "", "expire snapshots committed before this: a duration back from now (720h, 30d) or a time (RFC 3339 or a date); required")
+	c.Flags().IntVar(&o.retainLast, "retain-last", 1, "keep each table's newest N snapshots whatever their age (at least 1)")
+	c.Flags().BoolVar(&o.includePinned, "include-pinned", false, "also expire snapshots a saved report tagged (its `report --snapshot` stops working)")
+	c.Flags().BoolVar(&o.dryRun, "dry-run", false, "list what would be expired and change nothing")
+	o.out.add(c)
+	return c
+}
+
+// parseOlderThan reads --older-than: a duration (Go syntax, or whole days
+// "30d") back from now, an RFC 3339 time, or a date (its start, UTC).
+func parseOlderThan(v string, now time.Time) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, errors.New("--older-than is required (a duration such as 30d or 720h, or a time)")
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil {
+			if n < 0 {
+				return time.Time{}, fmt.Errorf("--older-than %q: a negative age", v)
+			}
+			return now.Add(-time.Duration(n) * 24 * time.Hour), nil
+		}
+	}
+	if d, err := time.ParseDuration(v); err == nil {
+		if d < 0 {
+			return time.Time{}, fmt.Errorf("--older-than %q: a negative age", v)
+		}
+		return now.Add(-d), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--older-than %q: want a duration (30d, 720h) or a time (RFC 3339 or 2006-01-02)", v)
 }

@@ -203,6 +203,7 @@ func renderReport(ctx context.Context, a *app, o *reportOptions, db *analysis.DB
 	if err != nil {
 		return "", err
 	}
+	a.pinReport(ctx) // a saved report's Iceberg snapshots outlive `iceberg expire`
 	if len(o.figures) > 0 {
 		dir := filepath.Join(o.out, "figures")
 		size, _ := report.LookupFigureSize(o.figureSize)

@@ -3,6 +3,7 @@ package iceberg
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,28 @@ func history(t *table.Table) []snap {
 	return out
 }
 
+// readable is history plus the snapshots outside it that a tag still
+// holds (a saved report's pin whose neighbours were expired), newest first.
+func readable(t *table.Table) []snap {
+	out := history(t)
+	seen := map[int64]bool{}
+	for _, s := range out {
+		seen[s.id] = true
+	}
+	md := t.Metadata()
+	for _, ref := range md.Refs() {
+		if seen[ref.SnapshotID] {
+			continue
+		}
+		if s := md.SnapshotByID(ref.SnapshotID); s != nil {
+			seen[s.SnapshotID] = true
+			out = append(out, snap{id: s.SnapshotID, at: committedAt(s)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].at.After(out[j].at) })
+	return out
+}
+
 // committedAt is when the lake committed the run a snapshot registers;
 // a snapshot another engine wrote counts at its own timestamp.
 func committedAt(s *table.Snapshot) time.Time {
@@ -84,7 +107,7 @@ func (m *Mirror) Pin(ctx context.Context, asOf string) (*Pin, error) {
 			return nil, err
 		}
 		if ok {
-			tables[ds.Name], loaded[ds.Name] = history(t), t
+			tables[ds.Name], loaded[ds.Name] = readable(t), t
 		}
 	}
 	bound, err := resolveAsOf(asOf, tables)
@@ -93,6 +116,12 @@ func (m *Mirror) Pin(ctx context.Context, asOf string) (*Pin, error) {
 	}
 	p := &Pin{Snapshots: map[string]int64{}, Files: map[string][]string{}}
 	for _, ds := range schema.Datasets() {
+		if t := loaded[ds.Name]; t != nil {
+			if g, ok := expiredAt(t, bound); ok {
+				return nil, fmt.Errorf("--as-of %s: the snapshots of table %s from %s to %s were expired (`gwanmun iceberg expire`), so the tables cannot be read as of then; `gwanmun iceberg snapshots` lists what is left",
+					asOf, ds.Name, g.from.UTC().Format(time.RFC3339), g.to.UTC().Format(time.RFC3339))
+			}
+		}
 		for _, s := range tables[ds.Name] {
 			if s.at.After(bound) {
 				continue
@@ -146,7 +175,7 @@ func resolveAsOf(asOf string, tables map[string][]snap) (time.Time, error) {
 				}
 			}
 		}
-		return time.Time{}, fmt.Errorf("--as-of %s: no table's history has that snapshot id (see `gwanmun iceberg snapshots`)", asOf)
+		return time.Time{}, fmt.Errorf("--as-of %s: no table's history has that snapshot id (it never did, or `gwanmun iceberg expire` removed it; see `gwanmun iceberg snapshots`)", asOf)
 	}
 	if t, err := time.Parse(time.RFC3339Nano, asOf); err == nil {
 		return t, nil
@@ -167,6 +196,9 @@ type SnapshotInfo struct {
 	Current     bool      `json:"current"`
 	Files       string    `json:"total_data_files"`
 	Rows        string    `json:"total_records"`
+	// Tags are the tags (a saved report's gwanmun-report-<id>) holding
+	// the snapshot: expiry keeps it.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // Snapshots lists every table's snapshots, oldest first.
@@ -181,9 +213,16 @@ func (m *Mirror) Snapshots(ctx context.Context) ([]SnapshotInfo, error) {
 			continue
 		}
 		cur := t.CurrentSnapshot()
+		tags := map[int64][]string{}
+		for name, ref := range t.Metadata().Refs() {
+			if ref.SnapshotRefType == table.TagRef {
+				tags[ref.SnapshotID] = append(tags[ref.SnapshotID], name)
+			}
+		}
 		for _, s := range t.Metadata().Snapshots() {
 			si := SnapshotInfo{Table: ds.Name, SnapshotID: s.SnapshotID, CommittedAt: committedAt(&s),
-				Current: cur != nil && cur.SnapshotID == s.SnapshotID}
+				Current: cur != nil && cur.SnapshotID == s.SnapshotID, Tags: tags[s.SnapshotID]}
+			sort.Strings(si.Tags)
 			if s.Summary != nil {
 				si.Operation = string(s.Summary.Operation)
 				si.RunID = s.Summary.Properties[PropRunID]
