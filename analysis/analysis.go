@@ -186,9 +186,9 @@ func (a Analysis) SQL() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		ctes[i] = fmt.Sprintf("%s AS (\n%s\n)", u, strings.TrimRight(strings.TrimSpace(stripComments(q)), ";"))
+		ctes[i] = fmt.Sprintf("%s AS (\n%s\n)", u, strings.TrimRight(strings.TrimSpace(StripComments(q)), ";"))
 	}
-	body := strings.TrimSpace(stripComments(own))
+	body := strings.TrimSpace(StripComments(own))
 	head := "WITH "
 	switch {
 	case hasPrefixFold(body, "WITH RECURSIVE "):
@@ -348,7 +348,7 @@ func (d *DB) RunSave(ctx context.Context, a Analysis, params map[string]string, 
 	if err != nil {
 		return nil, err
 	}
-	body := strings.TrimRight(strings.TrimSpace(stripComments(q)), ";")
+	body := strings.TrimRight(strings.TrimSpace(StripComments(q)), ";")
 	if _, err := d.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS %s", resultTable, body), namedArgs(p)...); err != nil {
 		return nil, fmt.Errorf("analysis %s: %w", a.Name, err)
 	}
@@ -440,8 +440,9 @@ func resultKey(name string, params map[string]string) string {
 	return b.String()
 }
 
-// stripComments drops full-line SQL comments so a query can be wrapped.
-func stripComments(q string) string {
+// StripComments drops full-line SQL comments so a query can be wrapped
+// (the catalog and its table macros both wrap the analyses' queries).
+func StripComments(q string) string {
 	var b strings.Builder
 	for _, line := range strings.Split(q, "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), "--") {

@@ -100,7 +100,7 @@ func build(a analysis.Analysis, partial bool) (Macro, error) {
 	if len(unknown) > 0 {
 		return Macro{}, fmt.Errorf("analysis %s: its SQL reads $%s, which it does not declare", a.Name, strings.Join(unknown, ", $"))
 	}
-	body := strings.TrimRight(strings.TrimSpace(stripComments(q)), ";")
+	body := strings.TrimRight(strings.TrimSpace(analysis.StripComments(q)), ";")
 	// Only the parameters the SQL reads: a Go step's own (lockin's kinds)
 	// would do nothing here.
 	var params []analysis.Param
@@ -166,20 +166,6 @@ func Register(ctx context.Context, db *analysis.DB) error {
 }
 
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// stripComments drops full-line comments (the analyses' headers), as the
-// catalog does when it wraps a query.
-func stripComments(q string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(q, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "--") {
-			continue
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
 
 // Equal compares two result values as a reader would: numbers within
 // 1e-9 relative, anything else by its printed form.
