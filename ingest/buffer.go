@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
@@ -25,18 +26,20 @@ type partBuffer struct {
 	budget int
 	total  int
 	rows   map[string][]schema.Row
+	sums   map[string][][rowhash.Size]byte // rows[k][i]'s data/rowhash sum is sums[k][i]
 	files  map[string]*lakestore.FileWriter
 	err    error
 }
 
 func newPartBuffer(txn *lakestore.Txn, budget int) *partBuffer {
-	return &partBuffer{txn: txn, budget: max(budget, 1), rows: map[string][]schema.Row{}, files: map[string]*lakestore.FileWriter{}}
+	return &partBuffer{txn: txn, budget: max(budget, 1), rows: map[string][]schema.Row{}, sums: map[string][][rowhash.Size]byte{}, files: map[string]*lakestore.FileWriter{}}
 }
 
 func partKey(r schema.Row) string { return r.Dataset() + "\x00" + r.Partition() }
 
-// add buffers one row; the error is the lake's, and sticks.
-func (b *partBuffer) add(r schema.Row) error {
+// add buffers one row with its rowhash sum; the error is the lake's, and
+// sticks.
+func (b *partBuffer) add(r schema.Row, sum [rowhash.Size]byte) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.err != nil {
@@ -44,6 +47,7 @@ func (b *partBuffer) add(r schema.Row) error {
 	}
 	k := partKey(r)
 	b.rows[k] = append(b.rows[k], r)
+	b.sums[k] = append(b.sums[k], sum)
 	b.total++
 	if b.total >= b.budget {
 		b.flush(b.largest())
@@ -64,8 +68,9 @@ func (b *partBuffer) largest() string {
 }
 
 func (b *partBuffer) flush(k string) {
-	rows := b.rows[k]
+	rows, sums := b.rows[k], b.sums[k]
 	delete(b.rows, k)
+	delete(b.sums, k)
 	b.total -= len(rows)
 	if len(rows) == 0 || b.err != nil {
 		return
@@ -83,7 +88,7 @@ func (b *partBuffer) flush(k string) {
 		}
 		b.files[k] = w
 	}
-	if err := w.Write(rows); err != nil {
+	if err := w.WriteSummed(rows, sums); err != nil {
 		b.err = fmt.Errorf("%s: %w", w, err)
 	}
 }

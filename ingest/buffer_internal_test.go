@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
@@ -35,7 +36,7 @@ func TestPartBufferHoldsAtMostItsBudgetAndWritesOneFilePerPartition(t *testing.T
 	b := newPartBuffer(txn, budget)
 	peak := 0
 	for _, r := range mauRows(n, years) {
-		if err := b.add(r); err != nil {
+		if err := b.add(r, sumOf(t, r)); err != nil {
 			t.Fatal(err)
 		}
 		peak = max(peak, b.total)
@@ -69,7 +70,7 @@ func TestPartBufferHoldsAtMostItsBudgetAndWritesOneFilePerPartition(t *testing.T
 	txn2 := lk.Begin("r2")
 	b2 := newPartBuffer(txn2, 3)
 	for _, r := range mauRows(n, years) {
-		if err := b2.add(r); err != nil {
+		if err := b2.add(r, sumOf(t, r)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,4 +80,13 @@ func TestPartBufferHoldsAtMostItsBudgetAndWritesOneFilePerPartition(t *testing.T
 	if err := txn2.Abort(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func sumOf(t *testing.T, r schema.Row) [rowhash.Size]byte {
+	t.Helper()
+	s, err := rowhash.Sum(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

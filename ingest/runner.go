@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
 	"github.com/gwanmun/gwanmun/ingest/progress"
 )
@@ -279,8 +280,8 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 		RunID: runID, Mode: r.Mode, Bundled: r.Bundled, Log: slog.New(capped), UserAgent: r.UserAgent,
 		info: info, now: r.Now, maxErrs: 50, progress: pc,
 	}
-	s.sink = func(row schema.Row) error {
-		if err := buf.add(row); err != nil {
+	s.sink = func(row schema.Row, sum [rowhash.Size]byte) error {
+		if err := buf.add(row, sum); err != nil {
 			return err
 		}
 		pc.AddRows(1)

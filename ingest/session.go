@@ -43,7 +43,7 @@ type Session struct {
 	info      Info
 	transport http.RoundTripper
 	now       func() time.Time
-	sink      func(schema.Row) error
+	sink      func(schema.Row, [rowhash.Size]byte) error // the row and its rowhash sum
 
 	mu       sync.Mutex
 	counts   counters
@@ -145,13 +145,14 @@ func (s *Session) Emit(r schema.Row) {
 		s.reject(r, err)
 		return
 	}
-	if dup, err := s.repeat(r); dup {
+	sum, dup, err := s.repeat(r)
+	if dup {
 		return
 	} else if err != nil {
 		s.reject(r, err)
 		return
 	}
-	if err := s.sink(r); err != nil {
+	if err := s.sink(r, sum); err != nil {
 		s.Error(fmt.Errorf("write %s row: %w", r.Dataset(), err))
 	}
 }
@@ -190,11 +191,12 @@ func (s *Session) stampEvidence(p *schema.Provenance) {
 // every key of the run, so memory stays flat however large the input: an
 // identical copy further back than that is written again, and the
 // readers' views, which keep one row per key, read it once. Each row is
-// hashed once, from its columns (data/rowhash), not from JSON.
-func (s *Session) repeat(r schema.Row) (bool, error) {
+// hashed once, from its columns (data/rowhash), not from JSON; the sum
+// goes on to the lake writer, whose rerun check uses the same sums.
+func (s *Session) repeat(r schema.Row) (sum [rowhash.Size]byte, dup bool, err error) {
 	ds, err := schema.Lookup(r.Dataset())
 	if err != nil {
-		return false, err
+		return sum, false, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -207,9 +209,9 @@ func (s *Session) repeat(r schema.Row) (bool, error) {
 		s.keyers[ds.Name] = k
 	}
 	key := k.Key(r)
-	sum, err := s.hasher.Sum(r)
+	sum, err = s.hasher.Sum(r)
 	if err != nil {
-		return false, err
+		return sum, false, err
 	}
 	cur := seenRow{fetchedAt: r.Prov().FetchedAt.UnixNano()}
 	copy(cur.sum[:], sum[:])
@@ -218,12 +220,12 @@ func (s *Session) repeat(r schema.Row) (bool, error) {
 	switch {
 	case ok && prev.sum == cur.sum:
 		s.counts.duplicates++
-		return true, nil
+		return sum, true, nil
 	case ok && prev.fetchedAt == cur.fetchedAt:
-		return false, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key)
+		return sum, false, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key)
 	}
 	s.seen.put(id, cur)
-	return false, nil
+	return sum, false, nil
 }
 
 func (s *Session) reject(r schema.Row, err error) {
@@ -414,12 +416,13 @@ func NewSession(c Collector, o SessionOptions) *Session {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Sink == nil {
-		o.Sink = func(schema.Row) error { return nil }
+	sink := func(schema.Row, [rowhash.Size]byte) error { return nil }
+	if o.Sink != nil {
+		sink = func(r schema.Row, _ [rowhash.Size]byte) error { return o.Sink(r) }
 	}
 	return &Session{
 		RunID: o.RunID, Mode: o.Mode, Bundled: o.Bundled, Log: o.Log, UserAgent: DefaultUserAgent,
-		info: c.Info(), transport: o.Transport, now: o.Now, sink: o.Sink, maxErrs: 50,
+		info: c.Info(), transport: o.Transport, now: o.Now, sink: sink, maxErrs: 50,
 	}
 }
 

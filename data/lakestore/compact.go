@@ -115,6 +115,7 @@ func (l *Lake) compactPartition(txn *Txn, ds schema.Dataset, part string, files 
 	if err != nil {
 		return ManifestFile{}, 0, err
 	}
+	sf.sums.legacy = false // its output is never checked as a rerun
 	seen := map[[16]byte]bool{}
 	buf := make([]schema.Row, 0, MaxRowGroup)
 	var in int64
@@ -122,7 +123,7 @@ func (l *Lake) compactPartition(txn *Txn, ds schema.Dataset, part string, files 
 		if len(buf) == 0 {
 			return nil
 		}
-		err := sf.write(buf)
+		err := sf.write(buf, nil)
 		buf = buf[:0]
 		return err
 	}

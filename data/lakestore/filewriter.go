@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
@@ -27,13 +28,25 @@ func (t *Txn) Create(ds schema.Dataset, partition string) (*FileWriter, error) {
 }
 
 // Write appends rows as row groups of at most MaxRowGroup rows.
-func (w *FileWriter) Write(rows []schema.Row) error {
+func (w *FileWriter) Write(rows []schema.Row) error { return w.WriteSummed(rows, nil) }
+
+// WriteSummed is Write for rows whose data/rowhash sums the caller already
+// computed (sums[i] is rows[i]'s), so each row is hashed once per run; nil
+// sums are computed here.
+func (w *FileWriter) WriteSummed(rows []schema.Row, sums [][rowhash.Size]byte) error {
 	if w.closed {
 		return errors.New("write after close")
 	}
+	if sums != nil && len(sums) != len(rows) {
+		return fmt.Errorf("%s: %d rows but %d sums", w, len(rows), len(sums))
+	}
 	for len(rows) > 0 {
 		n := min(len(rows), MaxRowGroup)
-		if err := w.sf.write(rows[:n]); err != nil {
+		var part [][rowhash.Size]byte
+		if sums != nil {
+			part, sums = sums[:n], sums[n:]
+		}
+		if err := w.sf.write(rows[:n], part); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -54,7 +67,7 @@ func (w *FileWriter) Close() (written bool, err error) {
 	}
 	w.closed = true
 	t := w.sf.t
-	if w.sf.rows == 0 || t.lake.hashes[w.sf.ds.Name+"/"+w.sf.sums.sum()] {
+	if w.sf.rows == 0 || t.lake.known(w.sf.ds.Name, &w.sf.sums) {
 		w.sf.abort()
 		if w.sf.rows > 0 {
 			t.Skipped++

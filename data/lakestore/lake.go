@@ -31,6 +31,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
@@ -52,6 +53,10 @@ type Lake struct {
 	log    *slog.Logger
 	lock   *Lock
 	hashes map[string]bool // dataset + "/" + rows_sha256 already committed
+	// legacy names datasets with files a lake-format-1 manifest names,
+	// whose rows_sha256 was computed over JSON: a rerun there is also
+	// checked against that sum.
+	legacy map[string]bool
 }
 
 // Options tune OpenContext.
@@ -108,10 +113,13 @@ func OpenContext(ctx context.Context, dir, runID string, o Options) (*Lake, erro
 	}
 	// Superseded files' hashes stay: their rows live on in the compacted
 	// file, so the same input arriving again is still a rerun.
-	l.hashes = map[string]bool{}
+	l.hashes, l.legacy = map[string]bool{}, map[string]bool{}
 	for _, m := range ms {
 		for _, f := range m.Files {
 			l.hashes[f.Dataset+"/"+f.RowsSHA256] = true
+			if m.LakeFormat < 2 {
+				l.legacy[f.Dataset] = true
+			}
 		}
 	}
 	return l, nil
@@ -211,12 +219,15 @@ func (t *Txn) write(ds schema.Dataset, partition string, rows []schema.Row, skip
 	if err := validPartition(partition); err != nil {
 		return nil, err
 	}
-	rowsHash, err := RowsSHA256(rows)
-	if err != nil {
-		return nil, err
+	h := rowsHasher{legacy: skipKnown && t.lake.legacy[ds.Name]}
+	for _, r := range rows {
+		if err := h.add(r); err != nil {
+			return nil, err
+		}
 	}
+	rowsHash := h.sum()
 	key := ds.Name + "/" + rowsHash
-	if skipKnown && t.lake.hashes[key] {
+	if skipKnown && t.lake.known(ds.Name, &h) {
 		t.Skipped++
 		return nil, nil
 	}
@@ -263,13 +274,25 @@ func (t *Txn) create(ds schema.Dataset, partition string) (*stagedFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", rel, err)
 	}
-	return &stagedFile{t: t, ds: ds, rel: rel, pw: pw}, nil
+	return &stagedFile{t: t, ds: ds, rel: rel, pw: pw, sums: rowsHasher{legacy: t.lake.legacy[ds.Name]}}, nil
+}
+
+// known says whether the lake already holds exactly the rows h hashed.
+func (l *Lake) known(dataset string, h *rowsHasher) bool {
+	return l.hashes[dataset+"/"+h.sum()] || (h.legacy && l.hashes[dataset+"/"+h.legacySum()])
 }
 
 // write appends rows, at most MaxRowGroup per call (one row group each).
-func (s *stagedFile) write(rows []schema.Row) error {
-	for _, r := range rows {
-		if err := s.sums.add(r); err != nil {
+// sums, when not nil, are the rows' data/rowhash sums, already computed.
+func (s *stagedFile) write(rows []schema.Row, sums [][rowhash.Size]byte) error {
+	for i, r := range rows {
+		var err error
+		if sums != nil {
+			err = s.sums.addSum(r, sums[i])
+		} else {
+			err = s.sums.add(r)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -465,7 +488,8 @@ func (l *Lake) recover() error {
 	return nil
 }
 
-// RowsSHA256 hashes rows' logical content, ignoring which run wrote them.
+// RowsSHA256 hashes rows' logical content, ignoring which run wrote them:
+// SHA-256 over the sorted data/rowhash sums of the rows (lake format 2).
 func RowsSHA256(rows []schema.Row) (string, error) {
 	var h rowsHasher
 	for _, r := range rows {
@@ -476,11 +500,47 @@ func RowsSHA256(rows []schema.Row) (string, error) {
 	return h.sum(), nil
 }
 
+// legacyRowsSHA256 is RowsSHA256 as lake format 1 defined it, over each
+// row's JSON: a lake written then keeps recognising a rerun of its input.
+func legacyRowsSHA256(rows []schema.Row) (string, error) {
+	h := rowsHasher{legacy: true}
+	for _, r := range rows {
+		if err := h.add(r); err != nil {
+			return "", err
+		}
+	}
+	return h.legacySum(), nil
+}
+
 // rowsHasher computes RowsSHA256 one row at a time, keeping 32 bytes per
-// row: the sum does not depend on row order.
-type rowsHasher struct{ sums [][sha256.Size]byte }
+// row: the sum does not depend on row order. With legacy set it also
+// computes the format-1 sum, for a dataset whose files a format-1
+// manifest names.
+type rowsHasher struct {
+	rh     *rowhash.Hasher
+	sums   [][sha256.Size]byte
+	legacy bool
+	old    [][sha256.Size]byte
+}
 
 func (h *rowsHasher) add(r schema.Row) error {
+	if h.rh == nil {
+		h.rh = rowhash.New()
+	}
+	s, err := h.rh.Sum(r)
+	if err != nil {
+		return fmt.Errorf("hash row: %w", err)
+	}
+	return h.addSum(r, s)
+}
+
+// addSum takes a row whose rowhash sum the caller already has (the
+// ingest session computes it once for its repeat check).
+func (h *rowsHasher) addSum(r schema.Row, s [rowhash.Size]byte) error {
+	h.sums = append(h.sums, s)
+	if !h.legacy {
+		return nil
+	}
 	p := r.Prov()
 	saved := p.RunID
 	p.RunID = ""
@@ -489,16 +549,21 @@ func (h *rowsHasher) add(r schema.Row) error {
 	if err != nil {
 		return fmt.Errorf("hash row: %w", err)
 	}
-	h.sums = append(h.sums, sha256.Sum256(b))
+	h.old = append(h.old, sha256.Sum256(b))
 	return nil
 }
 
-// sum hashes the rows' hex sums in sorted order (hex order is byte order).
-func (h *rowsHasher) sum() string {
-	sort.Slice(h.sums, func(i, j int) bool { return bytes.Compare(h.sums[i][:], h.sums[j][:]) < 0 })
+func (h *rowsHasher) sum() string { return sortedSum(h.sums) }
+
+func (h *rowsHasher) legacySum() string { return sortedSum(h.old) }
+
+// sortedSum hashes the sums' hex forms in sorted order (hex order is byte
+// order).
+func sortedSum(sums [][sha256.Size]byte) string {
+	sort.Slice(sums, func(i, j int) bool { return bytes.Compare(sums[i][:], sums[j][:]) < 0 })
 	out := sha256.New()
 	var buf [2 * sha256.Size]byte
-	for _, s := range h.sums {
+	for _, s := range sums {
 		hex.Encode(buf[:], s[:])
 		out.Write(buf[:])
 	}

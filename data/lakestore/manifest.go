@@ -14,7 +14,9 @@ import (
 )
 
 // LakeFormat is the version of the on-disk layout and manifest format.
-const LakeFormat = 1
+// 2: rows_sha256 is computed from data/rowhash sums, not from each row's
+// JSON (format 1, still read; see Lake.legacy).
+const LakeFormat = 2
 
 // Directory names inside the lake. Names starting with "_" are skipped by
 // Spark, Trino and pyarrow dataset discovery, so staging files never leak

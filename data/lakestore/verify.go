@@ -110,12 +110,12 @@ func Verify(dir string) (Report, error) {
 			if full != filepath.Join(dir, filepath.FromSlash(f.Path)) {
 				rep.note("%s is committed but still in staging (the next writer moves it)", f.Path)
 			}
-			got, err := checkFile(full, ds, f)
+			got, err := checkFile(full, ds, f, m.LakeFormat)
 			if errors.Is(err, fs.ErrNotExist) {
 				// Moved into place while we looked (a run being published),
 				// or deleted by a compaction that committed meanwhile.
 				if again, ok := Resolve(dir, m.RunID, f.Path); ok && again != full {
-					got, err = checkFile(again, ds, f)
+					got, err = checkFile(again, ds, f, m.LakeFormat)
 				} else if now, rerr := ReadManifests(dir); rerr == nil && Superseded(now)[f.Path] {
 					rep.note("%s was superseded by a compaction while verify ran", f.Path)
 					continue
@@ -159,8 +159,10 @@ func Verify(dir string) (Report, error) {
 }
 
 // checkFile compares one file with its manifest entry and summarises its
-// rows, reading one batch at a time.
-func checkFile(full string, ds schema.Dataset, f ManifestFile) ([]rowSummary, error) {
+// rows, reading one batch at a time. From lake format 2 on, the rows read
+// back must also give the manifest's rows_sha256, the sum rerun detection
+// trusts.
+func checkFile(full string, ds schema.Dataset, f ManifestFile, format int) ([]rowSummary, error) {
 	fh, err := os.Open(full)
 	if err != nil {
 		return nil, err
@@ -184,8 +186,14 @@ func checkFile(full string, ds schema.Dataset, f ManifestFile) ([]rowSummary, er
 	}
 	k := NewKeyer(ds)
 	var out []rowSummary
+	var rh rowsHasher
 	err = EachBatch(full, ds, func(rows []schema.Row) error {
 		for _, r := range rows {
+			if format >= 2 {
+				if err := rh.add(r); err != nil {
+					return err
+				}
+			}
 			p := r.Prov()
 			out = append(out, rowSummary{key: k.Key(r), fetchedAt: p.FetchedAt.UnixMicro(), runID: p.RunID, sum: rowSum(r)})
 		}
@@ -196,6 +204,11 @@ func checkFile(full string, ds schema.Dataset, f ManifestFile) ([]rowSummary, er
 	}
 	if int64(len(out)) != f.Rows {
 		return nil, fmt.Errorf("%d rows, manifest says %d", len(out), f.Rows)
+	}
+	if format >= 2 {
+		if sum := rh.sum(); sum != f.RowsSHA256 {
+			return nil, fmt.Errorf("rows_sha256 of its rows %s, manifest says %s", sum, f.RowsSHA256)
+		}
 	}
 	return out, nil
 }
