@@ -10,15 +10,16 @@ import (
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
-// mauRows spreads n rows over years partitions, round robin.
-func mauRows(n, years int) []schema.Row {
+// newsRows spreads n articles over years partitions (news is split by
+// publication year), round robin.
+func newsRows(n, years int) []schema.Row {
 	rows := make([]schema.Row, n)
 	for i := range rows {
-		start := time.Date(2010+i%years, time.Month(1+i%12), 1, 0, 0, 0, 0, time.UTC)
-		rows[i] = &schema.MAU{
-			PlatformID: fmt.Sprintf("p%03d", i), Country: "KR", Metric: "mau", PeriodStart: start,
-			PeriodGrain: "month", Value: float64(i),
-			Provenance: schema.Provenance{SourceURL: "https://example.org/", FetchedAt: start, RunID: "r"},
+		at := time.Date(2010+i%years, time.Month(1+i%12), 1, 0, 0, 0, 0, time.UTC)
+		rows[i] = &schema.News{
+			ArticleID: fmt.Sprintf("a%03d", i), URL: fmt.Sprintf("https://example.org/%d", i), Title: fmt.Sprintf("기사 %d", i),
+			PublishedAt: &at,
+			Provenance:  schema.Provenance{SourceURL: "https://example.org/", FetchedAt: at, RunID: "r"},
 		}
 	}
 	return rows
@@ -35,7 +36,7 @@ func TestPartBufferHoldsAtMostItsBudgetAndWritesOneFilePerPartition(t *testing.T
 	txn := lk.Begin("r1")
 	b := newPartBuffer(txn, budget)
 	peak := 0
-	for _, r := range mauRows(n, years) {
+	for _, r := range newsRows(n, years) {
 		if err := b.add(r, sumOf(t, r)); err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +70,7 @@ func TestPartBufferHoldsAtMostItsBudgetAndWritesOneFilePerPartition(t *testing.T
 	// a rerun: nothing is written.
 	txn2 := lk.Begin("r2")
 	b2 := newPartBuffer(txn2, 3)
-	for _, r := range mauRows(n, years) {
+	for _, r := range newsRows(n, years) {
 		if err := b2.add(r, sumOf(t, r)); err != nil {
 			t.Fatal(err)
 		}

@@ -46,7 +46,7 @@ func commit(t testing.TB, dir, runID string, rows []schema.Row) {
 	byPart := map[string][]schema.Row{}
 	for _, r := range rows {
 		r.Prov().RunID = runID
-		byPart[r.Partition()] = append(byPart[r.Partition()], r)
+		byPart[partOf(r)] = append(byPart[partOf(r)], r)
 	}
 	txn := l.Begin(runID)
 	for p, rs := range byPart {
@@ -252,7 +252,7 @@ func TestCompactDropsOnlyExactCopies(t *testing.T) {
 	rows[0].Prov().RunID = "twice"
 	txn := l.Begin("twice")
 	for range 2 {
-		if _, err := txn.write(ds, rows[0].Partition(), rows, false); err != nil {
+		if _, err := txn.write(ds, partOf(rows[0]), rows, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -330,4 +330,13 @@ func TestCompactStreamsAPartitionLargerThanARowGroupIntegration(t *testing.T) {
 	if rep, _ := Verify(dir); !rep.OK() || rep.Datasets[0].Keys != int64(n/2) || rep.Datasets[0].Shadowed != int64(n/2) {
 		t.Fatalf("verify: %v %+v", rep.Problems, rep.Datasets)
 	}
+}
+
+// partOf keeps these tests' lakes split by year as lake format 1 wrote
+// mau: the lake takes any partition, and the tests need several.
+func partOf(r schema.Row) string {
+	if m, ok := r.(*schema.MAU); ok {
+		return schema.YearPartition(m.PeriodStart)
+	}
+	return r.Partition()
 }

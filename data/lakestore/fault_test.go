@@ -57,7 +57,7 @@ func TestDiskFullIsAClearErrorAndChangesNothing(t *testing.T) {
 			ds, _ := schema.Lookup("mau")
 			txn := l.Begin("r2")
 			rows := versionedRows(6, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), 2)
-			err = txn.Write(ds, rows[0].Partition(), rows[:1])
+			err = txn.Write(ds, partOf(rows[0]), rows[:1])
 			if err == nil {
 				_, err = txn.Commit([]string{"test"})
 			} else {
@@ -107,7 +107,7 @@ func TestFullTmpfsIsAClearError(t *testing.T) {
 		defer l.Close()
 		ds, _ := schema.Lookup("mau")
 		rows := versionedRows(6, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), 2)
-		err = l.Begin("r").Write(ds, rows[0].Partition(), rows)
+		err = l.Begin("r").Write(ds, partOf(rows[0]), rows)
 	}
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err = %v, want a disk-full error", err)

@@ -65,7 +65,7 @@ func TestReusedRunIDNeverReplacesACommittedRun(t *testing.T) {
 	// New content under the old id: the manifest it would write replaces r1's.
 	rows := versionedRows(2, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), 900)
 	txn := l.Begin("r1")
-	err = txn.Write(ds, rows[0].Partition(), rows)
+	err = txn.Write(ds, partOf(rows[0]), rows)
 	if !errors.Is(err, ErrRunExists) {
 		t.Fatalf("Write under a committed run id: %v, want ErrRunExists", err)
 	}
@@ -94,7 +94,7 @@ func TestCommitNeverRenamesOverAManifest(t *testing.T) {
 	ds, _ := schema.Lookup("mau")
 	rows := versionedRows(2, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), 900)
 	txn := l.Begin("r2")
-	if err := txn.Write(ds, rows[0].Partition(), rows); err != nil {
+	if err := txn.Write(ds, partOf(rows[0]), rows); err != nil {
 		t.Fatal(err)
 	}
 	// Another commit of r2 lands between Begin and Commit (a writer that
@@ -130,7 +130,7 @@ func TestBadRunIDsAreRefusedAndWriteNothing(t *testing.T) {
 			defer l.Close()
 			rows := versionedRows(2, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), 1)
 			txn := l.Begin(id)
-			if err := txn.Write(ds, rows[0].Partition(), rows); err == nil || !strings.Contains(err.Error(), "bad run id") {
+			if err := txn.Write(ds, partOf(rows[0]), rows); err == nil || !strings.Contains(err.Error(), "bad run id") {
 				t.Fatalf("Write under %q = %v, want a bad run id error", id, err)
 			}
 			if _, err := txn.Commit([]string{"test"}); err == nil {
@@ -191,14 +191,14 @@ func TestSupersedesOnlyWhatItReplaces(t *testing.T) {
 			rows := versionedRows(1, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), 5) // year=2020
 			if tc.write {
 				rows[0].Prov().RunID = "evil"
-				if _, err := txn.write(ds, rows[0].Partition(), rows, false); err != nil {
+				if _, err := txn.write(ds, partOf(rows[0]), rows, false); err != nil {
 					t.Fatal(err)
 				}
 			} else {
 				// Some other dataset's file, so the manifest is not empty.
 				runs, _ := schema.Lookup("runs")
 				run := &schema.Run{Status: "ok", Provenance: schema.Provenance{RunID: "evil", Collector: "x", FetchedAt: time.Unix(0, 0).UTC()}}
-				if err := txn.Write(runs, run.Partition(), []schema.Row{run}); err != nil {
+				if err := txn.Write(runs, partOf(run), []schema.Row{run}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -252,7 +252,7 @@ func TestDeletedLockFileStopsTheOlderWriterCommitting(t *testing.T) {
 	defer a.Close()
 	txnA := a.Begin("a")
 	rows := versionedRows(2, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), 1)
-	if err := txnA.Write(ds, rows[0].Partition(), rows); err != nil {
+	if err := txnA.Write(ds, partOf(rows[0]), rows); err != nil {
 		t.Fatal(err)
 	}
 	// An operator deletes the lock while a holds it; b can now take a new one.
@@ -268,7 +268,7 @@ func TestDeletedLockFileStopsTheOlderWriterCommitting(t *testing.T) {
 		t.Fatalf("commit after the lock file was deleted: %v, want ErrLockLost", err)
 	}
 	txnB := b.Begin("b")
-	if err := txnB.Write(ds, rows[0].Partition(), rows); err != nil {
+	if err := txnB.Write(ds, partOf(rows[0]), rows); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := txnB.Commit([]string{"test"}); err != nil {

@@ -36,7 +36,7 @@ func writeRun(t testing.TB, dir, runID string, offset int) {
 	txn := l.Begin(runID)
 	rows := mauRows(3, offset)
 	for _, r := range rows {
-		if err := txn.Write(ds, r.Partition(), []schema.Row{r}); err != nil {
+		if err := txn.Write(ds, partOf(r), []schema.Row{r}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -21,7 +21,7 @@ func commitRows(t *testing.T, dir, runID, dataset string, rows ...schema.Row) {
 	ds, _ := schema.Lookup(dataset)
 	byPart := map[string][]schema.Row{}
 	for _, r := range rows {
-		byPart[r.Partition()] = append(byPart[r.Partition()], r)
+		byPart[partOf(r)] = append(byPart[partOf(r)], r)
 	}
 	txn := l.Begin(runID)
 	for p, rs := range byPart {

@@ -62,7 +62,7 @@ func commitRunID(t *testing.T, dir, id string) {
 	row := &schema.Platform{PlatformID: "p", Name: "P",
 		Provenance: schema.Provenance{SourceURL: "test://", FetchedAt: time.Unix(0, 0).UTC(), RunID: id}}
 	txn := l.Begin(id)
-	if err := txn.Write(ds, row.Partition(), []schema.Row{row}); err != nil {
+	if err := txn.Write(ds, partOf(row), []schema.Row{row}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := txn.Commit([]string{"test"}); err != nil {

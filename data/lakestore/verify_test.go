@@ -109,7 +109,7 @@ func TestVerifyFindsDamage(t *testing.T) {
 			txn := l.Begin("amb")
 			for _, r := range append(a, b...) {
 				r.Prov().RunID = "amb"
-				txn.Write(ds, r.Partition(), []schema.Row{r})
+				txn.Write(ds, partOf(r), []schema.Row{r})
 			}
 			txn.Commit([]string{"test"})
 			l.Close()

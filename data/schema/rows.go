@@ -53,7 +53,13 @@ func required(pairs ...string) error {
 	return errors.Join(errs...)
 }
 
-func yearPartition(t time.Time) string {
+// YearPartition ("year=2022") is news' layout, the one dataset large enough to split:
+// the small reference datasets (platforms, mau, financials, services,
+// dependencies, incidents, thresholds) are one file per run each, so a
+// small run writes a few files rather than one per year or gateway
+// (lake format 2; older lakes keep their year=, gateway= and kind=
+// folders, which readers never interpret: hive_partitioning is off).
+func YearPartition(t time.Time) string {
 	if t.IsZero() {
 		return "year=unknown"
 	}
@@ -117,8 +123,8 @@ type MAU struct {
 	Provenance
 }
 
-func (MAU) Dataset() string     { return "mau" }
-func (r MAU) Partition() string { return yearPartition(r.PeriodStart) }
+func (MAU) Dataset() string   { return "mau" }
+func (MAU) Partition() string { return "" }
 func (r MAU) Validate() error {
 	if err := required("platform_id", r.PlatformID, "country", r.Country, "metric", r.Metric,
 		"period_grain", r.PeriodGrain, "estimator", r.Estimator, "source", r.Source); err != nil {
@@ -172,8 +178,8 @@ type Financial struct {
 	Provenance
 }
 
-func (Financial) Dataset() string     { return "financials" }
-func (r Financial) Partition() string { return yearPartition(r.PeriodStart) }
+func (Financial) Dataset() string   { return "financials" }
+func (Financial) Partition() string { return "" }
 func (r Financial) Validate() error {
 	if err := required("company", r.Company, "metric", r.Metric, "currency", r.Currency, "period_grain", r.PeriodGrain); err != nil {
 		return err
@@ -210,8 +216,8 @@ type Service struct {
 	Provenance
 }
 
-func (Service) Dataset() string     { return "services" }
-func (r Service) Partition() string { return "gateway=" + r.GatewayID }
+func (Service) Dataset() string   { return "services" }
+func (Service) Partition() string { return "" }
 func (r Service) Validate() error {
 	if err := required("gateway_id", r.GatewayID, "service_id", r.ServiceID, "category", r.Category); err != nil {
 		return err
@@ -239,8 +245,8 @@ type Dependency struct {
 // DependencyKinds are the allowed edge kinds.
 var DependencyKinds = []string{"login", "payment", "messaging", "maps", "notification", "hosting", "account", "gateway"}
 
-func (Dependency) Dataset() string     { return "dependencies" }
-func (r Dependency) Partition() string { return "kind=" + r.Kind }
+func (Dependency) Dataset() string   { return "dependencies" }
+func (Dependency) Partition() string { return "" }
 func (r Dependency) Validate() error {
 	if err := required("from_id", r.FromID, "to_id", r.ToID, "kind", r.Kind); err != nil {
 		return err
@@ -282,8 +288,8 @@ var TimePrecisions = []string{"minute", "hour", "day"}
 // Incident events.
 var IncidentEvents = []string{"start", "partial_restore", "restore", "update", "other"}
 
-func (Incident) Dataset() string     { return "incidents" }
-func (r Incident) Partition() string { return yearPartition(r.At) }
+func (Incident) Dataset() string   { return "incidents" }
+func (Incident) Partition() string { return "" }
 func (r Incident) Validate() error {
 	if err := required("incident_id", r.IncidentID, "service_id", r.ServiceID, "event", r.Event); err != nil {
 		return err
@@ -327,7 +333,7 @@ func (r News) Partition() string {
 	if r.PublishedAt == nil {
 		return "year=unknown"
 	}
-	return yearPartition(*r.PublishedAt)
+	return YearPartition(*r.PublishedAt)
 }
 func (r News) Validate() error {
 	if err := required("article_id", r.ArticleID, "url", r.URL, "title", r.Title); err != nil {
