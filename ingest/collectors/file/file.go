@@ -285,21 +285,19 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if delim, ok := src.streamed(); ok {
+			if err := c.stream(ctx, s, src, delim); err != nil {
+				failed = append(failed, err)
+			}
+			continue
+		}
 		rows, bad, err := c.load(ctx, src)
 		if err != nil {
 			failed = append(failed, err)
 			continue
 		}
 		if len(bad) > 0 && !src.skip {
-			msg := fmt.Sprintf("%s: %d bad row(s), nothing of the file landed (set skip_bad_rows = true to land the rest):", src.name, len(bad))
-			for i, e := range bad {
-				if i == maxErrors {
-					msg += fmt.Sprintf("\n  ... and %d more", len(bad)-maxErrors)
-					break
-				}
-				msg += "\n  " + e.Error()
-			}
-			failed = append(failed, errors.New(msg))
+			failed = append(failed, badFile(src, bad, len(bad)))
 			continue
 		}
 		for _, e := range bad {
@@ -310,6 +308,22 @@ func (c *Collector) Collect(ctx context.Context, s *ingest.Session) error {
 		}
 	}
 	return errors.Join(failed...)
+}
+
+// badFile is the error of a file that landed nothing: how many rows were
+// bad and the first maxErrors of them.
+func badFile(src source, bad []error, n int) error {
+	msg := fmt.Sprintf("%s: %d bad row(s), nothing of the file landed (set skip_bad_rows = true to land the rest):", src.name, n)
+	for i, e := range bad {
+		if i == maxErrors {
+			break
+		}
+		msg += "\n  " + e.Error()
+	}
+	if n > maxErrors {
+		msg += fmt.Sprintf("\n  ... and %d more", n-maxErrors)
+	}
+	return errors.New(msg)
 }
 
 func (c *Collector) read(src source) ([]byte, error) {

@@ -1,6 +1,7 @@
 package file
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -8,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -97,37 +99,79 @@ func readTable(ctx context.Context, name, format string, b []byte, f FileConfig)
 }
 
 func readCSV(name string, b []byte, delim rune) (*table, error) {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(b))
-	r.Comma = delim
-	t := &table{name: name}
+	cr, err := newCSVReader(name, bytes.NewReader(b), delim)
+	if err != nil {
+		return nil, err
+	}
+	t := cr.table()
 	for {
-		rec, err := r.Read()
+		rec, err := cr.next()
 		if errors.Is(err, io.EOF) {
-			break
+			return t, nil
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s:%d:%d: %v", name, pe.Line, pe.Column, pe.Err)
-			}
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, err
 		}
-		at := make([]pos, len(rec))
-		for i := range rec {
-			l, c := r.FieldPos(i)
-			at[i] = pos{line: l, col: c}
-		}
-		if t.header == nil {
-			t.header, t.headerAt = rec, at
-			continue
-		}
-		t.rows = append(t.rows, record{line: at[0].line, cells: rec, at: at})
+		t.rows = append(t.rows, rec)
 	}
-	if t.header == nil {
+}
+
+// csvReader reads a CSV or TSV file record by record, so a large file is
+// never held whole: the header first, then one record per next.
+type csvReader struct {
+	name     string
+	r        *csv.Reader
+	header   []string
+	headerAt []pos
+}
+
+// newCSVReader reads the header (after a UTF-8 byte order mark, if any).
+func newCSVReader(name string, in io.Reader, delim rune) (*csvReader, error) {
+	br := bufio.NewReaderSize(in, 1<<20)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.Comma = delim
+	r.ReuseRecord = true
+	cr := &csvReader{name: name, r: r}
+	rec, err := cr.next()
+	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: empty file, no header row", name)
 	}
-	return t, nil
+	if err != nil {
+		return nil, err
+	}
+	cr.header, cr.headerAt = rec.cells, rec.at
+	return cr, nil
+}
+
+// table is an empty table with the file's header, for the mapper.
+func (cr *csvReader) table() *table {
+	return &table{name: cr.name, header: cr.header, headerAt: cr.headerAt}
+}
+
+// next returns the next record, io.EOF at the end, or a parse error
+// naming file:line:column.
+func (cr *csvReader) next() (record, error) {
+	rec, err := cr.r.Read()
+	if errors.Is(err, io.EOF) {
+		return record{}, io.EOF
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return record{}, fmt.Errorf("%s:%d:%d: %v", cr.name, pe.Line, pe.Column, pe.Err)
+		}
+		return record{}, fmt.Errorf("%s: %w", cr.name, err)
+	}
+	cells := slices.Clone(rec) // the reader reuses its slice
+	at := make([]pos, len(cells))
+	for i := range cells {
+		l, c := cr.r.FieldPos(i)
+		at[i] = pos{line: l, col: c}
+	}
+	return record{line: at[0].line, cells: cells, at: at}, nil
 }
 
 // readJSONL reads one JSON object per line; the header is every key in
