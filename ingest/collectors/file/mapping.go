@@ -58,6 +58,15 @@ type mapper struct {
 	now     time.Time
 	matcher *newsmatch.Matcher
 	keyer   lakestore.Keyer
+	// cols are the dataset's columns a file may fill (provenance is
+	// the collector's), worked out once rather than per row.
+	cols []schema.Column
+	// rowCitation: the file has citation columns; else the citation is
+	// the config's, the same for every row, read once into cit.
+	rowCitation bool
+	citDone     bool
+	cit         study.Citation
+	citErr      error
 }
 
 func newMapper(src source, t *table) (*mapper, error) {
@@ -66,6 +75,11 @@ func newMapper(src source, t *table) (*mapper, error) {
 		return nil, err
 	}
 	m := &mapper{src: src, t: t, ds: ds, from: map[string]int{}, consts: map[string]string{}, keyer: lakestore.NewKeyer(ds)}
+	for _, c := range ds.Columns() {
+		if !slices.Contains(schema.ProvenanceColumns, c.Name) {
+			m.cols = append(m.cols, c)
+		}
+	}
 	idx := map[string]int{}
 	var errs []error
 	for i, h := range t.header {
@@ -146,7 +160,21 @@ func newMapper(src source, t *table) (*mapper, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	for _, col := range []string{colURL, colDocument, colTitle, colPublisher, colAccessed} {
+		if _, ok := m.from[col]; ok {
+			m.rowCitation = true
+		}
+	}
 	return m, nil
+}
+
+// text is a column's text for a record, without the place get names
+// for errors (building that for every cell was a tenth of an import).
+func (m *mapper) text(rec record, col string) string {
+	if i, ok := m.from[col]; ok && i < len(rec.cells) {
+		return strings.TrimSpace(rec.cells[i])
+	}
+	return m.consts[col]
 }
 
 // get returns a column's text for a record and where it came from.
@@ -164,15 +192,13 @@ func (m *mapper) get(rec record, col string) (string, string) {
 func (m *mapper) row(rec record) (schema.Row, error) {
 	pv := reflect.New(m.ds.RowType)
 	v := pv.Elem()
-	for _, c := range m.ds.Columns() {
-		if slices.Contains(schema.ProvenanceColumns, c.Name) {
-			continue
-		}
-		text, where := m.get(rec, c.Name)
+	for _, c := range m.cols {
+		text := m.text(rec, c.Name)
 		if text == "" {
 			continue
 		}
 		if err := m.set(v.FieldByIndex(c.Index), c, text, rec); err != nil {
+			_, where := m.get(rec, c.Name)
 			return nil, fmt.Errorf("%s: %s %q: %v", where, c.Name, text, err)
 		}
 	}
@@ -249,8 +275,7 @@ func (m *mapper) set(f reflect.Value, c schema.Column, text string, rec record) 
 		}
 		f.Set(reflect.ValueOf(t))
 	case schema.Timestamp:
-		off, _ := m.get(rec, "utc_offset")
-		t, err := parseTimestamp(text, off)
+		t, err := parseTimestamp(text, m.text(rec, "utc_offset"))
 		if err != nil {
 			return err
 		}
@@ -317,6 +342,19 @@ func parseTimestamp(s, offset string) (time.Time, error) {
 func parsePeriod(s string) (time.Time, string, error) { return period.Parse(s) }
 
 func (m *mapper) citation(rec record) (study.Citation, string, error) {
+	if !m.rowCitation {
+		// Only the config cites: the same citation for every row, checked
+		// once.
+		if !m.citDone {
+			m.cit, _, m.citErr = m.readCitation(rec)
+			m.citDone = true
+		}
+		return m.cit, fmt.Sprintf("%s:%d", m.t.name, rec.line), m.citErr
+	}
+	return m.readCitation(rec)
+}
+
+func (m *mapper) readCitation(rec record) (study.Citation, string, error) {
 	var c study.Citation
 	if m.src.Citation != nil {
 		c = *m.src.Citation
@@ -339,16 +377,18 @@ func (m *mapper) citation(rec record) (study.Citation, string, error) {
 // complete fills what a dataset derives: the period's start and grain, a
 // news row's id and matches, an incident's local time.
 func (m *mapper) complete(row schema.Row, rec record) error {
-	period, where := m.get(rec, colPeriod)
 	setPeriod := func(start *time.Time, grain, label *string) error {
+		period := m.text(rec, colPeriod)
 		if period == "" {
 			return nil
 		}
 		t, g, err := parsePeriod(period)
 		if err != nil {
+			_, where := m.get(rec, colPeriod)
 			return fmt.Errorf("%s: period %q: %v", where, period, err)
 		}
 		if !start.IsZero() && !start.Equal(t) {
+			_, where := m.get(rec, colPeriod)
 			return fmt.Errorf("%s: period %q starts %s, not at period_start %s", where, period, t.Format(time.DateOnly), start.Format(time.DateOnly))
 		}
 		*start = t
@@ -367,10 +407,10 @@ func (m *mapper) complete(row schema.Row, rec record) error {
 		return setPeriod(&r.PeriodStart, &r.PeriodGrain, &r.PeriodLabel)
 	case *schema.Incident:
 		if r.AtLocal == "" {
-			r.AtLocal, _ = m.get(rec, "at")
+			r.AtLocal = m.text(rec, "at")
 		}
 		if r.UTCOffset == "" {
-			r.UTCOffset, _ = m.get(rec, "utc_offset")
+			r.UTCOffset = m.text(rec, "utc_offset")
 		}
 	case *schema.News:
 		if r.URL != "" && r.ArticleID == "" {
