@@ -210,8 +210,9 @@ func TestReadOnlyLakeIsAClearCLIError(t *testing.T) {
 }
 
 func TestFullDiskIsAClearCLIErrorIntegration(t *testing.T) {
-	// The seed needs ~350 KiB of Parquet; 192 KiB runs out mid-run.
-	dir := smallTmpfs(t, "192k")
+	// The seed needs ~140 KiB of Parquet in 8 files (lake format 2);
+	// 64 KiB runs out mid-run.
+	dir := smallTmpfs(t, "64k")
 	code, stdout, stderr := runCLI(t, dir, "ingest", "--source", "seed")
 	if code != exitFailure {
 		t.Fatalf("exit %d, want %d\n%s%s", code, exitFailure, stdout, stderr)
