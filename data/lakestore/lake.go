@@ -500,18 +500,6 @@ func RowsSHA256(rows []schema.Row) (string, error) {
 	return h.sum(), nil
 }
 
-// legacyRowsSHA256 is RowsSHA256 as lake format 1 defined it, over each
-// row's JSON: a lake written then keeps recognising a rerun of its input.
-func legacyRowsSHA256(rows []schema.Row) (string, error) {
-	h := rowsHasher{legacy: true}
-	for _, r := range rows {
-		if err := h.add(r); err != nil {
-			return "", err
-		}
-	}
-	return h.legacySum(), nil
-}
-
 // rowsHasher computes RowsSHA256 one row at a time, keeping 32 bytes per
 // row: the sum does not depend on row order. With legacy set it also
 // computes the format-1 sum, for a dataset whose files a format-1

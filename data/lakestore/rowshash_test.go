@@ -119,3 +119,15 @@ func TestVerifyChecksRowsSHA256(t *testing.T) {
 		t.Fatalf("verify missed a wrong rows_sha256: %v", rep.Problems)
 	}
 }
+
+// legacyRowsSHA256 is RowsSHA256 as lake format 1 defined it, over each
+// row's JSON, to build a format-1 manifest.
+func legacyRowsSHA256(rows []schema.Row) (string, error) {
+	h := rowsHasher{legacy: true}
+	for _, r := range rows {
+		if err := h.add(r); err != nil {
+			return "", err
+		}
+	}
+	return h.legacySum(), nil
+}
