@@ -154,11 +154,29 @@ func (d *driver) runIngest(key string, args ...string) (measured, error) {
 	return d.measure(key, append([]string{d.ingestBin}, args...)...)
 }
 
+// runIngestFresh is runIngest for a child that writes a lake: the paths
+// in fresh are removed before every repetition, so each one starts from
+// the same state (a second run into the same lake would be a rerun, or
+// refused for its fixed run id).
+func (d *driver) runIngestFresh(key string, fresh []string, args ...string) (measured, error) {
+	return d.measureFresh(key, fresh, append([]string{d.ingestBin}, args...)...)
+}
+
 // measure runs argv -repeat times and keeps the fastest run: on a shared
 // machine the fastest is the one least disturbed by other work.
 func (d *driver) measure(key string, argv ...string) (measured, error) {
+	return d.measureFresh(key, nil, argv...)
+}
+
+// measureFresh is measure with the paths in fresh removed before each run.
+func (d *driver) measureFresh(key string, fresh []string, argv ...string) (measured, error) {
 	var best measured
 	for i := 0; i < max(1, d.repeat); i++ {
+		for _, p := range fresh {
+			if err := os.RemoveAll(p); err != nil {
+				return best, fmt.Errorf("%s: reset %s: %w", key, p, err)
+			}
+		}
 		load := loadAvg()
 		m, err := child(key, nil, argv...)
 		if err != nil {
@@ -205,7 +223,7 @@ func (d *driver) benchWrite(context.Context) error {
 	dir := filepath.Join(d.out, "write")
 	os.RemoveAll(dir)
 	defer os.RemoveAll(dir)
-	lk, err := d.runIngest("write/lake", "write-lake", "-lake", filepath.Join(dir, "lake"), "-rows", strconv.FormatInt(d.writeRows, 10))
+	lk, err := d.runIngestFresh("write/lake", []string{filepath.Join(dir, "lake")}, "write-lake", "-lake", filepath.Join(dir, "lake"), "-rows", strconv.FormatInt(d.writeRows, 10))
 	if err != nil {
 		return err
 	}
@@ -278,7 +296,7 @@ func (d *driver) scaleStep(_ context.Context, n int64) error {
 	tag := human(n)
 	var pt scalePoint
 	if n <= d.ingestMax {
-		ing, err := d.runIngest("scale/ingest-"+tag, "ingest", "-lake", lake, "-seed", "-news", strconv.FormatInt(n, 10), "-mau", strconv.FormatInt(mau, 10))
+		ing, err := d.runIngestFresh("scale/ingest-"+tag, []string{lake}, "ingest", "-lake", lake, "-seed", "-news", strconv.FormatInt(n, 10), "-mau", strconv.FormatInt(mau, 10))
 		if err != nil {
 			return err
 		}
@@ -287,7 +305,7 @@ func (d *driver) scaleStep(_ context.Context, n int64) error {
 		// Past -ingest-max the news rows are generated inside DuckDB: the
 		// step tests the analyses at that size, not the ingest path.
 		mau = min(mau, d.ingestMax/10)
-		if _, err := d.runIngest("scale/ingest-mau-"+tag, "ingest", "-lake", lake, "-seed", "-news", "0", "-mau", strconv.FormatInt(mau, 10)); err != nil {
+		if _, err := d.runIngestFresh("scale/ingest-mau-"+tag, []string{lake}, "ingest", "-lake", lake, "-seed", "-news", "0", "-mau", strconv.FormatInt(mau, 10)); err != nil {
 			return err
 		}
 		if _, err := d.run("scale/gen-news-"+tag, "gen-news", "-lake", lake, "-rows", strconv.FormatInt(n, 10)); err != nil {
@@ -417,8 +435,8 @@ func (d *driver) benchCrawl(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	live, liveErr := d.runIngest("crawl/gwanmun-live", "crawl", "-impl", "gwanmun", "-feeds", feeds, "-pages", pagesFile, "-c", c, "-out", filepath.Join(dir, "lake-live"), "-mode", "live")
-	rec, recErr := d.runIngest("crawl/gwanmun-record", "crawl", "-impl", "gwanmun", "-feeds", feeds, "-pages", pagesFile, "-c", c, "-out", filepath.Join(dir, "lake-record"),
+	live, liveErr := d.runIngestFresh("crawl/gwanmun-live", []string{filepath.Join(dir, "lake-live")}, "crawl", "-impl", "gwanmun", "-feeds", feeds, "-pages", pagesFile, "-c", c, "-out", filepath.Join(dir, "lake-live"), "-mode", "live")
+	rec, recErr := d.runIngestFresh("crawl/gwanmun-record", []string{filepath.Join(dir, "lake-record"), filepath.Join(dir, "archive.warc.gz")}, "crawl", "-impl", "gwanmun", "-feeds", feeds, "-pages", pagesFile, "-c", c, "-out", filepath.Join(dir, "lake-record"),
 		"-mode", "record", "-warc", filepath.Join(dir, "archive.warc.gz"))
 	var scrapy measured
 	var scrapyErr error
