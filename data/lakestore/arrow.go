@@ -46,6 +46,13 @@ func arrowType(k schema.Kind) arrow.DataType {
 	}
 }
 
+// BuildRecord turns rows of one dataset into an Arrow record batch of
+// ArrowSchema(ds): the lake's row path, and the reference a bulk path's
+// records are tested against.
+func BuildRecord(mem memory.Allocator, ds schema.Dataset, rows []schema.Row) (arrow.RecordBatch, error) {
+	return buildRecord(mem, ds, ArrowSchema(ds), rows)
+}
+
 // buildRecord turns rows of one dataset into an Arrow record batch.
 func buildRecord(mem memory.Allocator, ds schema.Dataset, sc *arrow.Schema, rows []schema.Row) (arrow.RecordBatch, error) {
 	b := array.NewRecordBuilder(mem, sc)

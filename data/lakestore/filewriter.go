@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
@@ -50,6 +52,47 @@ func (w *FileWriter) WriteSummed(rows []schema.Row, sums [][rowhash.Size]byte) e
 			return err
 		}
 		rows = rows[n:]
+	}
+	return nil
+}
+
+// WriteRecord appends a record batch of ArrowSchema(ds) whose rows'
+// data/rowhash sums the caller computed (rowhash.RecordHasher): the bulk
+// path, with no row struct between the reader and Parquet. Row groups hold
+// at most MaxRowGroup rows, as with WriteSummed.
+func (w *FileWriter) WriteRecord(rec arrow.RecordBatch, sums [][rowhash.Size]byte) error {
+	if w.closed {
+		return errors.New("write after close")
+	}
+	n := int(rec.NumRows())
+	if len(sums) != n {
+		return fmt.Errorf("%s: %d rows but %d sums", w, n, len(sums))
+	}
+	if err := sameFields(w.sf.pw.sc, rec.Schema()); err != nil {
+		return fmt.Errorf("%s: %w", w, err)
+	}
+	for off := 0; off < n; off += MaxRowGroup {
+		end := min(n, off+MaxRowGroup)
+		part := rec.NewSlice(int64(off), int64(end))
+		err := w.sf.writeRecord(part, sums[off:end])
+		part.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sameFields says whether a record's columns are the dataset's, in order.
+func sameFields(want, got *arrow.Schema) error {
+	if got.NumFields() != want.NumFields() {
+		return fmt.Errorf("record has %d columns, the dataset %d", got.NumFields(), want.NumFields())
+	}
+	for i, f := range want.Fields() {
+		g := got.Field(i)
+		if g.Name != f.Name || !arrow.TypeEqual(g.Type, f.Type) {
+			return fmt.Errorf("record column %d is %s %s, want %s %s", i, g.Name, g.Type, f.Name, f.Type)
+		}
 	}
 	return nil
 }

@@ -303,6 +303,31 @@ func (s *stagedFile) write(rows []schema.Row, sums [][rowhash.Size]byte) error {
 	return nil
 }
 
+// writeRecord appends one record batch of at most MaxRowGroup rows with
+// its rows' sums. A dataset a format-1 manifest names also needs the old
+// JSON sums, which only row structs give: that case reads the record back
+// into rows.
+func (s *stagedFile) writeRecord(rec arrow.RecordBatch, sums [][rowhash.Size]byte) error {
+	if s.sums.legacy {
+		rows, err := RecordRows(s.ds, rec)
+		if err != nil {
+			return err
+		}
+		for i, r := range rows {
+			if err := s.sums.addSum(r, sums[i]); err != nil {
+				return err
+			}
+		}
+	} else {
+		s.sums.sums = append(s.sums.sums, sums...)
+	}
+	s.rows += rec.NumRows()
+	if err := explainFS(s.pw.w.Write(rec)); err != nil {
+		return fmt.Errorf("write %s: %w", s.rel, err)
+	}
+	return nil
+}
+
 func (s *stagedFile) abort() { s.pw.abort() }
 
 // close finishes the file and adds it to the transaction.

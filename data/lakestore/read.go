@@ -66,24 +66,9 @@ func EachBatch(path string, ds schema.Dataset, fn func([]schema.Row) error) erro
 		}
 	}
 	for rr.Next() {
-		rec := rr.RecordBatch()
-		rows := make([]schema.Row, 0, rec.NumRows())
-		for r := 0; r < int(rec.NumRows()); r++ {
-			pv := reflect.New(ds.RowType)
-			v := pv.Elem()
-			for i, c := range cols {
-				if fieldOf[i] < 0 {
-					continue
-				}
-				if err := setValue(v.FieldByIndex(c.Index), c, rec.Column(fieldOf[i]), r); err != nil {
-					return fmt.Errorf("read parquet %s: column %s: %w", path, c.Name, err)
-				}
-			}
-			row, ok := pv.Interface().(schema.Row)
-			if !ok {
-				return fmt.Errorf("dataset %s: %s is not a row type", ds.Name, ds.RowType)
-			}
-			rows = append(rows, row)
+		rows, err := recordRows(ds, cols, fieldOf, rr.RecordBatch())
+		if err != nil {
+			return fmt.Errorf("read parquet %s: %w", path, err)
 		}
 		if err := fn(rows); err != nil {
 			return err
@@ -93,6 +78,43 @@ func EachBatch(path string, ds schema.Dataset, fn func([]schema.Row) error) erro
 		return fmt.Errorf("read parquet %s: %w", path, err)
 	}
 	return nil
+}
+
+// recordRows turns a record batch into row structs; fieldOf[i] is the
+// record column of cols[i], -1 when the record lacks it (an older file).
+func recordRows(ds schema.Dataset, cols []schema.Column, fieldOf []int, rec arrow.RecordBatch) ([]schema.Row, error) {
+	rows := make([]schema.Row, 0, rec.NumRows())
+	for r := 0; r < int(rec.NumRows()); r++ {
+		pv := reflect.New(ds.RowType)
+		v := pv.Elem()
+		for i, c := range cols {
+			if fieldOf[i] < 0 {
+				continue
+			}
+			if err := setValue(v.FieldByIndex(c.Index), c, rec.Column(fieldOf[i]), r); err != nil {
+				return nil, fmt.Errorf("column %s: %w", c.Name, err)
+			}
+		}
+		row, ok := pv.Interface().(schema.Row)
+		if !ok {
+			return nil, fmt.Errorf("dataset %s: %s is not a row type", ds.Name, ds.RowType)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// RecordRows turns a record batch of ArrowSchema(ds) into row structs.
+func RecordRows(ds schema.Dataset, rec arrow.RecordBatch) ([]schema.Row, error) {
+	cols := ds.Columns()
+	fieldOf := make([]int, len(cols))
+	for i, c := range cols {
+		fieldOf[i] = -1
+		if idx := rec.Schema().FieldIndices(c.Name); len(idx) == 1 {
+			fieldOf[i] = idx[0]
+		}
+	}
+	return recordRows(ds, cols, fieldOf, rec)
 }
 
 // checkSchema compares a file's Arrow schema with its dataset's.
@@ -241,4 +263,47 @@ func (k Keyer) Key(r schema.Row) string {
 func rowJSON(r schema.Row) string {
 	b, _ := json.Marshal(r)
 	return string(b)
+}
+
+// KeyRecord renders the natural key of row i of a record batch of
+// ArrowSchema(ds) exactly as Key renders the row struct it holds.
+func (k Keyer) KeyRecord(rec arrow.RecordBatch, i int) (string, error) {
+	parts := make([]any, len(k))
+	for j, c := range k {
+		idx := rec.Schema().FieldIndices(c.Name)
+		if len(idx) != 1 {
+			return "", fmt.Errorf("key column %s is not in the record", c.Name)
+		}
+		col := rec.Column(idx[0])
+		if col.IsNull(i) && c.Nullable {
+			parts[j] = nil
+			continue
+		}
+		switch a := col.(type) {
+		case *array.String:
+			parts[j] = a.Value(i)
+		case *array.Int64:
+			parts[j] = a.Value(i)
+		case *array.Float64:
+			parts[j] = a.Value(i)
+		case *array.Boolean:
+			parts[j] = a.Value(i)
+		case *array.Date32:
+			t := time.Time{}
+			if a.IsValid(i) {
+				t = a.Value(i).ToTime()
+			}
+			parts[j] = t.UTC().Format(time.DateOnly)
+		case *array.Timestamp:
+			t := time.Time{}
+			if a.IsValid(i) {
+				t = time.UnixMicro(int64(a.Value(i)))
+			}
+			parts[j] = t.UTC().UnixMicro()
+		default:
+			return "", fmt.Errorf("key column %s holds %s", c.Name, col.DataType())
+		}
+	}
+	b, err := json.Marshal(parts)
+	return string(b), err
 }

@@ -336,17 +336,24 @@ func (r News) Partition() string {
 	return YearPartition(*r.PublishedAt)
 }
 func (r News) Validate() error {
-	if err := required("article_id", r.ArticleID, "url", r.URL, "title", r.Title); err != nil {
+	return ValidateNews(r.ArticleID, r.URL, r.Title, r.PublishedAt, r.DateMissingReason, r.FetchedAt)
+}
+
+// ValidateNews is News.Validate on the columns it checks, for a bulk path
+// that builds Arrow columns without a News struct; both paths share it so
+// they accept and reject the same rows with the same message.
+func ValidateNews(articleID, url, title string, publishedAt *time.Time, dateMissingReason string, fetchedAt time.Time) error {
+	if err := required("article_id", articleID, "url", url, "title", title); err != nil {
 		return err
 	}
-	if r.PublishedAt == nil && r.DateMissingReason == "" {
+	if publishedAt == nil && dateMissingReason == "" {
 		return errors.New("published_at is missing and no reason is given")
 	}
-	if r.PublishedAt != nil {
-		if err := checkTime("published_at", *r.PublishedAt); err != nil {
+	if publishedAt != nil {
+		if err := checkTime("published_at", *publishedAt); err != nil {
 			return err
 		}
-		return checkNotFuture("published_at", *r.PublishedAt, r.FetchedAt)
+		return checkNotFuture("published_at", *publishedAt, fetchedAt)
 	}
 	return nil
 }
