@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
@@ -20,22 +22,49 @@ const DefaultBufferRows = 4 * lakestore.MaxRowGroup
 // appended to its staged file (opened on its first flush); at the end
 // every partition is flushed and its file closed, so a run writes one file
 // per partition, and memory holds at most budget rows whatever the spread.
+// Rows come one at a time (Emit) or as Arrow record batches (EmitRecord,
+// the bulk path); both count against the budget and land in the same file.
 type partBuffer struct {
 	mu     sync.Mutex // collectors may emit from several goroutines
 	txn    *lakestore.Txn
 	budget int
 	total  int
-	rows   map[string][]schema.Row
-	sums   map[string][][rowhash.Size]byte // rows[k][i]'s data/rowhash sum is sums[k][i]
+	parts  map[string]*partRows
 	files  map[string]*lakestore.FileWriter
 	err    error
 }
 
-func newPartBuffer(txn *lakestore.Txn, budget int) *partBuffer {
-	return &partBuffer{txn: txn, budget: max(budget, 1), rows: map[string][]schema.Row{}, sums: map[string][][rowhash.Size]byte{}, files: map[string]*lakestore.FileWriter{}}
+// partRows is what one partition holds until it is flushed.
+type partRows struct {
+	ds        schema.Dataset
+	partition string
+	rows      []schema.Row
+	sums      [][rowhash.Size]byte // rows[i]'s data/rowhash sum is sums[i]
+	recs      []arrow.RecordBatch
+	recSums   [][][rowhash.Size]byte // recs[i]'s rows' sums
+	n         int                    // rows held, in rows and recs
 }
 
-func partKey(r schema.Row) string { return r.Dataset() + "\x00" + r.Partition() }
+func newPartBuffer(txn *lakestore.Txn, budget int) *partBuffer {
+	return &partBuffer{txn: txn, budget: max(budget, 1), parts: map[string]*partRows{}, files: map[string]*lakestore.FileWriter{}}
+}
+
+func partKey(dataset, partition string) string { return dataset + "\x00" + partition }
+
+// part returns the partition's holder, making it on first use.
+func (b *partBuffer) part(dataset, partition string) (*partRows, error) {
+	k := partKey(dataset, partition)
+	p := b.parts[k]
+	if p == nil {
+		ds, err := schema.Lookup(dataset)
+		if err != nil {
+			return nil, err
+		}
+		p = &partRows{ds: ds, partition: partition}
+		b.parts[k] = p
+	}
+	return p, nil
+}
 
 // add buffers one row with its rowhash sum; the error is the lake's, and
 // sticks.
@@ -45,11 +74,39 @@ func (b *partBuffer) add(r schema.Row, sum [rowhash.Size]byte) error {
 	if b.err != nil {
 		return b.err
 	}
-	k := partKey(r)
-	b.rows[k] = append(b.rows[k], r)
-	b.sums[k] = append(b.sums[k], sum)
+	p, err := b.part(r.Dataset(), r.Partition())
+	if err != nil {
+		return err
+	}
+	p.rows = append(p.rows, r)
+	p.sums = append(p.sums, sum)
+	p.n++
 	b.total++
 	if b.total >= b.budget {
+		b.flush(b.largest())
+	}
+	return b.err
+}
+
+// addRecord buffers a record batch of one partition with its rows' sums;
+// the buffer keeps a reference to rec until it is written.
+func (b *partBuffer) addRecord(ds schema.Dataset, partition string, rec arrow.RecordBatch, sums [][rowhash.Size]byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.err != nil {
+		return b.err
+	}
+	p, err := b.part(ds.Name, partition)
+	if err != nil {
+		return err
+	}
+	rec.Retain()
+	p.recs = append(p.recs, rec)
+	p.recSums = append(p.recSums, sums)
+	n := int(rec.NumRows())
+	p.n += n
+	b.total += n
+	for b.total >= b.budget && b.err == nil {
 		b.flush(b.largest())
 	}
 	return b.err
@@ -59,44 +116,56 @@ func (b *partBuffer) add(r schema.Row, sum [rowhash.Size]byte) error {
 // so the same input flushes the same way).
 func (b *partBuffer) largest() string {
 	best, n := "", -1
-	for k, rs := range b.rows {
-		if len(rs) > n || (len(rs) == n && k < best) {
-			best, n = k, len(rs)
+	for k, p := range b.parts {
+		if p.n > n || (p.n == n && k < best) {
+			best, n = k, p.n
 		}
 	}
 	return best
 }
 
 func (b *partBuffer) flush(k string) {
-	rows, sums := b.rows[k], b.sums[k]
-	delete(b.rows, k)
-	delete(b.sums, k)
-	b.total -= len(rows)
-	if len(rows) == 0 || b.err != nil {
+	p := b.parts[k]
+	if p == nil {
+		return
+	}
+	delete(b.parts, k)
+	b.total -= p.n
+	defer func() {
+		for _, r := range p.recs {
+			r.Release()
+		}
+	}()
+	if p.n == 0 || b.err != nil {
 		return
 	}
 	w := b.files[k]
 	if w == nil {
-		ds, err := schema.Lookup(rows[0].Dataset())
-		if err != nil {
-			b.err = err
-			return
-		}
-		if w, err = b.txn.Create(ds, rows[0].Partition()); err != nil {
+		var err error
+		if w, err = b.txn.Create(p.ds, p.partition); err != nil {
 			b.err = err
 			return
 		}
 		b.files[k] = w
 	}
-	if err := w.WriteSummed(rows, sums); err != nil {
-		b.err = fmt.Errorf("%s: %w", w, err)
+	if len(p.rows) > 0 {
+		if err := w.WriteSummed(p.rows, p.sums); err != nil {
+			b.err = fmt.Errorf("%s: %w", w, err)
+			return
+		}
+	}
+	for i, rec := range p.recs {
+		if err := w.WriteRecord(rec, p.recSums[i]); err != nil {
+			b.err = fmt.Errorf("%s: %w", w, err)
+			return
+		}
 	}
 }
 
 // close flushes every partition and closes its file, in key order; written
 // counts the rows of files the lake did not already hold.
 func (b *partBuffer) close() (written int64, err error) {
-	for _, k := range sortedKeys(b.rows) {
+	for _, k := range sortedKeys(b.parts) {
 		b.flush(k)
 	}
 	if b.err != nil {
@@ -116,9 +185,16 @@ func (b *partBuffer) close() (written int64, err error) {
 	return written, nil
 }
 
-// abort discards files still open (a failed run); closed files belong to
-// the transaction, which the caller commits or aborts.
+// abort discards files still open (a failed run) and the records held;
+// closed files belong to the transaction, which the caller commits or
+// aborts.
 func (b *partBuffer) abort() {
+	for k, p := range b.parts {
+		for _, r := range p.recs {
+			r.Release()
+		}
+		delete(b.parts, k)
+	}
 	for _, w := range b.files {
 		w.Abort()
 	}

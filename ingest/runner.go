@@ -13,6 +13,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/rowhash"
 	"github.com/gwanmun/gwanmun/data/schema"
@@ -285,6 +287,13 @@ func (r *Runner) runOne(ctx context.Context, txn *lakestore.Txn, c Collector, ru
 			return err
 		}
 		pc.AddRows(1)
+		return nil
+	}
+	s.recordSink = func(ds schema.Dataset, partition string, rec arrow.RecordBatch, sums [][rowhash.Size]byte) error {
+		if err := buf.addRecord(ds, partition, rec, sums); err != nil {
+			return err
+		}
+		pc.AddRows(rec.NumRows())
 		return nil
 	}
 	var closer io.Closer
