@@ -36,10 +36,13 @@ func (s *Session) EmitRecord(ds schema.Dataset, partition string, rec arrow.Reco
 		return
 	}
 	defer stamped.Release()
-	keep, sums, err := s.repeatRecord(ds, stamped)
+	keep, sums, conflicts, err := s.repeatRecord(ds, stamped)
 	if err != nil {
 		s.rejectRecord(ds, n, err)
 		return
+	}
+	for _, err := range conflicts {
+		s.rejectRecord(ds, 1, err)
 	}
 	out := stamped
 	if len(keep) < n {
@@ -143,10 +146,9 @@ func sameColumns(want, got *arrow.Schema) error {
 
 // repeatRecord is repeat for every row of a record: it returns the rows
 // to keep (an identical repeat of a key is dropped) and their sums. A key
-// repeated with other values from the same fetch is an error, as in Emit;
-// here it rejects the whole batch, which the file collector never hands
-// on (its first pass refuses such a file).
-func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) ([]int, [][rowhash.Size]byte, error) {
+// repeated with other values from the same fetch is rejected, as Emit
+// rejects that row: it is left out and its error returned in conflicts.
+func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) (keep []int, sums [][rowhash.Size]byte, conflicts []error, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.recHashers == nil {
@@ -154,25 +156,24 @@ func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) ([]int,
 	}
 	rh, ok := s.recHashers[ds.Name]
 	if !ok {
-		var err error
 		if rh, err = rowhash.NewRecordHasher(ds, rec.Schema()); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		s.recHashers[ds.Name] = rh
 	}
 	k := lakestore.NewKeyer(ds)
 	fetched := rec.Column(rec.Schema().FieldIndices("fetched_at")[0]).(*array.Timestamp)
 	n := int(rec.NumRows())
-	keep := make([]int, 0, n)
-	sums := make([][rowhash.Size]byte, 0, n)
+	keep = make([]int, 0, n)
+	sums = make([][rowhash.Size]byte, 0, n)
 	for i := range n {
 		key, err := k.KeyRecord(rec, i)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		sum, err := rh.Sum(rec, i)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		cur := seenRow{fetchedAt: fetched.Value(i).ToTime(arrow.Microsecond).UnixNano()}
 		copy(cur.sum[:], sum[:])
@@ -183,13 +184,14 @@ func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) ([]int,
 			s.counts.duplicates++
 			continue
 		case ok && prev.fetchedAt == cur.fetchedAt:
-			return nil, nil, fmt.Errorf("duplicate %s key %s with different values in one fetch", ds.Name, key)
+			conflicts = append(conflicts, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key))
+			continue
 		}
 		s.seen.put(id, cur)
 		keep = append(keep, i)
 		sums = append(sums, sum)
 	}
-	return keep, sums, nil
+	return keep, sums, conflicts, nil
 }
 
 // takeRows returns the rows keep lists (ascending) of rec.
