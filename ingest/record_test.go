@@ -119,7 +119,7 @@ func TestEmitRecordLandsWhatEmitLands(t *testing.T) {
 // rest of the batch lands.
 func TestEmitRecordRefusesAConflictingKey(t *testing.T) {
 	rows := func() []schema.Row {
-		rs := bulkNews()[:3]
+		rs := bulkNews()[:3] // id0000, its identical copy, id0001
 		other := *rs[0].(*schema.News)
 		other.Title = "다른 제목"
 		return append(rs, &other)
@@ -130,7 +130,7 @@ func TestEmitRecordRefusesAConflictingKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := sum.Collectors[0]
-	if res.RowsRejected != 1 || res.RowsWritten != 3 || res.Status != ingest.StatusPartial {
-		t.Fatalf("want the second value of the key rejected and the 3 others written (partial): %+v", res)
+	if res.RowsRejected != 1 || res.RowsDuplicate != 1 || res.RowsWritten != 2 || res.Status != ingest.StatusPartial {
+		t.Fatalf("want the conflicting row rejected, the identical copy dropped and 2 rows written (partial): %+v", res)
 	}
 }
