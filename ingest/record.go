@@ -41,8 +41,11 @@ func (s *Session) EmitRecord(ds schema.Dataset, partition string, rec arrow.Reco
 		s.rejectRecord(ds, n, err)
 		return
 	}
-	for _, err := range conflicts {
-		s.rejectRecord(ds, 1, err)
+	if len(conflicts) > 0 {
+		src := stamped.Column(stamped.Schema().FieldIndices("source_url")[0]).(*array.String)
+		for _, c := range conflicts {
+			s.rejectRow(ds.Name, src.Value(c.row), c.err)
+		}
 	}
 	out := stamped
 	if len(keep) < n {
@@ -148,7 +151,7 @@ func sameColumns(want, got *arrow.Schema) error {
 // to keep (an identical repeat of a key is dropped) and their sums. A key
 // repeated with other values from the same fetch is rejected, as Emit
 // rejects that row: it is left out and its error returned in conflicts.
-func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) (keep []int, sums [][rowhash.Size]byte, conflicts []error, err error) {
+func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) (keep []int, sums [][rowhash.Size]byte, conflicts []conflict, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.recHashers == nil {
@@ -184,7 +187,7 @@ func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) (keep [
 			s.counts.duplicates++
 			continue
 		case ok && prev.fetchedAt == cur.fetchedAt:
-			conflicts = append(conflicts, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key))
+			conflicts = append(conflicts, conflict{i, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key)})
 			continue
 		}
 		s.seen.put(id, cur)
@@ -192,6 +195,13 @@ func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) (keep [
 		sums = append(sums, sum)
 	}
 	return keep, sums, conflicts, nil
+}
+
+// conflict is a row whose key an earlier row of the fetch gave other
+// values.
+type conflict struct {
+	row int
+	err error
 }
 
 // takeRows returns the rows keep lists (ascending) of rec.

@@ -233,12 +233,15 @@ func (s *Session) repeat(r schema.Row) (sum [rowhash.Size]byte, dup bool, err er
 	return sum, false, nil
 }
 
-func (s *Session) reject(r schema.Row, err error) {
+func (s *Session) reject(r schema.Row, err error) { s.rejectRow(r.Dataset(), r.Prov().SourceURL, err) }
+
+// rejectRow counts, logs and records one rejected row.
+func (s *Session) rejectRow(dataset, sourceURL string, err error) {
 	s.mu.Lock()
 	s.rejected++
 	s.mu.Unlock()
-	s.Log.Warn("row rejected", "collector", s.info.Name, "dataset", r.Dataset(), "source_url", r.Prov().SourceURL, "err", err)
-	s.record(func() string { return fmt.Sprintf("rejected %s row from %s: %v", r.Dataset(), r.Prov().SourceURL, err) })
+	s.Log.Warn("row rejected", "collector", s.info.Name, "dataset", dataset, "source_url", sourceURL, "err", err)
+	s.record(func() string { return fmt.Sprintf("rejected %s row from %s: %v", dataset, sourceURL, err) })
 }
 
 // ParseFailure records a page or record the collector could not parse; the

@@ -117,6 +117,8 @@ type Collector struct {
 	sources []source
 	matcher *newsmatch.Matcher
 	now     func() time.Time
+	// rowPath keeps news CSV on the row path (bulk_test.go compares).
+	rowPath bool
 }
 
 // Entry registers the collector.

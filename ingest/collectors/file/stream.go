@@ -47,14 +47,18 @@ func (c *Collector) open(src source) (io.ReadCloser, error) {
 // bytes per distinct key, not every cell with its position. News terms
 // are matched in the second pass only: matching cannot fail a row.
 func (c *Collector) stream(ctx context.Context, s *ingest.Session, src source, delim rune) error {
-	first, err := c.pass(ctx, src, delim, false, "", nil)
+	pass := c.pass
+	if c.bulk(src) {
+		pass = c.passBulk
+	}
+	first, err := pass(ctx, src, delim, false, "", nil)
 	if err != nil {
 		return err
 	}
 	if first.nbad > 0 && !src.skip {
 		return badFile(src, append(first.bad, first.dups...), first.nbad)
 	}
-	second, err := c.pass(ctx, src, delim, true, first.sha, s)
+	second, err := pass(ctx, src, delim, true, first.sha, s)
 	if err != nil {
 		return err
 	}
