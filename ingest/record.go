@@ -164,16 +164,16 @@ func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) (keep [
 		}
 		s.recHashers[ds.Name] = rh
 	}
-	k := lakestore.NewKeyer(ds)
+	keys, err := lakestore.NewKeyer(ds).RecordKeys(rec)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	fetched := rec.Column(rec.Schema().FieldIndices("fetched_at")[0]).(*array.Timestamp)
 	n := int(rec.NumRows())
 	keep = make([]int, 0, n)
 	sums = make([][rowhash.Size]byte, 0, n)
 	for i := range n {
-		key, err := k.KeyRecord(rec, i)
-		if err != nil {
-			return nil, nil, nil, err
-		}
+		key := keys[i]
 		sum, err := rh.Sum(rec, i)
 		if err != nil {
 			return nil, nil, nil, err

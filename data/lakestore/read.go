@@ -268,13 +268,53 @@ func rowJSON(r schema.Row) string {
 // KeyRecord renders the natural key of row i of a record batch of
 // ArrowSchema(ds) exactly as Key renders the row struct it holds.
 func (k Keyer) KeyRecord(rec arrow.RecordBatch, i int) (string, error) {
-	parts := make([]any, len(k))
+	cols, err := k.recordColumns(rec)
+	if err != nil {
+		return "", err
+	}
+	return k.keyAt(cols, i)
+}
+
+// RecordKeys is KeyRecord for every row of rec.
+func (k Keyer) RecordKeys(rec arrow.RecordBatch) ([]string, error) {
+	cols, err := k.recordColumns(rec)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, rec.NumRows())
+	for i := range keys {
+		if keys[i], err = k.keyAt(cols, i); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+func (k Keyer) recordColumns(rec arrow.RecordBatch) ([]arrow.Array, error) {
+	cols := make([]arrow.Array, len(k))
 	for j, c := range k {
 		idx := rec.Schema().FieldIndices(c.Name)
 		if len(idx) != 1 {
-			return "", fmt.Errorf("key column %s is not in the record", c.Name)
+			return nil, fmt.Errorf("key column %s is not in the record", c.Name)
 		}
-		col := rec.Column(idx[0])
+		cols[j] = rec.Column(idx[0])
+	}
+	return cols, nil
+}
+
+func (k Keyer) keyAt(cols []arrow.Array, i int) (string, error) {
+	if len(k) == 1 {
+		// One plain string (news' article_id): what json.Marshal writes,
+		// without building a []any for every row.
+		if a, ok := cols[0].(*array.String); ok && a.IsValid(i) {
+			if v := a.Value(i); jsonPlain(v) {
+				return `["` + v + `"]`, nil
+			}
+		}
+	}
+	parts := make([]any, len(k))
+	for j, c := range k {
+		col := cols[j]
 		if col.IsNull(i) && c.Nullable {
 			parts[j] = nil
 			continue
@@ -306,4 +346,16 @@ func (k Keyer) KeyRecord(rec arrow.RecordBatch, i int) (string, error) {
 	}
 	b, err := json.Marshal(parts)
 	return string(b), err
+}
+
+// jsonPlain says whether json.Marshal writes s as it is between quotes:
+// printable ASCII without the characters it escapes.
+func jsonPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }

@@ -226,3 +226,25 @@ func TestWriteRecordRefusesAnotherSchema(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestRecordKeyOfOneString: the fast path for a one-string key (news'
+// article_id) writes what json.Marshal writes, escapes and all.
+func TestRecordKeyOfOneString(t *testing.T) {
+	news, _ := schema.Lookup("news")
+	k := NewKeyer(news)
+	for _, id := range []string{"0f3a9c", "", "a b", `q"uote`, `back\slash`, "<tag>", "a&b", "카카오", "tab\there", "del\x7f", "\u2028", "bad\xff"} {
+		row := &schema.News{ArticleID: id}
+		rec, err := BuildRecord(memory.DefaultAllocator, news, []schema.Row{row})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := k.RecordKeys(rec)
+		rec.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := k.Key(row); keys[0] != want {
+			t.Errorf("%q: record key %s, row key %s", id, keys[0], want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"strings"
@@ -65,6 +66,7 @@ type newsBulk struct {
 	parts map[string]*array.RecordBuilder
 	order []string
 	mem   memory.Allocator
+	buf   []byte // digest's
 }
 
 func newNewsBulk(m *mapper) *newsBulk {
@@ -220,14 +222,17 @@ func (b *newsBulk) key() string {
 	return string(k)
 }
 
+// digestSeeds make digest 128 bits from two 64-bit hashes; the digests
+// are only compared within one pass, so a process-local seed will do.
+var digestSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
 // digest is a hash of every value of the current record, to tell a key
 // given twice with the same values from one given with others.
 func (b *newsBulk) digest() [16]byte {
-	h := sha256.New()
-	var buf []byte
+	buf := b.buf[:0]
 	for i, c := range b.col {
 		v := b.vals[i]
-		buf = append(buf[:0], byte(c.Kind))
+		buf = append(buf, byte(c.Kind))
 		if v.set {
 			buf = append(buf, 1)
 		} else {
@@ -241,10 +246,11 @@ func (b *newsBulk) digest() [16]byte {
 			buf = binary.LittleEndian.AppendUint64(buf, uint64(len(s)))
 			buf = append(buf, s...)
 		}
-		h.Write(buf)
 	}
+	b.buf = buf
 	var out [16]byte
-	copy(out[:], h.Sum(nil))
+	binary.LittleEndian.PutUint64(out[:8], maphash.Bytes(digestSeeds[0], buf))
+	binary.LittleEndian.PutUint64(out[8:], maphash.Bytes(digestSeeds[1], buf))
 	return out
 }
 
@@ -256,6 +262,13 @@ func (b *newsBulk) appendRow(s *ingest.Session) {
 	if rb == nil {
 		rb = array.NewRecordBuilder(b.mem, b.sc)
 		rb.Reserve(bulkBatch)
+		for i, c := range b.col {
+			if sb, ok := rb.Field(i).(*array.StringBuilder); ok && c.Kind == schema.String {
+				// Room for typical cells, so the data buffer is not
+				// regrown and copied a dozen times per batch.
+				sb.ReserveData(bulkBatch * 24)
+			}
+		}
 		b.parts[part] = rb
 		b.order = append(b.order, part)
 	}
