@@ -274,7 +274,8 @@ func (t *Txn) create(ds schema.Dataset, partition string) (*stagedFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", rel, err)
 	}
-	return &stagedFile{t: t, ds: ds, rel: rel, pw: pw, sums: rowsHasher{legacy: t.lake.legacy[ds.Name]}}, nil
+	sums := rowsHasher{legacy: t.lake.legacy[ds.Name], spill: &spiller{prefix: pw.tmp + ".sums"}}
+	return &stagedFile{t: t, ds: ds, rel: rel, pw: pw, sums: sums}, nil
 }
 
 // known says whether the lake already holds exactly the rows h hashed.
@@ -319,7 +320,11 @@ func (s *stagedFile) writeRecord(rec arrow.RecordBatch, sums [][rowhash.Size]byt
 			}
 		}
 	} else {
-		s.sums.sums = append(s.sums.sums, sums...)
+		for _, sum := range sums {
+			if err := s.sums.push(sum); err != nil {
+				return err
+			}
+		}
 	}
 	s.rows += rec.NumRows()
 	if err := explainFS(s.pw.w.Write(rec)); err != nil {
@@ -328,17 +333,26 @@ func (s *stagedFile) writeRecord(rec arrow.RecordBatch, sums [][rowhash.Size]byt
 	return nil
 }
 
-func (s *stagedFile) abort() { s.pw.abort() }
+func (s *stagedFile) abort() {
+	s.pw.abort()
+	s.sums.spill.remove()
+}
 
 // close finishes the file and adds it to the transaction.
 func (s *stagedFile) close() (ManifestFile, error) {
+	rowsSum := s.sums.sum()
+	s.sums.spill.remove()
+	if s.sums.err != nil {
+		s.pw.abort()
+		return ManifestFile{}, fmt.Errorf("write %s: rows hash: %w", s.rel, s.sums.err)
+	}
 	size, sum, err := s.pw.close()
 	if err != nil {
 		return ManifestFile{}, fmt.Errorf("write %s: %w", s.rel, err)
 	}
 	f := ManifestFile{
 		Dataset: s.ds.Name, DatasetVersion: s.ds.Version, Path: s.rel,
-		Rows: s.rows, Size: size, SHA256: sum, RowsSHA256: s.sums.sum(),
+		Rows: s.rows, Size: size, SHA256: sum, RowsSHA256: rowsSum,
 	}
 	s.t.lake.hashes[f.Dataset+"/"+f.RowsSHA256] = true
 	s.t.files = append(s.t.files, f)
@@ -534,6 +548,10 @@ type rowsHasher struct {
 	sums   [][sha256.Size]byte
 	legacy bool
 	old    [][sha256.Size]byte
+	// spill, when set, bounds the sums held in memory (see rowsum.go).
+	spill *spiller
+	done  string // the sum, once computed
+	err   error  // from spilling or merging: the file cannot be closed
 }
 
 func (h *rowsHasher) add(r schema.Row) error {
@@ -550,7 +568,9 @@ func (h *rowsHasher) add(r schema.Row) error {
 // addSum takes a row whose rowhash sum the caller already has (the
 // ingest session computes it once for its repeat check).
 func (h *rowsHasher) addSum(r schema.Row, s [rowhash.Size]byte) error {
-	h.sums = append(h.sums, s)
+	if err := h.push(s); err != nil {
+		return err
+	}
 	if !h.legacy {
 		return nil
 	}
@@ -566,7 +586,16 @@ func (h *rowsHasher) addSum(r schema.Row, s [rowhash.Size]byte) error {
 	return nil
 }
 
-func (h *rowsHasher) sum() string { return sortedSum(h.sums) }
+func (h *rowsHasher) sum() string {
+	if h.done == "" && h.err == nil {
+		if h.spill == nil || len(h.spill.runs) == 0 {
+			h.done = sortedSum(h.sums)
+		} else {
+			h.done, h.err = h.spill.merge(h.sums)
+		}
+	}
+	return h.done
+}
 
 func (h *rowsHasher) legacySum() string { return sortedSum(h.old) }
 
