@@ -1,0 +1,65 @@
+package newsmatch
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+var squashCases = []string{
+	"", " ", "\t\n", "a", " a", "a ", "a  b", "a\tb", "a\nb", "a \n b", "카카오톡 먹통", "카카오톡  먹통",
+	"\u00a0카카오\u00a0", "카카오\u3000먹통", "\u3000", "\u2000a\u2001", "\u0085x\u0085", "\u200bzero width",
+	"\u1100\u1161\u11a8", "\u1100\u1161 \u1100\u1161", "가\u11a8", "각", "e\u0301 café", "\xff \xfe", "\xe3\x80", "a\v\fb\r",
+	"카카오톡이 먹통\n판교 데이터센터 화재로", "  leading and trailing  ", "한글\u00a0\u00a0NBSP", "\u1161", "Å", "A\u030a",
+}
+
+func TestSquash(t *testing.T) {
+	for _, s := range squashCases {
+		if got, want := squash(s), squashReference(s); got != want {
+			t.Errorf("squash(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := fold(s), strings.ToLower(squashReference(s)); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// Decomposed Hangul jamo come out composed; composed text is returned
+	// as it was.
+	if got := squash(norm.NFD.String("카카오톡  먹통")); got != "카카오톡 먹통" {
+		t.Errorf("decomposed: %q", got)
+	}
+}
+
+// A text already squashed is returned without a copy.
+func TestSquashNoAlloc(t *testing.T) {
+	for _, s := range []string{"카카오톡 먹통", "KakaoTalk outage", "카카오톡이 먹통, 판교 화재 (종합)", ""} {
+		if n := testing.AllocsPerRun(100, func() { _ = lower(squash(s)) }); n != 0 && s != "KakaoTalk outage" {
+			t.Errorf("%q: %v allocations", s, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = squash(s) }); n != 0 {
+			t.Errorf("squash(%q): %v allocations", s, n)
+		}
+	}
+}
+
+func FuzzSquash(f *testing.F) {
+	for _, s := range squashCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := squash(s), squashReference(s); got != want {
+			t.Fatalf("squash(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := lower(s), strings.ToLower(s); got != want {
+			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func TestLower(t *testing.T) {
+	for _, s := range append(squashCases, "KAKAO", "Ǆ", "ǅ", "ß", "İstanbul", "Σ", "\uFFFD", "카카오\xff", "ＡＢＣ", "ｖ") {
+		if got, want := lower(s), strings.ToLower(s); got != want {
+			t.Errorf("lower(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
