@@ -66,10 +66,15 @@ func rowTexts(t testing.TB) []string {
 			continue
 		}
 		for _, r := range rows {
-			title, _ := r["title"].(string)
-			lead, _ := r["lead"].(string)
-			texts = append(texts, title, lead, title+"\n"+lead)
+			title, _ := r["Title"].(string)
+			lead, _ := r["Lead"].(string)
+			if title+lead != "" {
+				texts = append(texts, title, lead, title+"\n"+lead)
+			}
 		}
+	}
+	if len(texts) < 30 {
+		t.Fatalf("only %d texts in the collectors' rows", len(texts))
 	}
 	return texts
 }
@@ -186,4 +191,83 @@ func TestACMatcherEqualsReference(t *testing.T) {
 	if got, want := m.present(text), ref.present(text); !reflect.DeepEqual(got, want) {
 		t.Fatal("all-bytes needles disagree")
 	}
+}
+
+// BenchmarkMatchReference runs the old Match over BenchmarkMatch's texts,
+// so one run shows both.
+func BenchmarkMatchReference(b *testing.B) {
+	texts := corpus(&testing.T{}, DefaultMatcher, 2000)
+	ref := newRefACMatcher(DefaultMatcher.ac.words)
+	for b.Loop() {
+		for _, s := range texts {
+			DefaultMatcher.referenceMatch(ref, s)
+		}
+	}
+}
+
+// synthWords is bench/synth's vocabulary (which this package cannot
+// import: synth imports ingest): BenchmarkMatchSynthNews builds rows the
+// way BenchmarkFileImportCSV's generator does, title and lead.
+var synthWords = strings.Fields(`카카오톡 먹통 장애 복구 서비스 데이터센터 화재 판교 이용자 메신저 플랫폼 정부 과기정통부
+점검 피해 보상 대책 발표 사고 원인 배터리 서버 이중화 재난 관리 기업 네이버 라인 텔레그램 망명 가입자
+급증 카카오페이 카카오T 택시 호출 결제 중단 지도 메일 로그인 인증 오류 접속 지연 시간 오후 오전 전면
+부분 정상화 사과 대표 국회 국정감사 규제 법안 부가통신사업자 의무 강화 독과점 공정위 시장 점유율 조사`)
+
+func synthNews(n int) []string {
+	r := rand.New(rand.NewPCG(7, 8))
+	sentence := func(k int) string {
+		w := make([]string, k)
+		for i := range w {
+			w[i] = synthWords[r.IntN(len(synthWords))]
+		}
+		return strings.Join(w, " ")
+	}
+	texts := make([]string, n)
+	for i := range texts {
+		texts[i] = "[SYNTHETIC] " + sentence(8) + "\n" + sentence(30)
+	}
+	return texts
+}
+
+func TestMatchSynthNewsEqualsReference(t *testing.T) {
+	ref := newRefACMatcher(DefaultMatcher.ac.words)
+	for _, s := range synthNews(3000) {
+		checkSame(t, DefaultMatcher, ref, s)
+	}
+}
+
+// BenchmarkMatchSynthNews is Match, new and old, on 2,000 rows shaped
+// like the file-import benchmark's (title of 8 words, lead of 30).
+func BenchmarkMatchSynthNews(b *testing.B) {
+	benchNewAndReference(b, synthNews(2000))
+}
+
+// BenchmarkMatchRows is Match, new and old, on the collectors' news rows
+// as News calls it (title and lead).
+func BenchmarkMatchRows(b *testing.B) {
+	var texts []string
+	for _, s := range rowTexts(b) {
+		if strings.Contains(s, "\n") {
+			texts = append(texts, s)
+		}
+	}
+	benchNewAndReference(b, texts)
+}
+
+func benchNewAndReference(b *testing.B, texts []string) {
+	ref := newRefACMatcher(DefaultMatcher.ac.words)
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range texts {
+				DefaultMatcher.Match(s)
+			}
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range texts {
+				DefaultMatcher.referenceMatch(ref, s)
+			}
+		}
+	})
 }

@@ -38,12 +38,13 @@ func squash(s string) string {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if isHangulSyllable(r) {
+		if hangulAt(s, i) {
+			i += 3
 			space = false
 			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		nfc = false
 		if unicode.IsSpace(r) {
 			tidy, space = false, true
@@ -71,7 +72,20 @@ func squash(s string) string {
 // asciiSpace is unicode.IsSpace (and strings.Fields) for ASCII bytes.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
-func isHangulSyllable(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 }
+// hangulAt reports whether a precomposed Hangul syllable (U+AC00–U+D7A3,
+// three bytes EA B0 80 … ED 9E A3) starts at s[i], without the general
+// UTF-8 decoder.
+func hangulAt(s string, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	b0, b1, b2 := s[i], s[i+1], s[i+2]
+	if b0 < 0xEA || b0 > 0xED || b1&0xC0 != 0x80 || b2&0xC0 != 0x80 {
+		return false
+	}
+	r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
+	return r >= 0xAC00 && r <= 0xD7A3
+}
 
 // squashed reports whether s has no leading, trailing or repeated space
 // and no space other than ' ' (strings.Fields' idea of space).
@@ -140,27 +154,58 @@ func collapse(s string) string {
 }
 
 // lower is strings.ToLower(s), returning s without a copy when nothing in
-// it has a lower case: the common case for Korean text, where
-// strings.ToLower would look every syllable up in the case tables.
+// it has a lower case (the common case for Korean text), and otherwise
+// copying Hangul syllables and ASCII without the case tables.
 func lower(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
-				return strings.ToLower(s)
+				return lowerFrom(s, i)
 			}
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if isHangulSyllable(r) {
+		if hangulAt(s, i) {
+			i += 3
 			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
 		// An invalid byte (n == 1) becomes U+FFFD in strings.ToLower.
 		if n == 1 || unicode.ToLower(r) != r {
-			return strings.ToLower(s)
+			return lowerFrom(s, i)
 		}
+		i += n
 	}
 	return s
+}
+
+// lowerFrom is strings.ToLower(s) when s[:i] has nothing to change: for
+// text with a rune beyond ASCII that is strings.Map(unicode.ToLower, s),
+// which writes U+FFFD for an invalid byte; for ASCII text, 'A'-'Z' to
+// 'a'-'z'.
+func lowerFrom(s string, i int) string {
+	var b strings.Builder
+	b.Grow(len(s) + utf8.UTFMax)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		if hangulAt(s, i) {
+			b.WriteString(s[i : i+3])
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteRune(unicode.ToLower(r)) // RuneError for an invalid byte
+		i += n
+	}
+	return b.String()
 }
