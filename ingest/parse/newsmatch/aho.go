@@ -112,14 +112,19 @@ func newACMatcher(needles []string) *acMatcher {
 
 // present reports, for each needle, whether it occurs in text.
 func (m *acMatcher) present(text string) []bool {
+	pos := make([]int, 2*m.needles)
+	m.scan(text, pos[:m.needles], pos[m.needles:])
 	found := make([]bool, m.needles)
-	m.presentInto(text, found)
+	for id, p := range pos[:m.needles] {
+		found[id] = p > 0
+	}
 	return found
 }
 
-// presentInto sets found[id] for each needle id that occurs in text; found
-// must have one entry per needle and is not cleared first.
-func (m *acMatcher) presentInto(text string, found []bool) {
+// scan sets first[id] and last[id] to 1 + where needle id first and last
+// starts in text, leaving 0 for a needle that does not occur. Both must
+// have one entry per needle and be zero.
+func (m *acMatcher) scan(text string, first, last []int) {
 	delta, class := m.delta, &m.class
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
@@ -127,7 +132,11 @@ func (m *acMatcher) presentInto(text string, found []bool) {
 		if t < 0 {
 			t = ^t
 			for _, id := range m.out[t/m.k] {
-				found[id] = true
+				start := i + 2 - len(m.words[id]) // 1 + where it starts
+				if first[id] == 0 {
+					first[id] = start
+				}
+				last[id] = start
 			}
 		}
 		s = t

@@ -179,6 +179,17 @@ func TestACMatcherEqualsReference(t *testing.T) {
 			if got, want := m.present(text), ref.present(text); !reflect.DeepEqual(got, want) {
 				t.Fatalf("needles %q text %q:\n got %v\nwant %v", needles, text, got, want)
 			}
+			first, last := make([]int, len(needles)), make([]int, len(needles))
+			m.scan(text, first, last)
+			for id, n := range needles {
+				wf, wl := 0, 0
+				if n != "" && strings.Contains(text, n) {
+					wf, wl = 1+strings.Index(text, n), 1+strings.LastIndex(text, n)
+				}
+				if first[id] != wf || last[id] != wl {
+					t.Fatalf("needle %q in %q: first, last %d, %d, want %d, %d", n, text, first[id], last[id], wf, wl)
+				}
+			}
 		}
 	}
 	// Every byte value in a needle: 256 classes plus the absent class.

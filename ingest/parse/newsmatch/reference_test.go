@@ -104,7 +104,7 @@ func (m *Matcher) referenceMatch(ac *refACMatcher, text string) (terms, services
 	found := ac.present(f)
 	svc := map[string]bool{}
 	for _, t := range m.terms {
-		if allFound(found, t.needles) && near(f, t.tokens) {
+		if refAllFound(found, t.needles) && near(f, t.tokens) {
 			terms = append(terms, t.text)
 			if t.service != "" {
 				svc[t.service] = true
@@ -117,7 +117,7 @@ func (m *Matcher) referenceMatch(ac *refACMatcher, text string) (terms, services
 	}
 	var spans []span
 	for _, a := range m.aliases {
-		if !allFound(found, a.needles) {
+		if !refAllFound(found, a.needles) {
 			continue
 		}
 		in := f
@@ -160,4 +160,40 @@ func (m *Matcher) referenceMatch(ac *refACMatcher, text string) (terms, services
 	sort.Strings(terms)
 	sort.Strings(services)
 	return terms, services
+}
+
+func refAllFound(found []bool, ids []int32) bool {
+	for _, id := range ids {
+		if !found[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// near is the term check as it was: whether every token occurs within
+// termWindow of an occurrence of the first one, in any order.
+func near(text string, tokens []string) bool {
+	if len(tokens) == 0 {
+		return false
+	}
+	for off := 0; ; {
+		i := strings.Index(text[off:], tokens[0])
+		if i < 0 {
+			return false
+		}
+		pos := off + i
+		lo, hi := max(0, pos-termWindow), min(len(text), pos+len(tokens[0])+termWindow)
+		all := true
+		for _, tok := range tokens[1:] {
+			if !strings.Contains(text[lo:hi], tok) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+		off = pos + len(tokens[0])
+	}
 }

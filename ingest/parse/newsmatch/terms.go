@@ -206,9 +206,11 @@ func needleIDs(ids needleSet, words []string) []int32 {
 	return out
 }
 
-func allFound(found []bool, ids []int32) bool {
+// allFound reports whether every needle in ids occurs: first holds, per
+// needle, 1 + where it first occurs, 0 when it does not (acMatcher.scan).
+func allFound(first []int, ids []int32) bool {
 	for _, id := range ids {
-		if !found[id] {
+		if first[id] == 0 {
 			return false
 		}
 	}
@@ -253,7 +255,10 @@ func aliasParts(a string, exact bool) (parts []string, wordStart, wordEnd bool) 
 // checks at the ends. No part starts with a space, so the greedy \s*
 // never has to give a space back and a start has at most one match; the
 // matches are the leftmost, non-overlapping ones, like the regexp's.
-func (a *alias) findAll(in string, spans []span) []span {
+//
+// Only starts from lo to hi are tried: the caller knows parts[0] occurs
+// nowhere else.
+func (a *alias) findAll(in string, lo, hi int, spans []span) []span {
 	if a.parts == nil {
 		for _, loc := range a.re.FindAllStringIndex(in, -1) {
 			if !a.continuesHangul(in, loc[0]) {
@@ -262,9 +267,9 @@ func (a *alias) findAll(in string, spans []span) []span {
 		}
 		return spans
 	}
-	first := a.parts[0]
-	for off := 0; off < len(in); {
-		i := strings.Index(in[off:], first)
+	p0 := a.parts[0]
+	for off := lo; off <= hi && off < len(in); {
+		i := strings.Index(in[off:], p0)
 		if i < 0 {
 			break
 		}
@@ -340,21 +345,22 @@ const termWindow = 75
 func (m *Matcher) Match(text string) (terms, services []string) {
 	raw := squash(text)
 	f := lower(raw)
-	// The scratch slices live on the stack unless a text needs more.
-	var foundBuf [256]bool
-	var found []bool
-	if n := m.ac.needles; n <= len(foundBuf) {
-		found = foundBuf[:n]
+	// The scratch slices live on the stack unless a matcher needs more.
+	var posBuf [2 * 128]int
+	var pos []int
+	if n := 2 * m.ac.needles; n <= len(posBuf) {
+		pos = posBuf[:n]
 	} else {
-		found = make([]bool, n)
+		pos = make([]int, n)
 	}
-	m.ac.presentInto(f, found)
+	first, last := pos[:m.ac.needles], pos[m.ac.needles:]
+	m.ac.scan(f, first, last)
 	var termBuf [32]string
 	var svcBuf [16]string
 	hit, svc := termBuf[:0], svcBuf[:0]
 	for _, i := range m.byText {
 		t := &m.terms[i]
-		if allFound(found, t.needles) && near(f, t.tokens) {
+		if allFound(first, t.needles) && nearBounded(f, t, first, last) {
 			hit = append(hit, t.text)
 			if t.service != "" {
 				svc = append(svc, t.service)
@@ -365,14 +371,19 @@ func (m *Matcher) Match(text string) (terms, services []string) {
 	spans := spanBuf[:0]
 	for i := range m.aliases {
 		a := &m.aliases[i]
-		if !allFound(found, a.needles) {
+		if !allFound(first, a.needles) {
 			continue
 		}
-		in := f
 		if a.exact {
-			in = raw
+			spans = a.findAll(raw, 0, len(raw), spans)
+		} else if a.parts != nil {
+			// parts[0] is the alias's first needle: its matches start
+			// between that needle's first and last occurrence.
+			id := a.needles[0]
+			spans = a.findAll(f, first[id]-1, last[id]-1, spans)
+		} else {
+			spans = a.findAll(f, 0, len(f), spans)
 		}
-		spans = a.findAll(in, spans)
 	}
 	// Longest first, then leftmost; a span inside a taken one is the
 	// shorter name of something else. slices.SortFunc is the same pdqsort
@@ -415,22 +426,29 @@ type span struct {
 	service    string
 }
 
-// near reports whether every token occurs within termWindow of an
-// occurrence of the first one, in any order.
-func near(text string, tokens []string) bool {
+// nearBounded reports whether every token of t occurs within termWindow of an
+// occurrence of the first one, in any order. first and last (1 + the
+// first and last place each needle occurs, from acMatcher.scan) bound the
+// search: it starts at the first token's first occurrence, stops after its
+// last, and skips a window no occurrence of a token can lie in. The
+// unbounded search it replaces, near, is kept in reference_test.go.
+func nearBounded(text string, t *term, first, last []int) bool {
+	tokens := t.tokens
 	if len(tokens) == 0 {
 		return false
 	}
-	for off := 0; ; {
+	id0, n0 := t.needles[0], len(tokens[0])
+	for off := first[id0] - 1; off >= 0 && off <= last[id0]-1; {
 		i := strings.Index(text[off:], tokens[0])
 		if i < 0 {
 			return false
 		}
 		pos := off + i
-		lo, hi := max(0, pos-termWindow), min(len(text), pos+len(tokens[0])+termWindow)
+		lo, hi := max(0, pos-termWindow), min(len(text), pos+n0+termWindow)
 		all := true
-		for _, tok := range tokens[1:] {
-			if !strings.Contains(text[lo:hi], tok) {
+		for k, tok := range tokens[1:] {
+			id := t.needles[k+1]
+			if first[id]-1 > hi-len(tok) || last[id]-1 < lo || !strings.Contains(text[lo:hi], tok) {
 				all = false
 				break
 			}
@@ -438,8 +456,9 @@ func near(text string, tokens []string) bool {
 		if all {
 			return true
 		}
-		off = pos + len(tokens[0])
+		off = pos + n0
 	}
+	return false
 }
 
 // IncidentFor returns the incident an article belongs to: one whose terms
