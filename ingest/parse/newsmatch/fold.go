@@ -13,64 +13,96 @@ import (
 func fold(s string) string { return lower(squash(s)) }
 
 // squash is strings.Join(strings.Fields(norm.NFC.String(s)), " ") (the
-// tests keep that as the reference) without its allocations: one pass
-// finds whether s is already NFC and already one-space-separated, which
-// most titles are, and then s itself is returned.
+// tests keep that as the reference) in one pass and without allocating
+// when s is already NFC and one-space-separated, which most titles are:
+// then s itself is returned.
 //
 // A string of only ASCII and precomposed Hangul syllables (U+AC00–U+D7A3)
 // is NFC: all of them are NFC_Quick_Check=Yes with combining class 0. Any
-// other rune sends the text through norm.NFC, which returns it as is when
-// its own quick check passes.
+// other rune sends the text through norm.NFC first, which returns it as is
+// when its own quick check passes.
 func squash(s string) string {
-	nfc, tidy := true, true
-	space := true // as if a space came before s: a leading space is not tidy
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if asciiSpace[c] {
-				if c != ' ' || space {
-					tidy = false
-				}
-				space = true
-			} else {
-				space = false
-			}
-			i++
-			continue
-		}
-		if hangulAt(s, i) {
-			i += 3
-			space = false
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		nfc = false
-		if unicode.IsSpace(r) {
-			tidy, space = false, true
-		} else {
-			space = false
-		}
+	if out, ok := squashWords(s, true); ok {
+		return out
 	}
-	if space && len(s) > 0 {
-		tidy = false // a trailing space
-	}
-	if nfc {
-		if tidy {
-			return s
-		}
-		return collapse(s)
-	}
-	// Normalising may change the spaces (U+2000 is canonically U+2002).
-	s = norm.NFC.String(s)
-	if squashed(s) {
-		return s
-	}
-	return collapse(s)
+	// Normalising may change the spaces too (U+2000 is canonically U+2002).
+	out, _ := squashWords(norm.NFC.String(s), false)
+	return out
 }
 
-// asciiSpace is unicode.IsSpace (and strings.Fields) for ASCII bytes.
-var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+// asciiSpace is unicode.IsSpace (and strings.Fields) for bytes below
+// utf8.RuneSelf; no byte above is a space on its own.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// squashWords joins the words of s (as strings.Fields splits them) with
+// one ASCII space, returning s itself when that is what it already is.
+// With nfcOnly it gives up (ok false) at the first rune that is neither
+// ASCII nor a Hangul syllable, whose text may need normalising first.
+func squashWords(s string, nfcOnly bool) (out string, ok bool) {
+	var b strings.Builder // used once s turns out not to be squashed
+	copying := false
+	word := -1 // start of the current word, -1 between words
+	for i := 0; i < len(s); {
+		c := s[i]
+		n := 1
+		var sp bool
+		switch {
+		case c < utf8.RuneSelf:
+			sp = asciiSpace[c]
+		case hangulAt(s, i):
+			n = 3
+		case nfcOnly:
+			return "", false
+		default:
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			sp = unicode.IsSpace(r)
+		}
+		switch {
+		case !sp && word < 0:
+			word = i
+		case sp && word >= 0:
+			if copying {
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(s[word:i])
+			}
+			word = -1
+		}
+		// s[:i] so far is squashed (s[:i] is what b would hold); this space
+		// keeps it so only if it is one ASCII space between two words.
+		if sp && !copying && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1)) {
+			copying = true
+			b.Grow(len(s))
+			b.WriteString(s[:i])
+		}
+		i += n
+	}
+	if !copying {
+		return s, true
+	}
+	if word >= 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[word:])
+	}
+	return b.String(), true
+}
+
+// spaceAt reports whether the rune at s[i] is a space (unicode.IsSpace).
+func spaceAt(s string, i int) bool {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return asciiSpace[c]
+	}
+	if hangulAt(s, i) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsSpace(r)
+}
 
 // hangulAt reports whether a precomposed Hangul syllable (U+AC00–U+D7A3,
 // three bytes EA B0 80 … ED 9E A3) starts at s[i], without the general
@@ -85,72 +117,6 @@ func hangulAt(s string, i int) bool {
 	}
 	r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
 	return r >= 0xAC00 && r <= 0xD7A3
-}
-
-// squashed reports whether s has no leading, trailing or repeated space
-// and no space other than ' ' (strings.Fields' idea of space).
-func squashed(s string) bool {
-	space := true
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if asciiSpace[c] {
-				if c != ' ' || space {
-					return false
-				}
-				space = true
-			} else {
-				space = false
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if unicode.IsSpace(r) {
-			return false
-		}
-		space = false
-	}
-	return !space || len(s) == 0
-}
-
-// collapse joins the words of s (as strings.Fields splits them) with one
-// ASCII space.
-func collapse(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	start := -1 // start of the current word, -1 between words
-	for i := 0; i < len(s); {
-		c := s[i]
-		n := 1
-		var sp bool
-		if c < utf8.RuneSelf {
-			sp = asciiSpace[c]
-		} else {
-			var r rune
-			r, n = utf8.DecodeRuneInString(s[i:])
-			sp = unicode.IsSpace(r)
-		}
-		switch {
-		case sp && start >= 0:
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(s[start:i])
-			start = -1
-		case !sp && start < 0:
-			start = i
-		}
-		i += n
-	}
-	if start >= 0 {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s[start:])
-	}
-	return b.String()
 }
 
 // lower is strings.ToLower(s), returning s without a copy when nothing in

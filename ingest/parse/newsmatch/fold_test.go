@@ -1,6 +1,7 @@
 package newsmatch
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -60,6 +61,28 @@ func TestLower(t *testing.T) {
 	for _, s := range append(squashCases, "KAKAO", "Ǆ", "ǅ", "ß", "İstanbul", "Σ", "\uFFFD", "카카오\xff", "ＡＢＣ", "ｖ") {
 		if got, want := lower(s), strings.ToLower(s); got != want {
 			t.Errorf("lower(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// Random texts from the pieces the squash cases are made of: Hangul
+// composed and in jamo, every kind of space, Latin with combining marks,
+// invalid bytes.
+func TestSquashPieces(t *testing.T) {
+	pieces := []string{"카", "카카오", "\u1100", "\u1161", "\u11a8", "가", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2000",
+		"\u0085", "a", "A", "e", "\u0301", "\xff", "\xed", "\xea\xb0", "·", "“", "İ", "Σ", "ß", "_"}
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(10) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := squash(s), squashReference(s); got != want {
+			t.Fatalf("squash(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := lower(s), strings.ToLower(s); got != want {
+			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
