@@ -73,6 +73,9 @@ func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 		// s[:i] so far is squashed (s[:i] is what b would hold); this space
 		// keeps it so only if it is one ASCII space between two words.
 		if sp && !copying && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1)) {
+			if nfcOnly && !asciiOrHangul(s[i:]) {
+				return "", false // before allocating for nothing
+			}
 			copying = true
 			b.Grow(len(s))
 			b.WriteString(s[:i])
@@ -89,6 +92,83 @@ func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 		b.WriteString(s[word:])
 	}
 	return b.String(), true
+}
+
+// squashLower is lower(squash(s)) in one pass and at most one copy, for
+// text of only ASCII and Hangul syllables (most Korean news), which is NFC
+// and lower-cases byte by byte; for other text ok is false.
+func squashLower(s string) (out string, ok bool) {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			if !hangulAt(s, i) {
+				return "", false
+			}
+			i += 3
+			continue
+		case 'A' <= c && c <= 'Z':
+		case asciiSpace[c] && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1)):
+		default:
+			i++
+			continue
+		}
+		break // s[i] needs changing
+	}
+	if i == len(s) {
+		return s, true
+	}
+	if !asciiOrHangul(s[i:]) {
+		return "", false
+	}
+	// s[:i] is squashed and lower-case; drop the one space it may end in
+	// and go on word by word.
+	prefix := strings.TrimSuffix(s[:i], " ")
+	inWord := len(prefix) == i && i > 0
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(prefix)
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf && asciiSpace[c] {
+			inWord = false
+			i++
+			continue
+		}
+		if !inWord {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			inWord = true
+		}
+		if c >= utf8.RuneSelf {
+			b.WriteString(s[i : i+3]) // a Hangul syllable: asciiOrHangul said so
+			i += 3
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String(), true
+}
+
+// asciiOrHangul reports whether s is only ASCII and Hangul syllables.
+func asciiOrHangul(s string) bool {
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] < utf8.RuneSelf:
+			i++
+		case hangulAt(s, i):
+			i += 3
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // spaceAt reports whether the rune at s[i] is a space (unicode.IsSpace).

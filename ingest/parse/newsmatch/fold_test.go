@@ -16,9 +16,12 @@ var squashCases = []string{
 }
 
 func TestSquash(t *testing.T) {
-	for _, s := range squashCases {
+	for _, s := range append(squashCases, "KakaoTalk 먹통", "[단독] 카카오T  먹통", "AB  CD", "a B", "ab C", " A", "A ") {
 		if got, want := squash(s), squashReference(s); got != want {
 			t.Errorf("squash(%q) = %q, want %q", s, got, want)
+		}
+		if got, ok := squashLower(s); ok && got != strings.ToLower(squashReference(s)) {
+			t.Errorf("squashLower(%q) = %q, want %q", s, got, strings.ToLower(squashReference(s)))
 		}
 		if got, want := fold(s), strings.ToLower(squashReference(s)); got != want {
 			t.Errorf("fold(%q) = %q, want %q", s, got, want)
@@ -54,6 +57,9 @@ func FuzzSquash(f *testing.F) {
 		if got, want := lower(s), strings.ToLower(s); got != want {
 			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
 		}
+		if got, ok := squashLower(s); ok && got != strings.ToLower(squashReference(s)) {
+			t.Fatalf("squashLower(%q) = %q, want %q", s, got, strings.ToLower(squashReference(s)))
+		}
 	})
 }
 
@@ -69,7 +75,7 @@ func TestLower(t *testing.T) {
 // composed and in jamo, every kind of space, Latin with combining marks,
 // invalid bytes.
 func TestSquashPieces(t *testing.T) {
-	pieces := []string{"카", "카카오", "\u1100", "\u1161", "\u11a8", "가", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2000",
+	pieces := []string{"카", "카카오", "KAKAO", "Z", "[", "\u1100", "\u1161", "\u11a8", "가", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2000",
 		"\u0085", "a", "A", "e", "\u0301", "\xff", "\xed", "\xea\xb0", "·", "“", "İ", "Σ", "ß", "_"}
 	r := rand.New(rand.NewPCG(9, 10))
 	for range 50000 {
@@ -83,6 +89,9 @@ func TestSquashPieces(t *testing.T) {
 		}
 		if got, want := lower(s), strings.ToLower(s); got != want {
 			t.Fatalf("lower(%q) = %q, want %q", s, got, want)
+		}
+		if got, ok := squashLower(s); ok && got != strings.ToLower(squashReference(s)) {
+			t.Fatalf("squashLower(%q) = %q, want %q", s, got, strings.ToLower(squashReference(s)))
 		}
 	}
 }

@@ -343,8 +343,15 @@ const termWindow = 75
 // Match returns the terms found in text and the services it names, each
 // sorted and without duplicates. It is safe for concurrent use.
 func (m *Matcher) Match(text string) (terms, services []string) {
-	raw := squash(text)
-	f := lower(raw)
+	// f is the folded text every needle, term and alias but the exact
+	// ones is looked for in; raw, only squashed, is made when an exact
+	// alias needs it.
+	f, ok := squashLower(text)
+	raw, haveRaw := "", false
+	if !ok {
+		raw, haveRaw = squash(text), true
+		f = lower(raw)
+	}
 	// The scratch slices live on the stack unless a matcher needs more.
 	var posBuf [2 * 128]int
 	var pos []int
@@ -375,6 +382,9 @@ func (m *Matcher) Match(text string) (terms, services []string) {
 			continue
 		}
 		if a.exact {
+			if !haveRaw {
+				raw, haveRaw = squash(text), true
+			}
 			spans = a.findAll(raw, 0, len(raw), spans)
 		} else if a.parts != nil {
 			// parts[0] is the alias's first needle: its matches start
