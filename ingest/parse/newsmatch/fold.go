@@ -96,64 +96,60 @@ func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 
 // squashLower is lower(squash(s)) in one pass and at most one copy, for
 // text of only ASCII and Hangul syllables (most Korean news), which is NFC
-// and lower-cases byte by byte; for other text ok is false.
+// and lower-cases byte by byte; for other text ok is false. It copies
+// from the first byte that needs changing into a stack buffer, so giving
+// up costs no allocation.
 func squashLower(s string) (out string, ok bool) {
-	i := 0
-	for i < len(s) {
+	var buf [1024]byte
+	b := buf[:0]
+	copying, inWord := false, false
+	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c >= utf8.RuneSelf:
+		if c >= utf8.RuneSelf {
 			if !hangulAt(s, i) {
 				return "", false
 			}
+			if copying {
+				if !inWord && len(b) > 0 {
+					b = append(b, ' ')
+				}
+				b = append(b, s[i:i+3]...)
+				inWord = true
+			}
 			i += 3
 			continue
-		case 'A' <= c && c <= 'Z':
-		case asciiSpace[c] && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1)):
-		default:
-			i++
-			continue
 		}
-		break // s[i] needs changing
-	}
-	if i == len(s) {
-		return s, true
-	}
-	if !asciiOrHangul(s[i:]) {
-		return "", false
-	}
-	// s[:i] is squashed and lower-case; drop the one space it may end in
-	// and go on word by word.
-	prefix := strings.TrimSuffix(s[:i], " ")
-	inWord := len(prefix) == i && i > 0
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(prefix)
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf && asciiSpace[c] {
+		if !copying {
+			if !('A' <= c && c <= 'Z') && !(asciiSpace[c] && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1))) {
+				i++
+				continue
+			}
+			// s[:i] is squashed and lower-case; drop the one space it
+			// may end in and go on word by word.
+			prefix := strings.TrimSuffix(s[:i], " ")
+			inWord = len(prefix) == i && i > 0
+			b = append(b, prefix...)
+			copying = true
+		}
+		if asciiSpace[c] {
 			inWord = false
 			i++
 			continue
 		}
-		if !inWord {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			inWord = true
+		if !inWord && len(b) > 0 {
+			b = append(b, ' ')
 		}
-		if c >= utf8.RuneSelf {
-			b.WriteString(s[i : i+3]) // a Hangul syllable: asciiOrHangul said so
-			i += 3
-			continue
-		}
+		inWord = true
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		b.WriteByte(c)
+		b = append(b, c)
 		i++
 	}
-	return b.String(), true
+	if !copying {
+		return s, true
+	}
+	return string(b), true
 }
 
 // asciiOrHangul reports whether s is only ASCII and Hangul syllables.

@@ -421,11 +421,15 @@ func (m *Matcher) Match(text string) (terms, services []string) {
 	}
 	slices.Sort(svc)
 	svc = slices.Compact(svc)
+	// One array holds both results; each is capped, so appending to one
+	// never writes into the other. Nil, not empty, when nothing matched.
+	both := make([]string, 0, len(hit)+len(svc))
+	both = append(append(both, hit...), svc...)
 	if len(hit) > 0 {
-		terms = slices.Clone(hit)
+		terms = both[:len(hit):len(hit)]
 	}
 	if len(svc) > 0 {
-		services = slices.Clone(svc)
+		services = both[len(hit):len(both):len(both)]
 	}
 	return terms, services
 }
