@@ -100,54 +100,67 @@ func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 // from the first byte that needs changing into a stack buffer, so giving
 // up costs no allocation.
 func squashLower(s string) (out string, ok bool) {
-	var buf [1024]byte
-	b := buf[:0]
-	copying, inWord := false, false
-	for i := 0; i < len(s); {
+	i := 0
+	for i < len(s) {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			if !hangulAt(s, i) {
 				return "", false
 			}
-			if copying {
-				if !inWord && len(b) > 0 {
-					b = append(b, ' ')
-				}
-				b = append(b, s[i:i+3]...)
-				inWord = true
-			}
 			i += 3
 			continue
 		}
-		if !copying {
-			if !('A' <= c && c <= 'Z') && !(asciiSpace[c] && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1))) {
-				i++
-				continue
-			}
-			// s[:i] is squashed and lower-case; drop the one space it
-			// may end in and go on word by word.
-			prefix := strings.TrimSuffix(s[:i], " ")
-			inWord = len(prefix) == i && i > 0
-			b = append(b, prefix...)
-			copying = true
+		if 'A' <= c && c <= 'Z' || asciiSpace[c] && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1)) {
+			break
 		}
-		if asciiSpace[c] {
+		i++
+	}
+	if i == len(s) {
+		return s, true
+	}
+	// s[:i] is squashed and lower-case; drop the one space it may end in
+	// and go on word by word, copying runs of bytes that stay as they are.
+	var buf [1024]byte
+	prefix := strings.TrimSuffix(s[:i], " ")
+	b := append(buf[:0], prefix...)
+	inWord := len(prefix) == i && i > 0
+	run := i // s[run:i] is still to be copied
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			if !hangulAt(s, i) {
+				return "", false
+			}
+			i += 3
+			continue
+		case asciiSpace[c]:
+			if run < i {
+				if !inWord && len(b) > 0 {
+					b = append(b, ' ')
+				}
+				b = append(b, s[run:i]...)
+			}
 			inWord = false
+		case 'A' <= c && c <= 'Z':
+			if !inWord && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, s[run:i]...)
+			b = append(b, c+'a'-'A')
+			inWord = true
+		default:
 			i++
 			continue
 		}
+		i++
+		run = i
+	}
+	if run < len(s) {
 		if !inWord && len(b) > 0 {
 			b = append(b, ' ')
 		}
-		inWord = true
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-		i++
-	}
-	if !copying {
-		return s, true
+		b = append(b, s[run:]...)
 	}
 	return string(b), true
 }
