@@ -282,3 +282,33 @@ func benchNewAndReference(b *testing.B, texts []string) {
 		}
 	})
 }
+
+// Collectors call Match from several goroutines at once: each call's
+// scratch is its own.
+func TestMatchConcurrent(t *testing.T) {
+	texts := append(synthNews(200), rowTexts(t)...)
+	type result struct{ terms, services []string }
+	want := make([]result, len(texts))
+	for i, s := range texts {
+		want[i].terms, want[i].services = DefaultMatcher.Match(s)
+	}
+	errs := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for k := range texts {
+				i := (k + g*len(texts)/4) % len(texts)
+				terms, services := DefaultMatcher.Match(texts[i])
+				if !reflect.DeepEqual(terms, want[i].terms) || !reflect.DeepEqual(services, want[i].services) {
+					errs <- texts[i]
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if s := <-errs; s != "" {
+			t.Errorf("%q matched differently when run concurrently", s)
+		}
+	}
+}
