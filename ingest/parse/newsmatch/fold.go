@@ -2,6 +2,7 @@ package newsmatch
 
 import (
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,10 +18,12 @@ func fold(s string) string { return lower(squash(s)) }
 // when s is already NFC and one-space-separated, which most titles are:
 // then s itself is returned.
 //
-// A string of only ASCII and precomposed Hangul syllables (U+AC00–U+D7A3)
-// is NFC: all of them are NFC_Quick_Check=Yes with combining class 0. Any
-// other rune sends the text through norm.NFC first, which returns it as is
-// when its own quick check passes.
+// A string of only runes that are NFC_Quick_Check=Yes with combining
+// class 0 is NFC (the Unicode quick check says so): ASCII, precomposed
+// Hangul syllables (U+AC00–U+D7A3), and most other BMP runes news uses
+// (·, “”, …, NBSP), listed in nfcStable. Any other rune sends the text
+// through norm.NFC first, which returns it as is when its own quick check
+// passes.
 func squash(s string) string {
 	if out, ok := squashWords(s, true); ok {
 		return out
@@ -36,8 +39,8 @@ var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r':
 
 // squashWords joins the words of s (as strings.Fields splits them) with
 // one ASCII space, returning s itself when that is what it already is.
-// With nfcOnly it gives up (ok false) at the first rune that is neither
-// ASCII nor a Hangul syllable, whose text may need normalising first.
+// With nfcOnly it gives up (ok false) at the first rune that is not
+// NFC-stable (stableRune), whose text may need normalising first.
 func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 	var b strings.Builder // used once s turns out not to be squashed
 	copying := false
@@ -52,7 +55,11 @@ func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 		case hangulAt(s, i):
 			n = 3
 		case nfcOnly:
-			return "", false
+			r, m := stableRune(s, i)
+			if m == 0 {
+				return "", false
+			}
+			n, sp = m, unicode.IsSpace(r)
 		default:
 			var r rune
 			r, n = utf8.DecodeRuneInString(s[i:])
@@ -73,7 +80,7 @@ func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 		// s[:i] so far is squashed (s[:i] is what b would hold); this space
 		// keeps it so only if it is one ASCII space between two words.
 		if sp && !copying && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1)) {
-			if nfcOnly && !asciiOrHangul(s[i:]) {
+			if nfcOnly && !allStable(s[i:]) {
 				return "", false // before allocating for nothing
 			}
 			copying = true
@@ -95,8 +102,9 @@ func squashWords(s string, nfcOnly bool) (out string, ok bool) {
 }
 
 // squashLower is lower(squash(s)) in one pass and at most one copy, for
-// text of only ASCII and Hangul syllables (most Korean news), which is NFC
-// and lower-cases byte by byte; for other text ok is false. It copies
+// text of NFC-stable runes with no case and no space beyond ASCII (most
+// Korean news), which is NFC and lower-cases byte by byte; for other text
+// ok is false. It copies
 // from the first byte that needs changing into a stack buffer, so giving
 // up costs no allocation.
 func squashLower(s string) (out string, ok bool) {
@@ -104,10 +112,11 @@ func squashLower(s string) (out string, ok bool) {
 	for i < len(s) {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			if !hangulAt(s, i) {
+			n := caselessAt(s, i)
+			if n == 0 {
 				return "", false
 			}
-			i += 3
+			i += n
 			continue
 		}
 		if 'A' <= c && c <= 'Z' || asciiSpace[c] && (c != ' ' || i == 0 || i+1 == len(s) || spaceAt(s, i+1)) {
@@ -129,10 +138,11 @@ func squashLower(s string) (out string, ok bool) {
 		c := s[i]
 		switch {
 		case c >= utf8.RuneSelf:
-			if !hangulAt(s, i) {
+			n := caselessAt(s, i)
+			if n == 0 {
 				return "", false
 			}
-			i += 3
+			i += n
 			continue
 		case asciiSpace[c]:
 			if run < i {
@@ -165,8 +175,8 @@ func squashLower(s string) (out string, ok bool) {
 	return string(b), true
 }
 
-// asciiOrHangul reports whether s is only ASCII and Hangul syllables.
-func asciiOrHangul(s string) bool {
+// allStable reports whether every rune of s is NFC-stable.
+func allStable(s string) bool {
 	for i := 0; i < len(s); {
 		switch {
 		case s[i] < utf8.RuneSelf:
@@ -174,10 +184,75 @@ func asciiOrHangul(s string) bool {
 		case hangulAt(s, i):
 			i += 3
 		default:
-			return false
+			_, n := stableRune(s, i)
+			if n == 0 {
+				return false
+			}
+			i += n
 		}
 	}
 	return true
+}
+
+// caselessAt returns the length of the rune at s[i] (not ASCII) when it is
+// NFC-stable, not a space and its own lower case, else 0.
+func caselessAt(s string, i int) int {
+	if hangulAt(s, i) {
+		return 3
+	}
+	r, n := stableRune(s, i)
+	if n == 0 || unicode.IsSpace(r) || unicode.ToLower(r) != r {
+		return 0
+	}
+	return n
+}
+
+// stableRune returns the rune at s[i] (not ASCII) and its length when it
+// is NFC-stable: in the BMP, NFC_Quick_Check=Yes and combining class 0,
+// so nothing before or after it changes it or is changed by it under
+// NFC. n is 0 for any other rune and for an invalid byte.
+func stableRune(s string, i int) (r rune, n int) {
+	r, n = utf8.DecodeRuneInString(s[i:])
+	if n == 1 || r >= 0x10000 || !nfcStable(r) {
+		return 0, 0
+	}
+	return r, n
+}
+
+// nfcStable reports whether r (in the BMP) is NFC_Quick_Check=Yes (alone
+// it is NFC) with combining class 0 and not combining backward
+// (BoundaryBefore: not a Quick_Check=Maybe rune). The Hangul jamo block is
+// left out whatever norm says: its vowels and trailing consonants compose
+// with what precedes them. The answers are worked out per block of 64
+// runes on first use, so a program pays only for the blocks its text
+// touches; concurrent first uses compute the same bits.
+func nfcStable(r rune) bool {
+	blk := r >> 6
+	if !stableDone[blk].Load() {
+		stableBits[blk].Store(stableBlock(blk))
+		stableDone[blk].Store(true)
+	}
+	return stableBits[blk].Load()&(1<<(r&63)) != 0
+}
+
+var (
+	stableBits [0x10000 / 64]atomic.Uint64
+	stableDone [0x10000 / 64]atomic.Bool
+)
+
+func stableBlock(blk rune) uint64 {
+	var bits uint64
+	for k := range rune(64) {
+		r := blk<<6 | k
+		if r < utf8.RuneSelf || !utf8.ValidRune(r) || r >= 0x1100 && r <= 0x11FF {
+			continue
+		}
+		s := string(r)
+		if norm.NFC.IsNormalString(s) && norm.NFC.PropertiesString(s).BoundaryBefore() {
+			bits |= 1 << k
+		}
+	}
+	return bits
 }
 
 // spaceAt reports whether the rune at s[i] is a space (unicode.IsSpace).

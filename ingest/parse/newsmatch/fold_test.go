@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -76,7 +77,8 @@ func TestLower(t *testing.T) {
 // invalid bytes.
 func TestSquashPieces(t *testing.T) {
 	pieces := []string{"카", "카카오", "KAKAO", "Z", "[", "\u1100", "\u1161", "\u11a8", "가", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\u2000",
-		"\u0085", "a", "A", "e", "\u0301", "\xff", "\xed", "\xea\xb0", "·", "“", "İ", "Σ", "ß", "_"}
+		"\u0085", "a", "A", "e", "\u0301", "\xff", "\xed", "\xea\xb0", "·", "“", "İ", "Σ", "ß", "_",
+		"…", "Ⅻ", "Ａ", "\u0387", "\u2126", "\u212b", "\u0340", "\u0f73", "\uFFFD", "\u3099", "か", "\u3131", "𝐀", "😀"}
 	r := rand.New(rand.NewPCG(9, 10))
 	for range 50000 {
 		var b strings.Builder
@@ -94,4 +96,33 @@ func TestSquashPieces(t *testing.T) {
 			t.Fatalf("squashLower(%q) = %q, want %q", s, got, strings.ToLower(squashReference(s)))
 		}
 	}
+}
+
+// A rune nfcStable lists stays as it is under NFC after any starter, and
+// the runes it leaves out include every kind of trouble.
+func TestNFCStable(t *testing.T) {
+	prefixes := []string{"", "가", "각", "\u1100", "e", "A", "Ω", "か", "ο", "\u0627"}
+	stable := 0
+	for r := rune(0x80); r < 0x10000; r++ {
+		if _, n := stableRune(string(r), 0); n == 0 || !utf8.ValidRune(r) {
+			continue
+		}
+		stable++
+		for _, p := range prefixes {
+			if s := p + string(r); !norm.NFC.IsNormalString(s) {
+				t.Fatalf("%U is listed stable but %q is not NFC", r, s)
+			}
+		}
+	}
+	for _, r := range []rune{0x0301, 0x0387, 0x2126, 0x212B, 0x1161, 0x11A8, 0x0340, 0x0F73, 0x3099, 0x2000} {
+		if _, n := stableRune(string(r), 0); n != 0 {
+			t.Errorf("%U is listed stable", r)
+		}
+	}
+	for _, r := range []rune{0x00A0, 0x00B7, 0x2026, 0x201C, 0x3000, 0x3131, 0x304B, 0xFFFD} {
+		if _, n := stableRune(string(r), 0); n == 0 {
+			t.Errorf("%U is not listed stable", r)
+		}
+	}
+	t.Logf("%d stable BMP runes", stable)
 }
