@@ -462,10 +462,16 @@ func nearBounded(text string, t *term, first, last []int) bool {
 		all := true
 		for k, tok := range tokens[1:] {
 			id := t.needles[k+1]
-			if first[id]-1 > hi-len(tok) || last[id]-1 < lo || !strings.Contains(text[lo:hi], tok) {
-				all = false
-				break
+			f, l, end := first[id]-1, last[id]-1, hi-len(tok)
+			switch {
+			case f > end || l < lo: // every occurrence is outside
+			case f >= lo || l <= end: // the first or the last is inside
+				continue
+			case strings.Contains(text[lo:hi], tok):
+				continue
 			}
+			all = false
+			break
 		}
 		if all {
 			return true
