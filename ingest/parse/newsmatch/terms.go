@@ -1,15 +1,14 @@
 package newsmatch
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/gwanmun/gwanmun/data/study"
 )
@@ -65,6 +64,9 @@ type Matcher struct {
 	// ac finds every term word and alias part in one pass; a term or
 	// alias with a part absent from the text cannot match and is skipped.
 	ac *acMatcher
+	// byText lists the indexes of terms sorted by text: Match walks them
+	// in that order, so its terms come out sorted.
+	byText []int
 }
 
 type term struct {
@@ -84,6 +86,13 @@ type alias struct {
 	hangul bool
 	// needles are the ids of its parts, lower-cased, in Matcher.ac.
 	needles []int32
+	// parts are the literals re joins with \s*, and wordStart and
+	// wordEnd its \b at either end: Match finds re's matches with
+	// strings.Index instead of the regexp engine (findAll). nil parts
+	// (an alias of only spaces, or one with U+FFFD, which re also matches
+	// on an invalid byte) leave it to re.
+	parts              []string
+	wordStart, wordEnd bool
 }
 
 // active is the study news collectors follow: the default one until
@@ -141,11 +150,16 @@ func NewMatcher(incidents []Incident, services []Service) *Matcher {
 		for _, a := range s.Aliases {
 			exact := a == strings.ToUpper(a) && strings.IndexFunc(a, isLatin) >= 0 && strings.IndexFunc(a, unicode.IsLower) < 0 &&
 				strings.IndexFunc(a, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) < 0
-			m.aliases = append(m.aliases, alias{
+			parts, wordStart, wordEnd := aliasParts(a, exact)
+			al := alias{
 				re: aliasPattern(a, exact), service: s.ID, exact: exact,
 				hangul:  unicode.Is(unicode.Hangul, []rune(a)[0]),
 				needles: needleIDs(ids, aliasNeedles(a, exact)),
-			})
+			}
+			if len(parts) > 0 && !strings.ContainsRune(strings.Join(parts, ""), utf8.RuneError) {
+				al.parts, al.wordStart, al.wordEnd = parts, wordStart, wordEnd
+			}
+			m.aliases = append(m.aliases, al)
 		}
 	}
 	for i := range m.terms {
@@ -154,6 +168,11 @@ func NewMatcher(incidents []Incident, services []Service) *Matcher {
 	needles := make([]string, len(*ids.list))
 	copy(needles, *ids.list)
 	m.ac = newACMatcher(needles)
+	m.byText = make([]int, len(m.terms))
+	for i := range m.byText {
+		m.byText[i] = i
+	}
+	slices.SortFunc(m.byText, func(a, b int) int { return strings.Compare(m.terms[a].text, m.terms[b].text) })
 	return m
 }
 
@@ -187,9 +206,11 @@ func needleIDs(ids needleSet, words []string) []int32 {
 	return out
 }
 
-func allFound(found []bool, ids []int32) bool {
+// allFound reports whether every needle in ids occurs: first holds, per
+// needle, 1 + where it first occurs, 0 when it does not (acMatcher.scan).
+func allFound(first []int, ids []int32) bool {
 	for _, id := range ids {
-		if !found[id] {
+		if first[id] == 0 {
 			return false
 		}
 	}
@@ -201,31 +222,118 @@ func allFound(found []bool, ids []int32) bool {
 // T" does not match "Kakao to". A Hangul alias needs no word end: Korean
 // attaches particles (카카오톡이).
 func aliasPattern(a string, exact bool) *regexp.Regexp {
-	parts := strings.Fields(fold(a))
-	if exact {
-		parts = strings.Fields(a)
-	}
+	parts, wordStart, wordEnd := aliasParts(a, exact)
 	for i, p := range parts {
 		parts[i] = regexp.QuoteMeta(p)
 	}
 	pat := strings.Join(parts, `\s*`)
-	r := []rune(a)
-	if isLatin(r[0]) {
+	if wordStart {
 		pat = `\b` + pat
 	}
-	if isLatin(r[len(r)-1]) {
+	if wordEnd {
 		pat += `\b`
 	}
 	return regexp.MustCompile(pat)
 }
 
+// aliasParts are the words aliasPattern joins and whether it puts a \b
+// before and after them.
+func aliasParts(a string, exact bool) (parts []string, wordStart, wordEnd bool) {
+	parts = strings.Fields(fold(a))
+	if exact {
+		parts = strings.Fields(a)
+	}
+	r := []rune(a)
+	return parts, isLatin(r[0]), isLatin(r[len(r)-1])
+}
+
+// findAll appends to spans every match of a.re in in, as
+// a.re.FindAllStringIndex would return them, leaving out matches that
+// continue a Hangul word when a.hangul. With parts set it does so
+// without the regexp engine: a match is parts[0], then for each further
+// part any run of \s (RE2's [\t\n\f\r ]) and the part, with the \b
+// checks at the ends. No part starts with a space, so the greedy \s*
+// never has to give a space back and a start has at most one match; the
+// matches are the leftmost, non-overlapping ones, like the regexp's.
+//
+// Only starts from lo to hi are tried: the caller knows parts[0] occurs
+// nowhere else.
+func (a *alias) findAll(in string, lo, hi int, spans []span) []span {
+	if a.parts == nil {
+		for _, loc := range a.re.FindAllStringIndex(in, -1) {
+			if !a.continuesHangul(in, loc[0]) {
+				spans = append(spans, span{loc[0], loc[1], a.service})
+			}
+		}
+		return spans
+	}
+	p0 := a.parts[0]
+	for off := lo; off <= hi && off < len(in); {
+		i := strings.Index(in[off:], p0)
+		if i < 0 {
+			break
+		}
+		start := off + i
+		end := a.matchAt(in, start)
+		if end < 0 {
+			// parts[0] is valid UTF-8, so it never starts inside a rune:
+			// the next start the regexp would try is found by Index.
+			off = start + 1
+			continue
+		}
+		if !a.continuesHangul(in, start) {
+			spans = append(spans, span{start, end, a.service})
+		}
+		off = end
+	}
+	return spans
+}
+
+// matchAt returns the end of a's match at start, where parts[0] occurs,
+// or -1.
+func (a *alias) matchAt(in string, start int) int {
+	if a.wordStart && isWordBefore(in, start) == isWordAt(in, start) {
+		return -1
+	}
+	end := start + len(a.parts[0])
+	for _, p := range a.parts[1:] {
+		for end < len(in) && isRESpace(in[end]) {
+			end++
+		}
+		if !strings.HasPrefix(in[end:], p) {
+			return -1
+		}
+		end += len(p)
+	}
+	if a.wordEnd && isWordBefore(in, end) == isWordAt(in, end) {
+		return -1
+	}
+	return end
+}
+
+// continuesHangul reports whether a Hangul alias's match at start follows
+// a Hangul letter: 온라인 is not 라인.
+func (a *alias) continuesHangul(in string, start int) bool {
+	if !a.hangul || start == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(in[:start])
+	return unicode.Is(unicode.Hangul, r)
+}
+
+// isRESpace is RE2's \s.
+func isRESpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// isWordAt and isWordBefore are RE2's \w ([0-9A-Za-z_]) for the rune at
+// and before i. Word characters are ASCII, and a byte of a multi-byte
+// rune (or an invalid one) is never ASCII, so one byte tells.
+func isWordAt(s string, i int) bool     { return i < len(s) && isWordByte(s[i]) }
+func isWordBefore(s string, i int) bool { return i > 0 && isWordByte(s[i-1]) }
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
 func isLatin(r rune) bool { return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
-
-// fold prepares text for matching: NFC (Korean pages mix composed and
-// decomposed Hangul), lower case, one space between words.
-func fold(s string) string { return strings.ToLower(squash(s)) }
-
-func squash(s string) string { return strings.Join(strings.Fields(norm.NFC.String(s)), " ") }
 
 // termWindow is how far apart (in bytes of folded text, about 25 Hangul
 // syllables) the words of one term may be: "카카오 서비스 전면 먹통" still
@@ -233,52 +341,71 @@ func squash(s string) string { return strings.Join(strings.Fields(norm.NFC.Strin
 const termWindow = 75
 
 // Match returns the terms found in text and the services it names, each
-// sorted and without duplicates.
+// sorted and without duplicates. It is safe for concurrent use.
 func (m *Matcher) Match(text string) (terms, services []string) {
-	raw := squash(text)
-	f := strings.ToLower(raw)
-	found := m.ac.present(f)
-	svc := map[string]bool{}
-	for _, t := range m.terms {
-		if allFound(found, t.needles) && near(f, t.tokens) {
-			terms = append(terms, t.text)
+	// f is the folded text every needle, term and alias but the exact
+	// ones is looked for in; raw, only squashed, is made when an exact
+	// alias needs it.
+	f, ok := squashLower(text)
+	raw, haveRaw := "", false
+	if !ok {
+		raw, haveRaw = squash(text), true
+		f = lower(raw)
+	}
+	// The scratch slices live on the stack unless a matcher needs more.
+	var posBuf [2 * 128]int
+	var pos []int
+	if n := 2 * m.ac.needles; n <= len(posBuf) {
+		pos = posBuf[:n]
+	} else {
+		pos = make([]int, n)
+	}
+	first, last := pos[:m.ac.needles], pos[m.ac.needles:]
+	m.ac.scan(f, first, last)
+	var termBuf [32]string
+	var svcBuf [16]string
+	hit, svc := termBuf[:0], svcBuf[:0]
+	for _, i := range m.byText {
+		t := &m.terms[i]
+		if allFound(first, t.needles) && nearBounded(f, t, first, last) {
+			hit = append(hit, t.text)
 			if t.service != "" {
-				svc[t.service] = true
+				svc = append(svc, t.service)
 			}
 		}
 	}
-	type span struct {
-		start, end int
-		service    string
-	}
-	var spans []span
-	for _, a := range m.aliases {
-		if !allFound(found, a.needles) {
+	var spanBuf, takenBuf [16]span
+	spans := spanBuf[:0]
+	for i := range m.aliases {
+		a := &m.aliases[i]
+		if !allFound(first, a.needles) {
 			continue
 		}
-		in := f
 		if a.exact {
-			in = raw
-		}
-		for _, loc := range a.re.FindAllStringIndex(in, -1) {
-			if a.hangul && loc[0] > 0 {
-				if r, _ := utf8.DecodeLastRuneInString(in[:loc[0]]); unicode.Is(unicode.Hangul, r) {
-					continue
-				}
+			if !haveRaw {
+				raw, haveRaw = squash(text), true
 			}
-			spans = append(spans, span{loc[0], loc[1], a.service})
+			spans = a.findAll(raw, 0, len(raw), spans)
+		} else if a.parts != nil {
+			// parts[0] is the alias's first needle: its matches start
+			// between that needle's first and last occurrence.
+			id := a.needles[0]
+			spans = a.findAll(f, first[id]-1, last[id]-1, spans)
+		} else {
+			spans = a.findAll(f, 0, len(f), spans)
 		}
 	}
 	// Longest first, then leftmost; a span inside a taken one is the
-	// shorter name of something else.
-	sort.Slice(spans, func(i, j int) bool {
-		li, lj := spans[i].end-spans[i].start, spans[j].end-spans[j].start
-		if li != lj {
-			return li > lj
+	// shorter name of something else. slices.SortFunc is the same pdqsort
+	// as the sort.Slice the reference uses, so ties (one span, two
+	// services) are broken the same way.
+	slices.SortFunc(spans, func(a, b span) int {
+		if la, lb := a.end-a.start, b.end-b.start; la != lb {
+			return cmp.Compare(lb, la)
 		}
-		return spans[i].start < spans[j].start
+		return cmp.Compare(a.start, b.start)
 	})
-	var taken []span
+	taken := takenBuf[:0]
 	for _, s := range spans {
 		overlaps := false
 		for _, t := range taken {
@@ -289,42 +416,69 @@ func (m *Matcher) Match(text string) (terms, services []string) {
 		}
 		if !overlaps {
 			taken = append(taken, s)
-			svc[s.service] = true
+			svc = append(svc, s.service)
 		}
 	}
-	for s := range svc {
-		services = append(services, s)
+	slices.Sort(svc)
+	svc = slices.Compact(svc)
+	// One array holds both results; each is capped, so appending to one
+	// never writes into the other. Nil, not empty, when nothing matched.
+	both := make([]string, 0, len(hit)+len(svc))
+	both = append(append(both, hit...), svc...)
+	if len(hit) > 0 {
+		terms = both[:len(hit):len(hit)]
 	}
-	sort.Strings(terms)
-	sort.Strings(services)
+	if len(svc) > 0 {
+		services = both[len(hit):len(both):len(both)]
+	}
 	return terms, services
 }
 
-// near reports whether every token occurs within termWindow of an
-// occurrence of the first one, in any order.
-func near(text string, tokens []string) bool {
+// span is where an alias matched in the folded text.
+type span struct {
+	start, end int
+	service    string
+}
+
+// nearBounded reports whether every token of t occurs within termWindow of an
+// occurrence of the first one, in any order. first and last (1 + the
+// first and last place each needle occurs, from acMatcher.scan) bound the
+// search: it starts at the first token's first occurrence, stops after its
+// last, and skips a window no occurrence of a token can lie in. The
+// unbounded search it replaces, near, is kept in reference_test.go.
+func nearBounded(text string, t *term, first, last []int) bool {
+	tokens := t.tokens
 	if len(tokens) == 0 {
 		return false
 	}
-	for off := 0; ; {
+	id0, n0 := t.needles[0], len(tokens[0])
+	for off := first[id0] - 1; off >= 0 && off <= last[id0]-1; {
 		i := strings.Index(text[off:], tokens[0])
 		if i < 0 {
 			return false
 		}
 		pos := off + i
-		lo, hi := max(0, pos-termWindow), min(len(text), pos+len(tokens[0])+termWindow)
+		lo, hi := max(0, pos-termWindow), min(len(text), pos+n0+termWindow)
 		all := true
-		for _, tok := range tokens[1:] {
-			if !strings.Contains(text[lo:hi], tok) {
-				all = false
-				break
+		for k, tok := range tokens[1:] {
+			id := t.needles[k+1]
+			f, l, end := first[id]-1, last[id]-1, hi-len(tok)
+			switch {
+			case f > end || l < lo: // every occurrence is outside
+			case f >= lo || l <= end: // the first or the last is inside
+				continue
+			case strings.Contains(text[lo:hi], tok):
+				continue
 			}
+			all = false
+			break
 		}
 		if all {
 			return true
 		}
-		off = pos + len(tokens[0])
+		off = pos + n0
 	}
+	return false
 }
 
 // IncidentFor returns the incident an article belongs to: one whose terms
