@@ -35,8 +35,12 @@ import (
 // tables and keep the row path.
 
 // bulkBatch is how many rows of one partition are built before they go to
-// the session: one row group.
-const bulkBatch = lakestore.MaxRowGroup
+// the session. Small enough that a file spread over many years holds
+// little per partition (Arrow zeroes every buffer it grows, and a row
+// group's worth per year was most of an import's time), large enough
+// that per-batch work is noise; the Parquet writer still fills row groups
+// of MaxRowGroup rows from consecutive batches.
+const bulkBatch = 8192
 
 // bulkDatasets are the datasets the bulk path maps.
 var bulkDatasets = []string{"news"}
@@ -261,14 +265,6 @@ func (b *newsBulk) appendRow(s *ingest.Session) {
 	rb := b.parts[part]
 	if rb == nil {
 		rb = array.NewRecordBuilder(b.mem, b.sc)
-		rb.Reserve(bulkBatch)
-		for i, c := range b.col {
-			if sb, ok := rb.Field(i).(*array.StringBuilder); ok && c.Kind == schema.String {
-				// Room for typical cells, so the data buffer is not
-				// regrown and copied a dozen times per batch.
-				sb.ReserveData(bulkBatch * 24)
-			}
-		}
 		b.parts[part] = rb
 		b.order = append(b.order, part)
 	}
@@ -315,9 +311,31 @@ func (b *newsBulk) emit(s *ingest.Session, part string) {
 	if rb == nil || rb.Field(0).Len() == 0 {
 		return
 	}
+	full := rb.Field(0).Len() >= bulkBatch
+	var dataLen []int
+	if full {
+		for i := range b.col {
+			if sb, ok := rb.Field(i).(*array.StringBuilder); ok {
+				dataLen = append(dataLen, sb.DataLen())
+			}
+		}
+	}
 	rec := rb.NewRecordBatch()
 	defer rec.Release()
 	s.EmitRecord(b.ds, part, rec)
+	if full {
+		// A partition that filled one batch will likely fill the next:
+		// reserve what this one used once, rather than growing every
+		// buffer by doubling (each growth copies and zeroes).
+		rb.Reserve(bulkBatch)
+		j := 0
+		for i := range b.col {
+			if sb, ok := rb.Field(i).(*array.StringBuilder); ok {
+				sb.ReserveData(dataLen[j] + dataLen[j]/8)
+				j++
+			}
+		}
+	}
 }
 
 // flush hands every partition's rows on, in the order first seen.
