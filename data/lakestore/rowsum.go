@@ -13,12 +13,15 @@ import (
 	"slices"
 )
 
-// spillSums is how many row sums a staged file holds in memory (32 MiB):
+// spillSums is how many row sums a staged file holds in memory (8 MiB):
 // past it they are sorted and written to a run file beside the staged
 // Parquet file, and the rows hash is a merge of the runs. The hash is the
 // same as sortedSum over every sum (lake format 2), but memory no longer
-// grows with the rows a file holds: 32 bytes a row was 320 MiB at 10M.
-const spillSums = 1 << 20
+// grows with the rows a file holds: 32 bytes a row was 320 MiB at 10M
+// rows, twice that in heap the GC lets grow, and a run keeps a file open
+// per partition (19 in the benchmark's ingest), so the bound is per file
+// and small.
+const spillSums = 1 << 18
 
 // spiller keeps the sorted runs of one staged file.
 type spiller struct {
