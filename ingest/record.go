@@ -178,19 +178,14 @@ func (s *Session) repeatRecord(ds schema.Dataset, rec arrow.RecordBatch) (keep [
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		cur := seenRow{fetchedAt: fetched.Value(i).ToTime(arrow.Microsecond).UnixNano()}
-		copy(cur.sum[:], sum[:])
-		id := idOf(ds.Name, key)
-		prev, ok := s.seen.get(id)
+		dup, err := s.seenBefore(ds.Name, key, sum, fetched.Value(i).ToTime(arrow.Microsecond).UnixNano())
 		switch {
-		case ok && prev.sum == cur.sum:
-			s.counts.duplicates++
+		case err != nil:
+			conflicts = append(conflicts, conflict{i, err})
 			continue
-		case ok && prev.fetchedAt == cur.fetchedAt:
-			conflicts = append(conflicts, conflict{i, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key)})
+		case dup:
 			continue
 		}
-		s.seen.put(id, cur)
 		keep = append(keep, i)
 		sums = append(sums, sum)
 	}

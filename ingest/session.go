@@ -218,19 +218,27 @@ func (s *Session) repeat(r schema.Row) (sum [rowhash.Size]byte, dup bool, err er
 	if err != nil {
 		return sum, false, err
 	}
-	cur := seenRow{fetchedAt: r.Prov().FetchedAt.UnixNano()}
+	dup, err = s.seenBefore(ds.Name, key, sum, r.Prov().FetchedAt.UnixNano())
+	return sum, dup, err
+}
+
+// seenBefore is the repeat check of one row, under s.mu: an identical
+// copy of a key seen lately is a duplicate (counted), other values for it
+// from the same fetch an error; anything else is remembered.
+func (s *Session) seenBefore(dataset, key string, sum [rowhash.Size]byte, fetchedAt int64) (dup bool, err error) {
+	cur := seenRow{fetchedAt: fetchedAt}
 	copy(cur.sum[:], sum[:])
-	id := idOf(ds.Name, key)
+	id := idOf(dataset, key)
 	prev, ok := s.seen.get(id)
 	switch {
 	case ok && prev.sum == cur.sum:
 		s.counts.duplicates++
-		return sum, true, nil
+		return true, nil
 	case ok && prev.fetchedAt == cur.fetchedAt:
-		return sum, false, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", ds.Name, key)
+		return false, fmt.Errorf("duplicate %s key %s with different values in one fetch; kept the first", dataset, key)
 	}
 	s.seen.put(id, cur)
-	return sum, false, nil
+	return false, nil
 }
 
 func (s *Session) reject(r schema.Row, err error) { s.rejectRow(r.Dataset(), r.Prov().SourceURL, err) }

@@ -355,24 +355,11 @@ func (b *newsBulk) release() {
 // errors, with rows built as Arrow columns.
 func (c *Collector) passBulk(ctx context.Context, src source, delim rune, emit bool, sha string, s *ingest.Session) (passResult, error) {
 	var res passResult
-	f, err := c.open(src)
-	if err != nil {
-		return res, fmt.Errorf("read %s: %w", src.name, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	cr, err := newCSVReader(src.name, io.TeeReader(f, h), delim)
+	cr, m, h, closeFile, err := c.openPass(src, delim, emit, sha)
 	if err != nil {
 		return res, err
 	}
-	m, err := newMapper(src, cr.table())
-	if err != nil {
-		return res, err
-	}
-	m.now, m.sha = c.now(), sha
-	if emit {
-		m.matcher = c.matcher
-	}
+	defer closeFile()
 	b := newNewsBulk(m)
 	defer b.release()
 	type seen struct {

@@ -81,24 +81,11 @@ type passResult struct {
 // recorded as a parse failure); without it, rows are only checked.
 func (c *Collector) pass(ctx context.Context, src source, delim rune, emit bool, sha string, s *ingest.Session) (passResult, error) {
 	var res passResult
-	f, err := c.open(src)
-	if err != nil {
-		return res, fmt.Errorf("read %s: %w", src.name, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	cr, err := newCSVReader(src.name, io.TeeReader(f, h), delim)
+	cr, m, h, closeFile, err := c.openPass(src, delim, emit, sha)
 	if err != nil {
 		return res, err
 	}
-	m, err := newMapper(src, cr.table())
-	if err != nil {
-		return res, err
-	}
-	m.now, m.sha = c.now(), sha
-	if emit {
-		m.matcher = c.matcher
-	}
+	defer closeFile()
 	keys := newKeySet()
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
@@ -145,6 +132,31 @@ func (c *Collector) pass(ctx context.Context, src source, delim rune, emit bool,
 	}
 	res.sha = hashHex(h)
 	return res, nil
+}
+
+// openPass opens the file for one pass: its CSV reader, hashing what it
+// reads, and the mapper of its header; the matcher only when emitting.
+func (c *Collector) openPass(src source, delim rune, emit bool, sha string) (*csvReader, *mapper, hash.Hash, func(), error) {
+	f, err := c.open(src)
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("read %s: %w", src.name, err)
+	}
+	h := sha256.New()
+	cr, err := newCSVReader(src.name, io.TeeReader(f, h), delim)
+	if err != nil {
+		f.Close()
+		return nil, nil, nil, nil, err
+	}
+	m, err := newMapper(src, cr.table())
+	if err != nil {
+		f.Close()
+		return nil, nil, nil, nil, err
+	}
+	m.now, m.sha = c.now(), sha
+	if emit {
+		m.matcher = c.matcher
+	}
+	return cr, m, h, func() { f.Close() }, nil
 }
 
 func hashHex(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
