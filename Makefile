@@ -46,7 +46,7 @@ fuzz:
 # Side-by-side benchmarks and the scale curve (BENCHMARKS.md); not part of `make test`.
 bench:
 	bash bench/run.sh
-	go test -run '^$$' -bench . -benchmem ./...
+	go test -run '^$$' -bench . -benchmem -timeout 0 ./...
 
 clean:
 	rm -rf bin out data/lake data/results .cache
