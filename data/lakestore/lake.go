@@ -49,10 +49,14 @@ const MaxRowGroup = 64 * 1024
 
 // Lake is a lake directory opened for writing.
 type Lake struct {
-	Dir    string
-	log    *slog.Logger
-	lock   *Lock
-	hashes map[string]bool // dataset + "/" + rows_sha256 already committed
+	Dir  string
+	log  *slog.Logger
+	lock *Lock
+	// commits is the lake's commit log (CommitLog); runs are the run ids
+	// it held when the lake was opened.
+	commits CommitLog
+	runs    map[string]bool
+	hashes  map[string]bool // dataset + "/" + rows_sha256 already committed
 	// legacy names datasets with files a lake-format-1 manifest names,
 	// whose rows_sha256 was computed over JSON: a rerun there is also
 	// checked against that sum.
@@ -101,20 +105,27 @@ func OpenContext(ctx context.Context, dir, runID string, o Options) (*Lake, erro
 			"lake", dir, "stale_pid", p.PID, "stale_host", p.Host, "stale_since", p.StartedAt,
 			"stale_run_id", p.RunID, "detail", fmt.Sprintf("pid %d %s", p.PID, state))
 	}
-	l := &Lake{Dir: dir, log: log, lock: lk}
-	if err := l.recover(); err != nil {
-		_ = lk.Release()
-		return nil, err
-	}
-	ms, err := ReadManifests(dir)
+	commits, err := OpenLog(dir)
 	if err != nil {
 		_ = lk.Release()
 		return nil, err
 	}
+	l := &Lake{Dir: dir, log: log, lock: lk, commits: commits}
+	if err := l.recover(); err != nil {
+		_ = lk.Release()
+		return nil, err
+	}
+	ms, err := commits.Manifests()
+	if err != nil {
+		_ = lk.Release()
+		return nil, err
+	}
+	l.runs = map[string]bool{}
 	// Superseded files' hashes stay: their rows live on in the compacted
 	// file, so the same input arriving again is still a rerun.
 	l.hashes, l.legacy = map[string]bool{}, map[string]bool{}
 	for _, m := range ms {
+		l.runs[m.RunID] = true
 		for _, f := range m.Files {
 			l.hashes[f.Dataset+"/"+f.RowsSHA256] = true
 			if m.LakeFormat < 2 {
@@ -184,16 +195,14 @@ func (l *Lake) Begin(runID string) *Txn {
 // ErrRunExists means a manifest with the run id is already committed.
 var ErrRunExists = errors.New("run id is already committed")
 
-// checkNewRun refuses a run id that a committed manifest already uses.
+// checkNewRun refuses a run id that a committed manifest already uses
+// (the log refuses it again at the commit, should another host commit it
+// meanwhile).
 func (l *Lake) checkNewRun(runID string) error {
-	_, err := os.Lstat(filepath.Join(l.Dir, ManifestDir, runID+".json"))
-	switch {
-	case err == nil:
+	if l.runs[runID] {
 		return fmt.Errorf("run %s: %w in lake %s; choose another --run-id", runID, ErrRunExists, l.Dir)
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
 	}
-	return fmt.Errorf("run %s: %w", runID, explainFS(err))
+	return nil
 }
 
 // Write stages rows of one dataset and partition as one Parquet file. Rows
@@ -375,9 +384,9 @@ func validPartition(p string) error {
 // Files returns what the transaction has staged so far.
 func (t *Txn) Files() []ManifestFile { return t.files }
 
-// Commit makes the staged files visible: the manifest rename is the commit
-// point; moving files out of staging afterwards is redone by recovery if
-// the process dies in between.
+// Commit makes the staged files visible: appending the manifest to the
+// lake's commit log is the commit point; moving files out of staging
+// afterwards is redone by recovery if the process dies in between.
 func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	if t.done {
 		return Manifest{}, errors.New("commit twice")
@@ -396,18 +405,17 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	if err := t.check(m); err != nil {
 		return m, errors.Join(err, t.Abort())
 	}
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return m, err
-	}
 	crashPoint("staged")
-	dir := filepath.Join(t.lake.Dir, ManifestDir)
-	if err := writeFileExclusive(filepath.Join(dir, t.runID+".json"), b); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			err = fmt.Errorf("run %s: %w in lake %s; choose another --run-id", t.runID, ErrRunExists, t.lake.Dir)
-		}
-		return m, errors.Join(fmt.Errorf("commit manifest: %w", err), t.Abort())
+	staged := m
+	m, err := t.lake.commits.Append(m, t.rebase(m))
+	if err != nil {
+		return m, errors.Join(err, t.Abort())
 	}
+	if len(m.Files) == 0 {
+		t.lake.log.Info("another writer committed the same rows meanwhile; nothing to commit", "run_id", t.runID, "staged_files", len(staged.Files))
+		return m, t.Abort()
+	}
+	t.lake.runs[m.RunID] = true
 	crashPoint("committed")
 	// Past the commit point the run has happened: readers see its files
 	// (from staging if need be) and the next writer finishes the move.
@@ -421,7 +429,7 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	}
 	// Superseded is judged against every manifest: the ones m replaces
 	// name the files it may delete.
-	ms, err := ReadManifests(t.lake.Dir)
+	ms, err := t.lake.commits.Manifests()
 	if err == nil {
 		err = t.lake.removeSuperseded(ms)
 	}
@@ -431,26 +439,50 @@ func (t *Txn) Commit(collectors []string) (Manifest, error) {
 	return m, nil
 }
 
-// check is the last look before the commit point: the lock is still ours,
-// and what the manifest supersedes is what its own files replace.
+// check is the last look before the commit: the lock is still ours and
+// the manifest names only lake paths.
 func (t *Txn) check(m Manifest) error {
 	if err := t.lake.lock.Check(); err != nil {
 		return err
 	}
-	if err := m.check(); err != nil {
-		return err
+	return m.check()
+}
+
+// rebase judges a manifest against the runs committed before it, which a
+// shared log (several hosts, no common lock) may hold more of than the
+// lake saw when it was opened: a file whose rows another writer committed
+// meanwhile is dropped (the same input ingested twice lands once), and a
+// compaction whose files another compaction already replaced is refused;
+// what the manifest supersedes must be what its own files replace.
+func (t *Txn) rebase(m Manifest) func([]Manifest) (Manifest, error) {
+	return func(committed []Manifest) (Manifest, error) {
+		out := m
+		if len(m.Supersedes) == 0 {
+			have := map[string]bool{}
+			for _, c := range committed {
+				for _, f := range c.Files {
+					have[f.Dataset+"/"+f.RowsSHA256] = true
+				}
+			}
+			out.Files = nil
+			for _, f := range m.Files {
+				if !have[f.Dataset+"/"+f.RowsSHA256] {
+					out.Files = append(out.Files, f)
+				}
+			}
+			return out, nil
+		}
+		gone := Superseded(committed)
+		for _, p := range m.Supersedes {
+			if gone[p] {
+				return out, fmt.Errorf("run %s: %s was compacted by another run meanwhile; compact again", m.RunID, p)
+			}
+		}
+		if bad := badSupersedes(append(append([]Manifest(nil), committed...), m))[m.RunID]; len(bad) > 0 {
+			return out, fmt.Errorf("run %s: %w", m.RunID, bad[sortedKeys(bad)[0]])
+		}
+		return out, nil
 	}
-	if len(m.Supersedes) == 0 {
-		return nil
-	}
-	ms, err := ReadManifests(t.lake.Dir)
-	if err != nil {
-		return err
-	}
-	if bad := badSupersedes(append(ms, m))[m.RunID]; len(bad) > 0 {
-		return fmt.Errorf("run %s: %w", m.RunID, bad[sortedKeys(bad)[0]])
-	}
-	return nil
 }
 
 // Abort throws away everything the transaction staged.
@@ -492,7 +524,7 @@ func (l *Lake) publish(m Manifest) error {
 
 // recover rolls committed runs forward and uncommitted ones back.
 func (l *Lake) recover() error {
-	ms, err := ReadManifests(l.Dir)
+	ms, err := l.commits.Manifests()
 	if err != nil {
 		return err
 	}

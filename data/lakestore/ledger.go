@@ -29,7 +29,7 @@ func CheckLake(dir string) error {
 	case !st.IsDir():
 		return fmt.Errorf("lake %s: %w (it is a file)", dir, ErrNotALake)
 	}
-	for _, name := range []string{ManifestDir, StagingDir, LockFile} {
+	for _, name := range []string{ManifestDir, CommitLogFile, StagingDir, LockFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			return nil
 		}

@@ -1,14 +1,11 @@
 package lakestore
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 )
@@ -58,52 +55,6 @@ type ManifestFile struct {
 // StagingPath is where a manifest's file waits before it is moved into place.
 func StagingPath(lakeDir, runID, rel string) string {
 	return filepath.Join(lakeDir, StagingDir, runID, filepath.FromSlash(rel))
-}
-
-// ReadManifests returns every committed manifest, oldest first.
-func ReadManifests(lakeDir string) ([]Manifest, error) {
-	dir := filepath.Join(lakeDir, ManifestDir)
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read manifests: %w", err)
-	}
-	var out []Manifest
-	for _, e := range entries {
-		name := e.Name()
-		// Temporary names start with "."; only renamed manifests count.
-		if e.IsDir() || strings.HasPrefix(name, ".") || !strings.HasSuffix(name, ".json") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("read manifest %s: %w", name, err)
-		}
-		var m Manifest
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("parse manifest %s: %w", name, err)
-		}
-		if m.LakeFormat > LakeFormat {
-			return nil, fmt.Errorf("manifest %s has lake format %d; this gwanmun reads up to %d", name, m.LakeFormat, LakeFormat)
-		}
-		if err := m.check(); err != nil {
-			return nil, fmt.Errorf("manifest %s: %w", name, err)
-		}
-		// One run id, one manifest: staging and file names assume it.
-		if name != m.RunID+".json" {
-			return nil, fmt.Errorf("manifest %s names run %q; a manifest must be named <run_id>.json", name, m.RunID)
-		}
-		out = append(out, m)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].CommittedAt.Equal(out[j].CommittedAt) {
-			return out[i].CommittedAt.Before(out[j].CommittedAt)
-		}
-		return out[i].RunID < out[j].RunID
-	})
-	return out, nil
 }
 
 // check confines a manifest to its lake: writers rename, and compaction
@@ -207,6 +158,9 @@ func visible(lakeDir string, ms []Manifest) (map[string][]string, *MissingFilesE
 // directory. Publishing moves a file from staging into place, so a file
 // missed in both looks was moved in between and is looked for in place
 // once more.
+//
+// A run another host committed to a shared log has its files where that
+// log keeps them (an Iceberg warehouse); the log locates those.
 func Resolve(lakeDir, runID, rel string) (string, bool) {
 	final := filepath.Join(lakeDir, filepath.FromSlash(rel))
 	if exists(final) {
@@ -215,7 +169,15 @@ func Resolve(lakeDir, runID, rel string) (string, bool) {
 	if staged := StagingPath(lakeDir, runID, rel); exists(staged) {
 		return staged, true
 	}
-	return final, exists(final)
+	if exists(final) {
+		return final, true
+	}
+	if l, err := OpenLog(lakeDir); err == nil {
+		if p, ok := l.Locate(runID, rel); ok {
+			return p, true
+		}
+	}
+	return final, false
 }
 
 // Superseded is the set of file paths some manifest validly supersedes.
