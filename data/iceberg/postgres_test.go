@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 // startPostgres starts a throw-away cluster for one test. Without
@@ -34,10 +36,12 @@ func startPostgres(t *testing.T) *TestPostgres {
 	return pg
 }
 
-// TestPostgresTwoWriters: two processes, each with its own lake (two
-// machines), commit runs into one PostgreSQL catalog and one warehouse at
-// the same time. Every run of both ends up in the tables exactly once:
-// a commit that lost the race reloaded the table and tried again.
+// TestPostgresTwoWriters: two processes, each with its own lake folder
+// (two machines), commit runs to one commit log (the _runs table of one
+// PostgreSQL catalog) and one warehouse at the same time. Every run of
+// both is in the log exactly once, both lake folders read every run's
+// rows, the same rows ingested by both land once, and the dataset tables
+// hold each run once: a commit that lost the race rebased and tried again.
 func TestPostgresTwoWriters(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts PostgreSQL")
@@ -87,6 +91,9 @@ func TestPostgresTwoWriters(t *testing.T) {
 			}
 		}
 	}
+	if seen["w0-same"]+seen["w1-same"] != 1 {
+		t.Errorf("the rows both writers ingested: %d snapshots, want 1", seen["w0-same"]+seen["w1-same"])
+	}
 	files, err := dataFiles(ctx, tb, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -96,16 +103,30 @@ func TestPostgresTwoWriters(t *testing.T) {
 		local[i], _ = LocalPath(f)
 	}
 	n, sum := count(t, local)
-	// Writer w, run r writes 2 rows with offsets 100*w + 10*r.
-	var want float64
+	// Writer w, run r writes 2 rows with offsets 100*w + 10*r; both
+	// writers then write the same 2 rows at offset 900.
+	want := float64(1900 + 1901)
 	for w := range lakes {
 		for r := 0; r < runs; r++ {
 			o := 100*w + 10*r
 			want += float64(1000+o) + float64(1000+o+1)
 		}
 	}
-	if n != int64(2*runs*len(lakes)) || sum != want {
-		t.Fatalf("current snapshot: %d rows, sum %v; want %d rows, sum %v", n, sum, 2*runs*len(lakes), want)
+	wantRows := int64(2*runs*len(lakes) + 2)
+	if n != wantRows || sum != want {
+		t.Fatalf("current snapshot: %d rows, sum %v; want %d rows, sum %v", n, sum, wantRows, want)
+	}
+	for _, lake := range lakes {
+		ms, err := lakestore.ReadManifests(lake)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != runs*len(lakes)+1 {
+			t.Errorf("lake %s reads %d runs from the log, want %d", lake, len(ms), runs*len(lakes)+1)
+		}
+		if n, s := visibleSum(t, lake); n != wantRows || s != want {
+			t.Errorf("lake %s: %d rows, sum %v; want %d, %v", lake, n, s, wantRows, want)
+		}
 	}
 }
 
@@ -120,7 +141,9 @@ func TestPostgresWriterHelper(t *testing.T) {
 	lake := os.Getenv("GWANMUN_PG_LAKE")
 	wi, _ := strconv.Atoi(w)
 	ctx := context.Background()
-	m, err := Open(ctx, lake, Config{Catalog: os.Getenv("GWANMUN_PG_URL"), Warehouse: os.Getenv("GWANMUN_PG_WAREHOUSE")}, nil)
+	c := Config{Catalog: os.Getenv("GWANMUN_PG_URL"), Warehouse: os.Getenv("GWANMUN_PG_WAREHOUSE")}
+	adopt(t, lake, c)
+	m, err := Open(ctx, lake, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +153,10 @@ func TestPostgresWriterHelper(t *testing.T) {
 		if _, err := m.Sync(ctx); err != nil {
 			t.Fatal(err)
 		}
+	}
+	writeRun(t, lake, fmt.Sprintf("w%d-same", wi), 2, 900, 0)
+	if _, err := m.Sync(ctx); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(lake, Dir, "catalog.db")); err == nil {
 		t.Fatal("a PostgreSQL catalog must not create the SQLite one")

@@ -1,0 +1,112 @@
+package iceberg
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gwanmun/gwanmun/data/lakestore"
+)
+
+// AdoptedManifestDir is where a lake's `_manifests/` folder goes once its
+// runs are in the _runs table: kept as history, read by nothing.
+const AdoptedManifestDir = "_manifests-before-iceberg"
+
+// Adopt makes the catalog's _runs table the lake's one commit log. Every
+// run the lake's `_manifests/` folder holds is appended to the log first
+// (oldest first, skipping run ids the log already has, so a killed
+// adoption is finished by the next), then the lake's
+// lakestore.CommitLogFile names the log, and from then on every reader
+// and writer commits and reads there. The caller holds the lake's writer
+// lock (an open lakestore.Lake), so no run commits to the folder
+// meanwhile. A lake already adopted is checked against c: a different
+// catalog or warehouse is an error naming both, never a second log.
+func Adopt(ctx context.Context, lakeDir string, c Config, log *slog.Logger) (moved int, err error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	want := specOf(c)
+	spec, ok, err := lakestore.ReadLogSpec(lakeDir)
+	if err != nil {
+		return 0, err
+	}
+	if ok {
+		var have logSpec
+		if spec.Kind == LogKind {
+			err = json.Unmarshal(spec.Spec, &have)
+		}
+		if spec.Kind != LogKind || err != nil || have != want {
+			return 0, fmt.Errorf("lake %s commits to %s as %s names it (%s); the [iceberg] settings name %+v: use the settings the lake was adopted with",
+				lakeDir, spec.Kind, lakestore.CommitLogFile, string(spec.Spec), want)
+		}
+		return 0, nil
+	}
+	ms, err := lakestore.ReadManifests(lakeDir) // the folder, before the switch
+	if err != nil {
+		return 0, err
+	}
+	m, err := Open(ctx, lakeDir, c, log)
+	if err != nil {
+		return 0, err
+	}
+	defer m.Close()
+	rl := &runsLog{m: m}
+	have, err := rl.Manifests()
+	if err != nil {
+		return 0, err
+	}
+	in := map[string]bool{}
+	for _, h := range have {
+		in[h.RunID] = true
+	}
+	gone := lakestore.Superseded(ms)
+	for _, man := range ms {
+		if in[man.RunID] {
+			continue
+		}
+		keep := func([]lakestore.Manifest) (lakestore.Manifest, error) { return man, nil }
+		if _, err := rl.commit(ctx, man, keep, gone); err != nil {
+			return moved, fmt.Errorf("adopt lake %s into %s: %w", lakeDir, rl, err)
+		}
+		moved++
+	}
+	raw, err := json.Marshal(want)
+	if err != nil {
+		return moved, err
+	}
+	if err := lakestore.WriteLogSpec(lakeDir, lakestore.LogSpec{Kind: LogKind, Spec: raw}); err != nil {
+		return moved, err
+	}
+	old := filepath.Join(lakeDir, lakestore.ManifestDir)
+	if err := os.Rename(old, filepath.Join(lakeDir, AdoptedManifestDir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		log.Warn("the lake commits to Iceberg now, but its old manifests folder stays in place (nothing reads it)", "dir", old, "err", err)
+	}
+	log.Info("the lake's commit log is now its Iceberg catalog's _runs table", "lake", lakeDir, "runs_moved", moved, "log", rl.String())
+	return moved, nil
+}
+
+// AdoptLake is Adopt under the lake's writer lock (waiting up to wait for
+// another writer). A lake already adopted is only checked against c.
+func AdoptLake(ctx context.Context, lakeDir string, c Config, wait time.Duration, log *slog.Logger) (int, error) {
+	if _, ok, err := lakestore.ReadLogSpec(lakeDir); err != nil || ok {
+		if err != nil {
+			return 0, err
+		}
+		return Adopt(ctx, lakeDir, c, log)
+	}
+	l, err := lakestore.OpenContext(ctx, lakeDir, "iceberg-adopt", lakestore.Options{Log: log, Wait: wait})
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return Adopt(ctx, lakeDir, c, log)
+}

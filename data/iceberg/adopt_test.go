@@ -1,0 +1,145 @@
+package iceberg
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/gwanmun/gwanmun/data/lakestore"
+	"github.com/gwanmun/gwanmun/data/schema"
+)
+
+func adopt(t testing.TB, dir string, c Config) int {
+	t.Helper()
+	n, err := AdoptLake(context.Background(), dir, c, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func visibleSum(t testing.TB, dir string) (int64, float64) {
+	t.Helper()
+	files, err := lakestore.VisibleFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return count(t, files["mau"])
+}
+
+// TestAdoptMovesTheLogIntoIceberg: a lake with history (two runs and a
+// compaction) adopted into its catalog reads the same manifests, in the
+// same order, from the _runs table; `_manifests/` is gone; later runs
+// commit to _runs alone, and a rerun of the same rows lands nothing.
+func TestAdoptMovesTheLogIntoIceberg(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeRun(t, dir, "r1", 3, 0, 0)
+	writeRun(t, dir, "r2", 2, 2, 0.5)
+	compact(t, dir, "c1")
+	before, err := lakestore.ReadManifests(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n0, s0 := visibleSum(t, dir)
+	// The test rows share one fetched_at, so verify finds the bumped key
+	// ambiguous; adoption must change nothing else.
+	rep0, err := lakestore.Verify(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if got := adopt(t, dir, Config{}); got != 3 {
+		t.Fatalf("adopted %d runs, want 3", got)
+	}
+	if got := adopt(t, dir, Config{}); got != 0 {
+		t.Fatalf("second adoption moved %d runs, want 0", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, lakestore.ManifestDir)); !os.IsNotExist(err) {
+		t.Fatalf("_manifests still there after adoption: %v", err)
+	}
+	after, err := lakestore.ReadManifests(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range before {
+		before[i].CommittedAt = before[i].CommittedAt.UTC().Truncate(0)
+		after[i].CommittedAt = after[i].CommittedAt.UTC().Truncate(0)
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("manifests changed in adoption:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if n, s := visibleSum(t, dir); n != n0 || s != s0 {
+		t.Fatalf("after adoption %d rows sum %v, want %d, %v", n, s, n0, s0)
+	}
+
+	writeRun(t, dir, "r3", 2, 10, 0)
+	writeRun(t, dir, "r4", 2, 10, 0) // the same rows again: a rerun
+	ms, err := lakestore.ReadManifests(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.RunID)
+	}
+	if want := []string{"r1", "r2", "c1", "r3"}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("log holds %v, want %v", ids, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, lakestore.ManifestDir)); !os.IsNotExist(err) {
+		t.Fatalf("a run after adoption wrote _manifests/: %v", err)
+	}
+	if n, _ := visibleSum(t, dir); n != n0+2 {
+		t.Fatalf("%d rows visible, want %d", n, n0+2)
+	}
+	m := open(t, dir)
+	if _, err := m.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := m.Pending(ctx); err != nil || p != 0 {
+		t.Fatalf("pending %d %v", p, err)
+	}
+	tb, _, _ := m.Table(ctx, "mau")
+	files, err := dataFiles(ctx, tb, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := make([]string, len(files))
+	for i, f := range files {
+		local[i], _ = LocalPath(f)
+	}
+	if n, _ := count(t, local); n != n0+2 {
+		t.Fatalf("iceberg table mau: %d rows, want %d", n, n0+2)
+	}
+	rep, err := lakestore.Verify(dir)
+	if err != nil || !reflect.DeepEqual(rep.Problems, rep0.Problems) {
+		t.Fatalf("verify: %v %v", err, rep.Problems)
+	}
+	// A run id the log holds is refused.
+	l, err := lakestore.Open(dir, "r3", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Begin("r3").Write(mauDS(), "year=2030", mauRows(1, 30, 0)); err == nil {
+		t.Fatal("run id r3 reused")
+	}
+}
+
+// TestAdoptRefusesAnotherCatalog: an adopted lake names its catalog; a
+// different [iceberg] catalog is an error, not a second log.
+func TestAdoptRefusesAnotherCatalog(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, "r1", 1, 0, 0)
+	adopt(t, dir, Config{})
+	if _, err := AdoptLake(context.Background(), dir, Config{Warehouse: t.TempDir()}, 0, nil); err == nil {
+		t.Fatal("a lake adopted with the default warehouse accepted another")
+	}
+}
+
+func mauDS() schema.Dataset {
+	ds, _ := schema.Lookup("mau")
+	return ds
+}
