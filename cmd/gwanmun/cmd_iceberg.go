@@ -29,6 +29,34 @@ func icebergConfig(cfg ingest.Config) (icb.Config, bool, error) {
 	return c, on, nil
 }
 
+// adoptIceberg makes the lake's Iceberg catalog its commit log before a
+// command writes to it (data/iceberg.Adopt): from then on a run is
+// committed by appending to the catalog's _runs table. With the tables
+// turned off nothing is adopted, and an adopted lake cannot be turned
+// back: that is an error naming the setting.
+func (a *app) adoptIceberg(ctx context.Context, cfg ingest.Config, dir string, wait time.Duration) error {
+	c, on, err := icebergConfig(cfg)
+	if err != nil {
+		return err
+	}
+	if !on {
+		if _, adopted, err := lakestore.ReadLogSpec(dir); err != nil || adopted {
+			if err != nil {
+				return err
+			}
+			return usageError{fmt.Errorf("sources config: [iceberg] enabled = false, but lake %s commits to its Iceberg catalog (%s); remove the setting", dir, lakestore.CommitLogFile)}
+		}
+		return nil
+	}
+	if _, err := icb.AdoptLake(ctx, dir, c, wait, a.logger()); err != nil {
+		if errors.Is(err, icb.ErrOtherLog) {
+			return usageError{err}
+		}
+		return err
+	}
+	return nil
+}
+
 // syncIceberg registers what the lake committed as Iceberg snapshots. It
 // runs after the lake's own commit, so a failure here loses nothing: the
 // run is in the lake, and the next ingest, compaction or `gwanmun iceberg

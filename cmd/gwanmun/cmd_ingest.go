@@ -211,6 +211,9 @@ func runIngest(ctx context.Context, a *app, o *ingestOptions) (ingest.Summary, e
 			return a.transport(cfg, c, entries[c.Info().Name], mode, o)
 		},
 	}
+	if err := a.adoptIceberg(ctx, cfg, r.LakeDir, o.lockWait); err != nil {
+		return ingest.Summary{}, err
+	}
 	sum, err := r.Run(ctx, cols)
 	// After the lake's commit point: register the run in the Iceberg
 	// tables (a failure is logged; the next run completes it).

@@ -266,6 +266,13 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 	if err != nil {
 		return err
 	}
+	cfg, err := a.config()
+	if err != nil {
+		return usageError{err}
+	}
+	if err := a.adoptIceberg(ctx, cfg, dir, o.wait); err != nil {
+		return err
+	}
 	runID := ingest.NewRunID(time.Now()) + "-compact"
 	l, err := lakestore.OpenContext(ctx, dir, runID, lakestore.Options{Log: a.logger(), Wait: o.wait})
 	if err != nil {
@@ -278,9 +285,7 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 	}
 	if len(done) > 0 {
 		// The replace snapshot: superseded files leave the Iceberg tables.
-		if cfg, err := a.config(); err == nil {
-			a.syncIceberg(ctx, cfg, dir)
-		}
+		a.syncIceberg(ctx, cfg, dir)
 	}
 	p := printer{w: a.stdout, format: format}
 	if format == "json" {

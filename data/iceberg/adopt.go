@@ -14,6 +14,10 @@ import (
 	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
+// ErrOtherLog means the lake commits to a log other than the one the
+// settings name.
+var ErrOtherLog = errors.New("the lake commits to another log")
+
 // AdoptedManifestDir is where a lake's `_manifests/` folder goes once its
 // runs are in the _runs table: kept as history, read by nothing.
 const AdoptedManifestDir = "_manifests-before-iceberg"
@@ -45,8 +49,8 @@ func Adopt(ctx context.Context, lakeDir string, c Config, log *slog.Logger) (mov
 			err = json.Unmarshal(spec.Spec, &have)
 		}
 		if spec.Kind != LogKind || err != nil || have != want {
-			return 0, fmt.Errorf("lake %s commits to %s as %s names it (%s); the [iceberg] settings name %+v: use the settings the lake was adopted with",
-				lakeDir, spec.Kind, lakestore.CommitLogFile, string(spec.Spec), want)
+			return 0, fmt.Errorf("lake %s: %w: %s names %s %s, the [iceberg] settings name catalog %q warehouse %q; use the settings the lake was adopted with",
+				lakeDir, ErrOtherLog, lakestore.CommitLogFile, spec.Kind, string(spec.Spec), want.Catalog, want.Warehouse)
 		}
 		return 0, nil
 	}
