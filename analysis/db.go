@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 
+	_ "github.com/gwanmun/gwanmun/data/iceberg" // reads lakes whose commit log is an Iceberg table
+
 	"github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" database/sql driver
 
 	"github.com/gwanmun/gwanmun/data/lakestore"

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create a database per trial
 
 	icb "github.com/gwanmun/gwanmun/data/iceberg"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 var (
@@ -122,6 +124,10 @@ func (t *torture) icebergKillTrials(newDB func(string) (string, error)) error {
 			window[i] = r.elapsed
 		}
 	}
+	ref, err := t.verify(dir, lake)
+	if err != nil {
+		return fmt.Errorf("reference lake: %w", err)
+	}
 	for trial := 0; trial < n; trial++ {
 		k := trial % len(commands)
 		delay := time.Duration(t.rng.Int64N(int64(max(window[k], time.Millisecond))))
@@ -142,15 +148,23 @@ func (t *torture) icebergKillTrials(newDB func(string) (string, error)) error {
 			t.logf("iceberg kill %d (%v after %s): sync exit %d: %s", trial, commands[k], delay, s.code, oneLine(s.stderr))
 			continue
 		}
-		t.checkIceberg(fmt.Sprintf("kill %d (%v after %s)", trial, commands[k], delay), dir, cfg, lake)
+		t.checkIceberg(fmt.Sprintf("kill %d (%v after %s)", trial, commands[k], delay), dir, cfg, lake, ref)
 	}
 	return nil
 }
 
-// icebergWriterTrials runs two ingests, each into its own lake (two
-// machines), committing into one catalog and warehouse at once; both
-// lakes' runs must all be in the tables, each once.
+// icebergWriterTrials runs two ingests, each from its own lake folder
+// (two machines), committing to one catalog's log and one warehouse at
+// once; both folders must read the same rows, which must be what one
+// writer alone lands, and every run must be in the tables once.
 func (t *torture) icebergWriterTrials(newDB func(string) (string, error)) error {
+	if *icebergWriters == 0 {
+		return nil
+	}
+	ref, err := t.soloReference(newDB)
+	if err != nil {
+		return err
+	}
 	for trial := 0; trial < *icebergWriters; trial++ {
 		dir := filepath.Join(t.work, "iceberg-writers", strconv.Itoa(trial))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -198,9 +212,32 @@ func (t *torture) icebergWriterTrials(newDB func(string) (string, error)) error 
 				t.logf("writers %d: lake %s: registration gave up: %s", trial, lakes[i], oneLine(r.stderr))
 			}
 		}
-		t.checkIcebergShared(fmt.Sprintf("writers %d", trial), dir, cfg, lakes)
+		t.checkIcebergShared(fmt.Sprintf("writers %d", trial), dir, cfg, lakes, ref)
 	}
 	return nil
+}
+
+// soloReference is what one writer alone lands: the seed, then the demo.
+func (t *torture) soloReference(newDB func(string) (string, error)) (lakeState, error) {
+	dir := filepath.Join(t.work, "iceberg-writers", "solo")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	url, err := newDB("solo")
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := icebergConfig(dir, url, filepath.Join(dir, "warehouse"))
+	if err != nil {
+		return nil, err
+	}
+	lake := filepath.Join(dir, "lake")
+	for _, args := range [][]string{{"ingest", "--source", "seed"}, {"ingest", "--demo"}} {
+		if r := t.gw(dir, 5*time.Minute, append([]string{"--config", cfg, "--lake", lake}, args...)...); r.code != 0 && r.code != 3 {
+			return nil, fmt.Errorf("solo writer %v: exit %d: %s", args, r.code, oneLine(r.stderr))
+		}
+	}
+	return t.verify(dir, lake)
 }
 
 // snapshotRow is one line of `iceberg snapshots --json`.
@@ -223,16 +260,19 @@ func (t *torture) snapshots(dir, cfg, lake string) ([]snapshotRow, bool) {
 }
 
 // checkIceberg compares one lake with the tables.
-func (t *torture) checkIceberg(label, dir, cfg, lake string) {
-	t.checkIcebergShared(label, dir, cfg, []string{lake})
+func (t *torture) checkIceberg(label, dir, cfg, lake string, ref lakeState) {
+	t.checkIcebergShared(label, dir, cfg, []string{lake}, ref)
 }
 
-// checkIcebergShared: each table's current snapshot holds the rows of
-// every lake writing to it (lake verify), and every committed run that
-// touched a table is registered in it at most once; a lake whose verify
-// fails counts too.
-func (t *torture) checkIcebergShared(label, dir, cfg string, lakes []string) {
-	want := map[string]int64{}
+// checkIcebergShared: every lake folder sharing the catalog reads the
+// same rows from the one commit log (lake verify), each table's current
+// snapshot holds exactly those rows, every committed run that touched a
+// table is registered in it at most once, no lake still keeps a
+// `_manifests/` log of its own, and every dataset but the runs ledger
+// holds what one undisturbed writer lands (ref): nothing lost, nothing
+// twice.
+func (t *torture) checkIcebergShared(label, dir, cfg string, lakes []string, ref lakeState) {
+	var want map[string]int64
 	runs := map[string]bool{}
 	for _, l := range lakes {
 		st, err := t.verify(dir, l)
@@ -241,12 +281,41 @@ func (t *torture) checkIcebergShared(label, dir, cfg string, lakes []string) {
 			t.logf("%s: %v", label, err)
 			return
 		}
+		rows := map[string]int64{}
 		for ds, c := range st {
-			want[ds] += c.Rows
+			rows[ds] = c.Rows
 		}
-		ms, _ := filepath.Glob(filepath.Join(l, "_manifests", "*.json"))
+		if want == nil {
+			want = rows
+		} else if !maps.Equal(want, rows) {
+			t.c.Iceberg.Mismatches++
+			t.logf("%s: lake %s reads %v, lake %s %v", label, lakes[0], want, l, rows)
+		}
+		if _, err := os.Stat(filepath.Join(l, lakestore.ManifestDir)); err == nil {
+			t.c.Iceberg.Mismatches++
+			t.logf("%s: lake %s keeps a %s folder beside the Iceberg log", label, l, lakestore.ManifestDir)
+		}
+		ms, err := lakestore.ReadManifests(l)
+		if err != nil {
+			t.c.Iceberg.Unreadable++
+			t.logf("%s: read the commit log of %s: %v", label, l, err)
+			return
+		}
 		for _, m := range ms {
-			runs[strings.TrimSuffix(filepath.Base(m), ".json")] = true
+			runs[m.RunID] = true
+		}
+	}
+	for ds, c := range ref {
+		if ds == "runs" {
+			continue
+		}
+		switch got := want[ds]; {
+		case got < c.Rows:
+			t.c.Lost++
+			t.logf("%s: %s holds %d rows, one undisturbed writer lands %d", label, ds, got, c.Rows)
+		case got > c.Rows:
+			t.c.Duplicated++
+			t.logf("%s: %s holds %d rows, one undisturbed writer lands %d", label, ds, got, c.Rows)
 		}
 	}
 	snaps, ok := t.snapshots(dir, cfg, lakes[0])

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
+
 	"github.com/gwanmun/gwanmun/analysis/report"
 )
 
@@ -56,7 +58,7 @@ func TestInstalledBinaryRendersReportIntegration(t *testing.T) {
 	if bytes.Contains(html, []byte("<script src=")) {
 		t.Fatal("the report loads an external script")
 	}
-	if _, err := os.Stat(filepath.Join(work, "data", "lake", "_manifests")); err != nil {
+	if err := lakestore.CheckLake(filepath.Join(work, "data", "lake")); err != nil {
 		t.Fatalf("no lake under the working folder: %v", err)
 	}
 

@@ -107,8 +107,12 @@ func Verify(dir string) (Report, error) {
 				rep.problem("%s is missing (run %s)", f.Path, m.RunID)
 				continue
 			}
-			if full != filepath.Join(dir, filepath.FromSlash(f.Path)) {
+			switch full {
+			case filepath.Join(dir, filepath.FromSlash(f.Path)):
+			case StagingPath(dir, m.RunID, f.Path):
 				rep.note("%s is committed but still in staging (the next writer moves it)", f.Path)
+			default:
+				rep.note("%s was committed from another lake folder sharing the commit log; read from %s", f.Path, full)
 			}
 			got, err := checkFile(full, ds, f, m.LakeFormat)
 			if errors.Is(err, fs.ErrNotExist) {
