@@ -3,6 +3,7 @@ package bench_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -25,7 +26,10 @@ import (
 // table from its metadata file and must find, table by table, the rows
 // `gwanmun sql` counts in <dataset>_all, with the same sum of values,
 // latest fetch time and source-URL bytes. The lake has appends, a
-// compaction (an overwrite snapshot) and a run after it.
+// compaction (an overwrite snapshot) and a run after it; it is adopted
+// after its first run, so the later runs commit through the _runs table,
+// which icebird reads too: the same runs, each with the rows its manifest
+// names.
 func TestIcebergReadsInIcebirdIntegration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs an npm package and runs node")
@@ -46,6 +50,9 @@ func TestIcebergReadsInIcebirdIntegration(t *testing.T) {
 		}
 	}
 	ingestRun(seed.NewFS(data.Seed, "seed"))
+	if n, err := icb.AdoptLake(ctx, lakeDir, icb.Config{}, 0, nil); err != nil || n != 1 {
+		t.Fatalf("adopt: %d runs moved, %v", n, err)
+	}
 	ingestRun(&synth.Collector{Seed: 7, NewsRows: 1500, MAURows: 800})
 	l, err := lakestore.Open(lakeDir, "compact-1", nil)
 	if err != nil {
@@ -81,6 +88,20 @@ func TestIcebergReadsInIcebirdIntegration(t *testing.T) {
 	var got map[string]nodeDataset
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("node output %q: %v", out, err)
+	}
+
+	ms, err := lakestore.ReadManifests(lakeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	for _, man := range ms {
+		for _, f := range man.Files {
+			want[man.RunID] += f.Rows
+		}
+	}
+	if len(want) != 4 || !maps.Equal(got[icb.RunsTable].Runs, want) {
+		t.Errorf("the _runs log: icebird reads %v, gwanmun's log %v (want 4 runs)", got[icb.RunsTable].Runs, want)
 	}
 
 	db, err := analysis.Open(ctx, lakeDir, analysis.Options{})

@@ -29,6 +29,8 @@ type nodeDataset struct {
 	ValueSum     float64 `json:"value_sum"`
 	FetchedMaxMS int64   `json:"fetched_max_ms"`
 	URLBytes     int64   `json:"url_bytes"`
+	// Runs is the _runs commit log: rows each run committed.
+	Runs map[string]int64 `json:"runs"`
 }
 
 // TestLakeReadsInNodeParquetIntegration is the portability promise: a lake

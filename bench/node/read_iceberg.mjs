@@ -7,7 +7,8 @@
 // Usage: node read_iceberg.mjs TABLES.json
 // where TABLES.json is `gwanmun iceberg tables --json`:
 // [{table, location, metadata_location, snapshot_id}, ...]
-// prints JSON {table: {rows, value_sum, fetched_max_ms, url_bytes}}
+// prints JSON {table: {rows, value_sum, fetched_max_ms, url_bytes, runs}}
+// where runs, for the _runs commit log, is {run_id: rows the run committed}
 import { promises as fs } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -46,6 +47,10 @@ for (const t of tables) {
     if (typeof r.value === 'number') out.value_sum += r.value
     if (r.fetched_at instanceof Date) out.fetched_max_ms = Math.max(out.fetched_max_ms, r.fetched_at.getTime())
     if (typeof r.source_url === 'string') out.url_bytes += Buffer.byteLength(r.source_url, 'utf8')
+    if (t.table === '_runs') {
+      out.runs ??= {}
+      out.runs[r.run_id] = Number(r.rows)
+    }
   }
 }
 console.log(JSON.stringify(result))

@@ -245,18 +245,23 @@ type TableInfo struct {
 	SnapshotID       int64  `json:"snapshot_id"`
 }
 
-// Tables lists the tables and their current metadata files.
+// Tables lists the tables and their current metadata files: one per
+// dataset, then the _runs commit log once the lake is adopted.
 func (m *Mirror) Tables(ctx context.Context) ([]TableInfo, error) {
 	var out []TableInfo
+	names := []string{}
 	for _, ds := range schema.Datasets() {
-		t, ok, err := m.Table(ctx, ds.Name)
+		names = append(names, ds.Name)
+	}
+	for _, name := range append(names, RunsTable) {
+		t, ok, err := m.Table(ctx, name)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			continue
 		}
-		ti := TableInfo{Table: ds.Name, Location: t.Location(), MetadataLocation: t.MetadataLocation()}
+		ti := TableInfo{Table: name, Location: t.Location(), MetadataLocation: t.MetadataLocation()}
 		if s := t.CurrentSnapshot(); s != nil {
 			ti.SnapshotID = s.SnapshotID
 		}
