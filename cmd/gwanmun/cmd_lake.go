@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	icb "github.com/gwanmun/gwanmun/data/iceberg"
+
 	"github.com/spf13/cobra"
 
 	"github.com/gwanmun/gwanmun/analysis"
@@ -286,6 +288,12 @@ func runLakeCompact(ctx context.Context, a *app, o *lakeCompactOptions, datasets
 	if len(done) > 0 {
 		// The replace snapshot: superseded files leave the Iceberg tables.
 		a.syncIceberg(ctx, cfg, dir)
+	}
+	// The commit log's own small files (one per run) become one.
+	if n, err := icb.CompactRuns(ctx, dir); err != nil {
+		return fmt.Errorf("compact the commit log: %w", err)
+	} else if n > 0 {
+		a.logger().Info("compacted the commit log", "table", icb.Namespace+"."+icb.RunsTable, "files_replaced", n)
 	}
 	p := printer{w: a.stdout, format: format}
 	if format == "json" {

@@ -143,3 +143,46 @@ func mauDS() schema.Dataset {
 	ds, _ := schema.Lookup("mau")
 	return ds
 }
+
+// TestCompactRuns: the log's one-file-per-run data files become one file
+// with the same runs in the same order; runs after it append as before.
+func TestCompactRuns(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	adopt(t, dir, Config{})
+	for i, id := range []string{"r1", "r2", "r3"} {
+		writeRun(t, dir, id, 2, 10*i, 0)
+	}
+	before, err := lakestore.ReadManifests(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := CompactRuns(ctx, dir)
+	if err != nil || n != 3 {
+		t.Fatalf("compacted %d files, %v; want 3", n, err)
+	}
+	m := open(t, dir)
+	tb, _, _ := m.Table(ctx, RunsTable)
+	if files, _ := dataFiles(ctx, tb, nil); len(files) != 1 {
+		t.Fatalf("_runs has %d data files after compaction, want 1", len(files))
+	}
+	after, err := lakestore.ReadManifests(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("%d runs after, %d before", len(after), len(before))
+	}
+	for i := range before {
+		if after[i].RunID != before[i].RunID || !reflect.DeepEqual(after[i].Files, before[i].Files) {
+			t.Fatalf("run %d: %+v, was %+v", i, after[i], before[i])
+		}
+	}
+	if n, _ := CompactRuns(ctx, dir); n != 0 {
+		t.Fatalf("a one-file log compacted again (%d)", n)
+	}
+	writeRun(t, dir, "r4", 2, 50, 0)
+	if ms, _ := lakestore.ReadManifests(dir); len(ms) != 4 || ms[3].RunID != "r4" {
+		t.Fatalf("after a new run: %d runs", len(ms))
+	}
+}

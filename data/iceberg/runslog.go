@@ -372,3 +372,69 @@ func (l *runsLog) Locate(_, rel string) (string, bool) {
 	}
 	return p, true
 }
+
+// CompactRuns rewrites the data files of a lake's _runs table as one, in
+// a replace snapshot holding the same rows, so reading the log reads one
+// file however many runs it has. It returns how many files it replaced
+// (0 when the lake is not adopted or the log is one file already). Like a
+// run's commit it asserts the table did not move since it was read, and a
+// writer that committed meanwhile makes it read again.
+func CompactRuns(ctx context.Context, lakeDir string) (int, error) {
+	cl, err := lakestore.OpenLog(lakeDir)
+	if err != nil {
+		return 0, err
+	}
+	l, ok := cl.(*runsLog)
+	if !ok {
+		return 0, nil
+	}
+	for attempt := 0; ; attempt++ {
+		n, err := l.compactOnce(ctx)
+		if err == nil || !conflict(err) {
+			return n, err
+		}
+		if attempt == maxAttempts {
+			return 0, fmt.Errorf("compact %s: gave up after %d conflicting commits: %w", l, attempt+1, err)
+		}
+		if err := pause(ctx, attempt); err != nil {
+			return 0, err
+		}
+	}
+}
+
+func (l *runsLog) compactOnce(ctx context.Context) (int, error) {
+	t, ok, err := l.table(ctx)
+	if err != nil || !ok {
+		return 0, err
+	}
+	files, err := dataFiles(ctx, t, nil)
+	if err != nil || len(files) < 2 {
+		return 0, err
+	}
+	before, err := l.manifestsOf(ctx, t)
+	if err != nil {
+		return 0, err
+	}
+	all, err := t.Scan().ToArrowTable(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", l, err)
+	}
+	defer all.Release()
+	if all.NumRows() != int64(len(before)) {
+		return 0, fmt.Errorf("compact %s: read %d rows for %d runs", l, all.NumRows(), len(before))
+	}
+	rdr := array.NewTableReader(all, 4096)
+	defer rdr.Release()
+	txn := t.NewTransaction()
+	if err := txn.AssertRefSnapshotID(table.MainBranch); err != nil {
+		return 0, err
+	}
+	props := ice.Properties{"gwanmun.operation": "compact-log", PropCommittedAt: time.Now().UTC().Format(time.RFC3339Nano)}
+	if err := txn.Overwrite(ctx, rdr, props); err != nil {
+		return 0, fmt.Errorf("compact %s: %w", l, err)
+	}
+	if _, err := txn.Commit(ctx); err != nil {
+		return 0, err
+	}
+	return len(files), nil
+}
