@@ -3,9 +3,12 @@ package iceberg
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
@@ -185,4 +188,82 @@ func TestCompactRuns(t *testing.T) {
 	if ms, _ := lakestore.ReadManifests(dir); len(ms) != 4 || ms[3].RunID != "r4" {
 		t.Fatalf("after a new run: %d runs", len(ms))
 	}
+}
+
+// TestKilledCommitThroughTheLog kills a writer committing through the
+// _runs log after its files were placed in the warehouse (before the
+// commit point) and right after its row was appended (before the lake
+// folder saw it): the first leaves the log, the lake and the tables as
+// they were, and the same input commits cleanly after; the second is a
+// committed run that readers find and the next writer and Sync finish.
+func TestKilledCommitThroughTheLog(t *testing.T) {
+	for _, point := range []string{"placed", "appended"} {
+		t.Run(point, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			writeRun(t, dir, "r1", 3, 0, 0)
+			adopt(t, dir, Config{})
+			cmd := exec.Command(os.Args[0], "-test.run=^TestKilledCommitHelper$")
+			cmd.Env = append(os.Environ(), "GWANMUN_RUNS_CRASH_AT="+point, "GWANMUN_ICEBERG_DIR="+dir)
+			err := cmd.Run()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("child: %v, want killed", err)
+			}
+			ms, err := lakestore.ReadManifests(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			committed := len(ms) == 2 && ms[1].RunID == "r2"
+			if committed != (point == "appended") || len(ms) < 1 || ms[0].RunID != "r1" {
+				t.Fatalf("after a kill at %s the log holds %d runs", point, len(ms))
+			}
+			wantRows := int64(3)
+			if committed {
+				wantRows = 5
+			}
+			// Readers, before any writer recovers the folder.
+			if n, _ := visibleSum(t, dir); n != wantRows {
+				t.Fatalf("after a kill at %s: %d rows visible, want %d", point, n, wantRows)
+			}
+			// The next writer: recovers, then lands the same input (a rerun
+			// when the killed run committed).
+			writeRun(t, dir, "r3", 2, 3, 0)
+			if n, _ := visibleSum(t, dir); n != 5 {
+				t.Fatalf("after the next run: %d rows, want 5", n)
+			}
+			if _, err := os.Stat(filepath.Join(dir, lakestore.StagingDir, "r2")); !os.IsNotExist(err) {
+				t.Fatalf("staging of the killed run left behind: %v", err)
+			}
+			rep, err := lakestore.Verify(dir)
+			if err != nil || len(rep.Problems) > 0 {
+				t.Fatalf("verify: %v %v", err, rep.Problems)
+			}
+			m := open(t, dir)
+			if _, err := m.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			p, err := m.Pin(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := count(t, p.Files["mau"]); n != 5 {
+				t.Fatalf("table mau: %d rows, want 5", n)
+			}
+		})
+	}
+}
+
+// TestKilledCommitHelper is the writer TestKilledCommitThroughTheLog kills.
+func TestKilledCommitHelper(t *testing.T) {
+	point := os.Getenv("GWANMUN_RUNS_CRASH_AT")
+	if point == "" {
+		t.Skip("child process of TestKilledCommitThroughTheLog")
+	}
+	runCrashPoint = func(p string) {
+		if p == point {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			time.Sleep(time.Minute)
+		}
+	}
+	writeRun(t, os.Getenv("GWANMUN_ICEBERG_DIR"), "r2", 2, 3, 0)
 }

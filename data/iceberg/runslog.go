@@ -234,6 +234,7 @@ func (l *runsLog) commit(ctx context.Context, man lakestore.Manifest, rebase fun
 		runCrashPoint("placed")
 		err = l.appendRow(ctx, t, int64(len(committed)+1), next)
 		if err == nil {
+			runCrashPoint("appended")
 			return next, nil
 		}
 		if !conflict(err) {
