@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,7 +34,8 @@ func icebergConfig(cfg ingest.Config) (icb.Config, bool, error) {
 // command writes to it (data/iceberg.Adopt): from then on a run is
 // committed by appending to the catalog's _runs table. With the tables
 // turned off nothing is adopted, and an adopted lake cannot be turned
-// back: that is an error naming the setting.
+// back, nor pointed at another catalog: those are errors naming the
+// setting (exit 2).
 func (a *app) adoptIceberg(ctx context.Context, cfg ingest.Config, dir string, wait time.Duration) error {
 	c, on, err := icebergConfig(cfg)
 	if err != nil {
@@ -52,7 +54,16 @@ func (a *app) adoptIceberg(ctx context.Context, cfg ingest.Config, dir string, w
 		if errors.Is(err, icb.ErrOtherLog) {
 			return usageError{err}
 		}
-		return err
+		// Not adopted (the lake is locked or unwritable, the catalog is
+		// down, the run was interrupted): the lake keeps its folder log,
+		// which is safe, and the command goes on to report what it finds
+		// (a locked lake is "skipped", exit 4). The next command adopts.
+		level := slog.LevelWarn
+		if errors.Is(err, lakestore.ErrLocked) || ctx.Err() != nil {
+			level = slog.LevelDebug // the command itself says so
+		}
+		a.logger().Log(ctx, level, "the lake still commits to its _manifests folder: moving its log into the Iceberg catalog failed; the next ingest or compaction tries again",
+			"lake", dir, "err", err)
 	}
 	return nil
 }

@@ -159,8 +159,19 @@ func TestLakeVerifyFailsOnDamage(t *testing.T) {
 		t.Fatal("ingest failed")
 	}
 	files, _ := lakestore.VisibleFiles(dir)
+	// A file gone from the folder is still in the Iceberg warehouse, where
+	// the commit put it: read from there, and said so.
 	os.Remove(files["platforms"][0])
 	code, out, errs := runCLI(t, dir, "lake", "verify")
+	if code != exitOK || !strings.Contains(out, "is not in this lake folder") {
+		t.Fatalf("verify of a lake missing a folder copy: exit %d\n%s%s", code, out, errs)
+	}
+	// Damaged bytes are damage: the folder's file and the warehouse's are
+	// one file (a hard link).
+	if err := os.WriteFile(files["mau"][0], []byte("not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI(t, dir, "lake", "verify")
 	if code != exitFailure || !strings.Contains(out, "PROBLEM:") || !strings.Contains(errs, "1 problem(s)") {
 		t.Fatalf("verify of a damaged lake: exit %d\n%s%s", code, out, errs)
 	}

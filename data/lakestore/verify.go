@@ -112,7 +112,7 @@ func Verify(dir string) (Report, error) {
 			case StagingPath(dir, m.RunID, f.Path):
 				rep.note("%s is committed but still in staging (the next writer moves it)", f.Path)
 			default:
-				rep.note("%s was committed from another lake folder sharing the commit log; read from %s", f.Path, full)
+				rep.note("%s is not in this lake folder (committed from another host, or removed here); read from %s", f.Path, full)
 			}
 			got, err := checkFile(full, ds, f, m.LakeFormat)
 			if errors.Is(err, fs.ErrNotExist) {
