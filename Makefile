@@ -7,7 +7,7 @@ BIN := bin/gwanmun
 GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT := $(shell go env GOPATH)/tools/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
-.PHONY: demo build deps test lint fuzz bench clean
+.PHONY: demo build deps test lint fuzz bench clean iceberg-check
 
 # The Pangyo fire (the default study), then the second shipped study in a lake
 # of its own, from its config and data files only (data/studies/).
@@ -15,8 +15,16 @@ demo: deps build
 	$(BIN) run --figures svg,png
 	$(BIN) --lake out/facebook_outage_2021/lake --study facebook_outage_2021 run \
 	  -o out/facebook_outage_2021/report --results out/facebook_outage_2021/results --notebooks ""
+	$(MAKE) --no-print-directory iceberg-check
 	@echo "open out/report/index.html (notebooks in out/notebooks/, figures in out/report/figures/)"
 	@echo "and out/facebook_outage_2021/report/index.html (the second study)"
+
+# icebird (an Iceberg reader in JavaScript, no code shared with gwanmun)
+# reads the demo lake's Iceberg tables; every table must hold what
+# `gwanmun sql` reads (docs/iceberg.md).
+iceberg-check:
+	go run ./bench/cmd/icebergcheck -lake data/lake
+	go run ./bench/cmd/icebergcheck -lake out/facebook_outage_2021/lake
 
 build:
 	go build -o $(BIN) ./cmd/gwanmun

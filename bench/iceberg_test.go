@@ -2,15 +2,12 @@ package bench_test
 
 import (
 	"context"
-	"encoding/json"
-	"maps"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
-	"github.com/gwanmun/gwanmun/analysis"
+	"github.com/gwanmun/gwanmun/bench/icebergcheck"
 	"github.com/gwanmun/gwanmun/bench/synth"
 	"github.com/gwanmun/gwanmun/data"
 	icb "github.com/gwanmun/gwanmun/data/iceberg"
@@ -64,84 +61,23 @@ func TestIcebergReadsInIcebirdIntegration(t *testing.T) {
 	l.Close()
 	ingestRun(&synth.Collector{Seed: 8, NewsRows: 300, MAURows: 200})
 
-	m, err := icb.Open(ctx, lakeDir, icb.Config{}, nil)
+	res, err := icebergcheck.Check(ctx, lakeDir, "node/read_iceberg.mjs")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
-	if _, err := m.Sync(ctx); err != nil {
-		t.Fatal(err)
+	if len(res) != len(schema.Datasets())+1 {
+		t.Fatalf("%d tables compared, want every dataset and _runs", len(res))
 	}
-	tables, err := m.Tables(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(tables)
-	list := filepath.Join(t.TempDir(), "tables.json")
-	if err := os.WriteFile(list, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("node", "node/read_iceberg.mjs", list).Output()
-	if err != nil {
-		t.Fatalf("node read_iceberg.mjs: %v\n%s", err, stderrOf(err))
-	}
-	var got map[string]nodeDataset
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("node output %q: %v", out, err)
-	}
-
-	ms, err := lakestore.ReadManifests(lakeDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]int64{}
-	for _, man := range ms {
-		for _, f := range man.Files {
-			want[man.RunID] += f.Rows
+	for _, r := range res {
+		if r.Gwanmun.Rows == 0 {
+			t.Errorf("gwanmun sees no %s rows: the test lake should cover every table", r.Table)
+		}
+		if !r.Same {
+			t.Errorf("%s: icebird read %+v, gwanmun %+v", r.Table, r.Icebird, r.Gwanmun)
 		}
 	}
-	if len(want) != 4 || !maps.Equal(got[icb.RunsTable].Runs, want) {
-		t.Errorf("the _runs log: icebird reads %v, gwanmun's log %v (want 4 runs)", got[icb.RunsTable].Runs, want)
-	}
-
-	db, err := analysis.Open(ctx, lakeDir, analysis.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for _, ds := range schema.Datasets() {
-		t.Run(ds.Name, func(t *testing.T) {
-			value := "0"
-			for _, c := range ds.Columns() {
-				if c.Name == "value" {
-					value = "coalesce(sum(value), 0)"
-				}
-			}
-			var w nodeDataset
-			q := "SELECT count(*), " + value + ", coalesce(epoch_ms(max(fetched_at)), 0), coalesce(sum(strlen(source_url)), 0) FROM " + ds.Name + "_all"
-			if err := db.QueryRowContext(ctx, q).Scan(&w.Rows, &w.ValueSum, &w.FetchedMaxMS, &w.URLBytes); err != nil {
-				t.Fatal(err)
-			}
-			g, ok := got[ds.Name]
-			if !ok {
-				t.Fatalf("icebird did not read table %s", ds.Name)
-			}
-			if w.Rows == 0 {
-				t.Fatalf("gwanmun sees no %s rows: the test lake should cover every dataset", ds.Name)
-			}
-			if g.Rows != w.Rows {
-				t.Errorf("rows: icebird %d, gwanmun sql %d", g.Rows, w.Rows)
-			}
-			if math.Abs(g.ValueSum-w.ValueSum) > 1e-9*math.Max(1, math.Abs(w.ValueSum)) {
-				t.Errorf("sum(value): icebird %v, gwanmun sql %v", g.ValueSum, w.ValueSum)
-			}
-			if g.FetchedMaxMS != w.FetchedMaxMS {
-				t.Errorf("max(fetched_at) ms: icebird %d, gwanmun sql %d", g.FetchedMaxMS, w.FetchedMaxMS)
-			}
-			if g.URLBytes != w.URLBytes {
-				t.Errorf("source_url bytes: icebird %d, gwanmun sql %d", g.URLBytes, w.URLBytes)
-			}
-		})
+	if runs := res[len(res)-1]; runs.Table != icb.RunsTable || len(runs.Gwanmun.Runs) != 4 {
+		t.Errorf("the log: %+v, want 4 runs", runs)
 	}
 }
 

@@ -114,3 +114,21 @@ func AdoptLake(ctx context.Context, lakeDir string, c Config, wait time.Duration
 	defer l.Close()
 	return Adopt(ctx, lakeDir, c, log)
 }
+
+// OpenAdopted opens the catalog an adopted lake commits to, as its
+// lakestore.CommitLogFile names it: what a reader needs without the
+// writer's sources file.
+func OpenAdopted(ctx context.Context, lakeDir string, log *slog.Logger) (*Mirror, error) {
+	spec, ok, err := lakestore.ReadLogSpec(lakeDir)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || spec.Kind != LogKind {
+		return nil, fmt.Errorf("lake %s does not commit to an Iceberg catalog (no %s naming one)", lakeDir, lakestore.CommitLogFile)
+	}
+	var s logSpec
+	if err := json.Unmarshal(spec.Spec, &s); err != nil {
+		return nil, fmt.Errorf("lake %s: %s: %w", lakeDir, lakestore.CommitLogFile, err)
+	}
+	return Open(ctx, lakeDir, s.config(), log)
+}
