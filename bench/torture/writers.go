@@ -26,8 +26,19 @@ func (t *torture) writers(n int) error {
 	if r := t.gw(dir, 5*time.Minute, "ingest", "--source", "seed", "--lake", base); r.code != 0 {
 		return fmt.Errorf("seed lake: exit %d: %s", r.code, oneLine(r.stderr))
 	}
+	// Lakes are made in place, not copied: an adopted lake's Iceberg
+	// tables name their files by absolute path (data/iceberg.ErrMoved).
+	seedLake := func(lake string) error {
+		if err := os.RemoveAll(lake); err != nil {
+			return err
+		}
+		if r := t.gw(dir, 5*time.Minute, "ingest", "--source", "seed", "--lake", lake); r.code != 0 {
+			return fmt.Errorf("seed lake %s: exit %d: %s", lake, r.code, oneLine(r.stderr))
+		}
+		return nil
+	}
 	ref := filepath.Join(dir, "ref")
-	if err := copyDir(base, ref); err != nil {
+	if err := seedLake(ref); err != nil {
 		return err
 	}
 	if r := t.gw(dir, 5*time.Minute, "ingest", "--demo", "--lake", ref); r.code != 0 {
@@ -49,7 +60,7 @@ func (t *torture) writers(n int) error {
 	lake := filepath.Join(dir, "lake")
 	for i := 0; i < n; i++ {
 		t.c.WriterTrials++
-		if err := copyDir(base, lake); err != nil {
+		if err := seedLake(lake); err != nil {
 			return err
 		}
 		writes := [][]string{

@@ -2,10 +2,12 @@ package iceberg
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -266,4 +268,37 @@ func TestKilledCommitHelper(t *testing.T) {
 		}
 	}
 	writeRun(t, os.Getenv("GWANMUN_ICEBERG_DIR"), "r2", 2, 3, 0)
+}
+
+// TestMovedLakeIsExplained: Iceberg metadata names files by absolute
+// path, so an adopted lake folder moved or copied elsewhere is refused
+// with ErrMoved and the remedy, not read through the old folder's files
+// or failed with a bare "file not found".
+func TestMovedLakeIsExplained(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "lake")
+	writeRun(t, dir, "r1", 2, 0, 0)
+	adopt(t, dir, Config{})
+	writeRun(t, dir, "r2", 2, 5, 0)
+	copied := filepath.Join(root, "copy")
+	if out, err := exec.Command("cp", "-a", dir, copied).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	if _, err := lakestore.ReadManifests(copied); !errors.Is(err, ErrMoved) || !strings.Contains(err.Error(), "ln -s") {
+		t.Fatalf("a copied lake: %v, want ErrMoved with the remedy", err)
+	}
+	moved := filepath.Join(root, "moved")
+	if err := os.Rename(dir, moved); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lakestore.ReadManifests(moved); !errors.Is(err, ErrMoved) {
+		t.Fatalf("a moved lake: %v, want ErrMoved", err)
+	}
+	// The remedy: the old path leads to the folder again.
+	if err := os.Symlink(moved, dir); err != nil {
+		t.Fatal(err)
+	}
+	if ms, err := lakestore.ReadManifests(dir); err != nil || len(ms) != 2 {
+		t.Fatalf("through the link: %d runs, %v", len(ms), err)
+	}
 }

@@ -50,10 +50,13 @@ type Mirror struct {
 	Lake      string
 	Warehouse string // URL: file:///… or s3://…
 	Kind      CatalogKind
-	cat       catalog.Catalog
-	db        *sql.DB
-	props     ice.Properties // file IO properties
-	log       *slog.Logger
+	// inLake: the catalog and warehouse are the defaults inside the lake
+	// folder, so a table elsewhere means the folder was moved or copied.
+	inLake bool
+	cat    catalog.Catalog
+	db     *sql.DB
+	props  ice.Properties // file IO properties
+	log    *slog.Logger
 }
 
 // CatalogPath is the default SQLite catalog of a lake.
@@ -101,7 +104,7 @@ func Open(ctx context.Context, lakeDir string, c Config, log *slog.Logger) (*Mir
 			return nil, fmt.Errorf("iceberg warehouse %s: %w", p, err)
 		}
 	}
-	m := &Mirror{Lake: lakeDir, Warehouse: wh, Kind: kind, props: props, log: log}
+	m := &Mirror{Lake: lakeDir, Warehouse: wh, Kind: kind, props: props, log: log, inLake: kind == SQLite && c.Warehouse == ""}
 	switch kind {
 	case SQLite, Postgres:
 		driver, dsn, dialect := "pgx", c.Catalog, sqlcat.Postgres
@@ -197,9 +200,43 @@ func (m *Mirror) Table(ctx context.Context, dataset string) (*table.Table, bool,
 		return nil, false, nil
 	}
 	if err != nil {
+		if m.inLake {
+			if err := m.checkHome(ctx); err != nil {
+				return nil, false, err
+			}
+		}
 		return nil, false, fmt.Errorf("load iceberg table %s: %w", dataset, err)
 	}
+	if m.inLake && !strings.HasPrefix(t.Location(), m.Warehouse+"/") {
+		return nil, false, m.movedError(t.Location())
+	}
 	return t, true, nil
+}
+
+// ErrMoved means a lake folder holding its own catalog and warehouse was
+// moved or copied after its tables were created: Iceberg metadata names
+// files by absolute path, so the tables still point at the old place.
+var ErrMoved = errors.New("the lake folder was moved or copied after its Iceberg tables were made")
+
+func (m *Mirror) movedError(loc string) error {
+	return fmt.Errorf("lake %s: %w: its catalog's tables are at %s, not under %s. Iceberg records absolute paths: "+
+		"move the folder back, or make the old path lead to it (ln -s NEW_PATH OLD_LAKE_PATH); to share the data elsewhere use `gwanmun lake export`, run where the lake was made",
+		m.Lake, ErrMoved, loc, m.Warehouse)
+}
+
+// checkHome explains a table that failed to load because its metadata
+// is at a path the lake folder no longer has.
+func (m *Mirror) checkHome(ctx context.Context) error {
+	var loc string
+	err := m.db.QueryRowContext(ctx, `SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? LIMIT 1`,
+		CatalogName, Namespace).Scan(&loc)
+	if err != nil || loc == "" || strings.HasPrefix(loc, m.Warehouse+"/") {
+		return nil
+	}
+	if i := strings.LastIndex(loc, "/metadata/"); i > 0 {
+		loc = loc[:i]
+	}
+	return m.movedError(loc)
 }
 
 // ensureTable loads or creates a dataset's table.
