@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/apache/iceberg-go/catalog"
 	sqlcat "github.com/apache/iceberg-go/catalog/sql"
 	"github.com/apache/iceberg-go/table"
+	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 // restServer is a loopback Iceberg REST catalog: the endpoints of the
@@ -278,5 +280,62 @@ func TestRESTCatalog(t *testing.T) {
 	}
 	if n, sum := count(t, after.Files["mau"]); n != 5 || sum != 1000+1001+1002+1001.5+1002.5 {
 		t.Fatalf("current after expiry through REST: %d rows, sum %v", n, sum)
+	}
+}
+
+// TestRESTCatalogAsCommitLog: a lake adopted into a REST catalog commits
+// its runs over HTTP to the _runs table (append with the
+// assert-ref-snapshot-id requirement), a compaction too, and a second
+// lake folder adopted into the same catalog and warehouse reads every
+// run of the first and commits after them.
+func TestRESTCatalogAsCommitLog(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	wh := filepath.Join(root, "warehouse")
+	srv, rs := startREST(t, "file://"+filepath.ToSlash(wh))
+	c := Config{Catalog: srv.URL, Warehouse: wh}
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	writeRun(t, a, "r1", 3, 0, 0)
+	if n := adopt(t, a, c); n != 1 {
+		t.Fatalf("adopted %d runs", n)
+	}
+	before := rs.commits.Load()
+	writeRun(t, a, "r2", 2, 1, 0.5)
+	compact(t, a, "c1")
+	if got := rs.commits.Load() - before; got < 2 {
+		t.Fatalf("%d commits went over HTTP for a run and a compaction", got)
+	}
+	adopt(t, b, c)
+	writeRun(t, b, "r3", 1, 20, 0)
+	for _, lake := range []string{a, b} {
+		ms, err := lakestore.ReadManifests(lake)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range ms {
+			ids = append(ids, m.RunID)
+		}
+		if want := []string{"r1", "r2", "c1", "r3"}; !reflect.DeepEqual(ids, want) {
+			t.Fatalf("lake %s reads the log %v, want %v", lake, ids, want)
+		}
+		if n, sum := visibleSum(t, lake); n != 6 || sum != 1000+1001+1002+1001.5+1002.5+1020 {
+			t.Fatalf("lake %s: %d rows, sum %v", lake, n, sum)
+		}
+	}
+	m, err := Open(ctx, b, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if _, err := m.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Pin(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := count(t, p.Files["mau"]); n != 6 {
+		t.Fatalf("table mau through REST: %d rows, want 6", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
@@ -73,5 +74,60 @@ func TestS3Warehouse(t *testing.T) {
 	}
 	if again, err := m.Sync(ctx); err != nil || len(again) != 0 {
 		t.Errorf("sync again: %+v %v", again, err)
+	}
+}
+
+// TestS3WarehouseAsCommitLog: a lake adopted with an s3:// warehouse
+// uploads each run's files to the bucket before its _runs row commits,
+// and the log and the tables read back from the bucket.
+func TestS3WarehouseAsCommitLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an S3 server")
+	}
+	backend := s3mem.New()
+	if err := backend.CreateBucket("gwanmun"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gofakes3.New(backend).Server())
+	defer srv.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := Config{Warehouse: "s3://gwanmun/wh", S3Endpoint: srv.URL, S3Region: "us-east-1"}
+	writeRun(t, dir, "r1", 3, 0, 0)
+	adopt(t, dir, cfg)
+	writeRun(t, dir, "r2", 2, 1, 0.5)
+	ms, err := lakestore.ReadManifests(dir)
+	if err != nil || len(ms) != 2 || ms[1].RunID != "r2" {
+		t.Fatalf("the log: %+v %v", ms, err)
+	}
+	m, err := Open(ctx, dir, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, f := range ms[1].Files {
+		if !m.exists(m.dataURL(f.Dataset, f.Path)) {
+			t.Errorf("%s was not uploaded to the bucket", f.Path)
+		}
+	}
+	runs, ok, err := m.Table(ctx, RunsTable)
+	if err != nil || !ok || !strings.HasPrefix(runs.MetadataLocation(), "s3://gwanmun/wh/gwanmun/_runs/metadata/") {
+		t.Fatalf("_runs: %v %v", ok, err)
+	}
+	if _, err := m.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tb, _, _ := m.Table(ctx, "mau")
+	arr, err := tb.Scan().ToArrowTable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arr.Release()
+	if arr.NumRows() != 5 {
+		t.Fatalf("read back %d rows, want 5", arr.NumRows())
 	}
 }
