@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/iceberg-go/table"
 	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
@@ -23,6 +24,35 @@ func adopt(t testing.TB, dir string, c Config) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// runIDs is the lake's commit log as run ids, in order.
+func runIDs(t testing.TB, dir string) []string {
+	t.Helper()
+	ms, err := lakestore.ReadManifests(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{}
+	for _, m := range ms {
+		ids = append(ids, m.RunID)
+	}
+	return ids
+}
+
+// tableCount reads a table's current files with DuckDB: rows and sum of
+// value.
+func tableCount(t testing.TB, ctx context.Context, tb *table.Table) (int64, float64) {
+	t.Helper()
+	files, err := dataFiles(ctx, tb, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := make([]string, len(files))
+	for i, f := range files {
+		local[i], _ = LocalPath(f)
+	}
+	return count(t, local)
 }
 
 func visibleSum(t testing.TB, dir string) (int64, float64) {
@@ -82,15 +112,7 @@ func TestAdoptMovesTheLogIntoIceberg(t *testing.T) {
 
 	writeRun(t, dir, "r3", 2, 10, 0)
 	writeRun(t, dir, "r4", 2, 10, 0) // the same rows again: a rerun
-	ms, err := lakestore.ReadManifests(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, m := range ms {
-		ids = append(ids, m.RunID)
-	}
-	if want := []string{"r1", "r2", "c1", "r3"}; !reflect.DeepEqual(ids, want) {
+	if ids, want := runIDs(t, dir), []string{"r1", "r2", "c1", "r3"}; !reflect.DeepEqual(ids, want) {
 		t.Fatalf("log holds %v, want %v", ids, want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, lakestore.ManifestDir)); !os.IsNotExist(err) {
@@ -107,15 +129,7 @@ func TestAdoptMovesTheLogIntoIceberg(t *testing.T) {
 		t.Fatalf("pending %d %v", p, err)
 	}
 	tb, _, _ := m.Table(ctx, "mau")
-	files, err := dataFiles(ctx, tb, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	local := make([]string, len(files))
-	for i, f := range files {
-		local[i], _ = LocalPath(f)
-	}
-	if n, _ := count(t, local); n != n0+2 {
+	if n, _ := tableCount(t, ctx, tb); n != n0+2 {
 		t.Fatalf("iceberg table mau: %d rows, want %d", n, n0+2)
 	}
 	rep, err := lakestore.Verify(dir)

@@ -18,7 +18,6 @@ import (
 	"github.com/apache/iceberg-go/catalog"
 	sqlcat "github.com/apache/iceberg-go/catalog/sql"
 	"github.com/apache/iceberg-go/table"
-	"github.com/gwanmun/gwanmun/data/lakestore"
 )
 
 // restServer is a loopback Iceberg REST catalog: the endpoints of the
@@ -308,15 +307,7 @@ func TestRESTCatalogAsCommitLog(t *testing.T) {
 	adopt(t, b, c)
 	writeRun(t, b, "r3", 1, 20, 0)
 	for _, lake := range []string{a, b} {
-		ms, err := lakestore.ReadManifests(lake)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, m := range ms {
-			ids = append(ids, m.RunID)
-		}
-		if want := []string{"r1", "r2", "c1", "r3"}; !reflect.DeepEqual(ids, want) {
+		if ids, want := runIDs(t, lake), []string{"r1", "r2", "c1", "r3"}; !reflect.DeepEqual(ids, want) {
 			t.Fatalf("lake %s reads the log %v, want %v", lake, ids, want)
 		}
 		if n, sum := visibleSum(t, lake); n != 6 || sum != 1000+1001+1002+1001.5+1002.5+1020 {

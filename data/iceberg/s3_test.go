@@ -11,6 +11,22 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
 
+// startS3 serves an in-memory S3-compatible store with a "gwanmun"
+// bucket on loopback and sets the credentials the file IO reads.
+func startS3(t *testing.T) *httptest.Server {
+	t.Helper()
+	backend := s3mem.New()
+	if err := backend.CreateBucket("gwanmun"); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	return srv
+}
+
 // TestS3Warehouse puts the warehouse in an S3-compatible object store (an
 // in-memory one on loopback): Sync uploads the run's files beside the
 // table metadata, and iceberg-go reads every row back from the bucket.
@@ -18,15 +34,7 @@ func TestS3Warehouse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts an S3 server")
 	}
-	backend := s3mem.New()
-	if err := backend.CreateBucket("gwanmun"); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(gofakes3.New(backend).Server())
-	defer srv.Close()
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	srv := startS3(t)
 
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -84,15 +92,7 @@ func TestS3WarehouseAsCommitLog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts an S3 server")
 	}
-	backend := s3mem.New()
-	if err := backend.CreateBucket("gwanmun"); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(gofakes3.New(backend).Server())
-	defer srv.Close()
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	srv := startS3(t)
 
 	ctx := context.Background()
 	dir := t.TempDir()
