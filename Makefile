@@ -15,7 +15,14 @@ demo: deps build
 	$(BIN) run --figures svg,png
 	$(BIN) --lake out/facebook_outage_2021/lake --study facebook_outage_2021 run \
 	  -o out/facebook_outage_2021/report --results out/facebook_outage_2021/results --notebooks ""
-	$(MAKE) --no-print-directory iceberg-check
+	@# The independent Iceberg reader comes from npm; offline (exit 3) the
+	@# demo still stands, and says the check did not run.
+	go build -o bin/icebergcheck ./bench/cmd/icebergcheck
+	@for lake in data/lake out/facebook_outage_2021/lake; do \
+	  bin/icebergcheck -lake $$lake; rc=$$?; \
+	  if [ $$rc -eq 3 ]; then echo "the Iceberg check did not run (icebird could not be installed); run make iceberg-check when npm is reachable"; break; fi; \
+	  [ $$rc -eq 0 ] || exit $$rc; \
+	done
 	@echo "open out/report/index.html (notebooks in out/notebooks/, figures in out/report/figures/)"
 	@echo "and out/facebook_outage_2021/report/index.html (the second study)"
 
@@ -23,8 +30,9 @@ demo: deps build
 # reads the demo lake's Iceberg tables; every table must hold what
 # `gwanmun sql` reads (docs/iceberg.md).
 iceberg-check:
-	go run ./bench/cmd/icebergcheck -lake data/lake
-	go run ./bench/cmd/icebergcheck -lake out/facebook_outage_2021/lake
+	go build -o bin/icebergcheck ./bench/cmd/icebergcheck
+	bin/icebergcheck -lake data/lake
+	bin/icebergcheck -lake out/facebook_outage_2021/lake
 
 build:
 	go build -o $(BIN) ./cmd/gwanmun

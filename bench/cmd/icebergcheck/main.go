@@ -1,7 +1,9 @@
 // Command icebergcheck reads a lake's Iceberg tables with icebird (an
 // independent Iceberg reader in JavaScript) and compares every table with
 // what `gwanmun sql` reads: `make iceberg-check` runs it on the lake
-// `make demo` leaves. Exit 1 when a table differs, 2 on a bad flag.
+// `make demo` leaves. Exit 1 when a table differs or cannot be read, 2 on
+// a bad flag, 3 when icebird could not be installed from npm (offline):
+// the check did not run.
 package main
 
 import (
@@ -27,16 +29,22 @@ func main() {
 	}
 	if err := run(*lake, *bench); err != nil {
 		fmt.Fprintln(os.Stderr, "icebergcheck:", err)
+		if errors.Is(err, errNoReader) {
+			os.Exit(3)
+		}
 		os.Exit(1)
 	}
 }
+
+// errNoReader means icebird is not installed and npm could not install it.
+var errNoReader = errors.New("icebird is not installed and npm could not install it (is the npm registry reachable?); the check did not run")
 
 func run(lake, bench string) error {
 	if _, err := os.Stat(filepath.Join(bench, "node_modules", "icebird", "package.json")); err != nil {
 		cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
 		cmd.Dir, cmd.Stdout, cmd.Stderr = bench, os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("npm install in %s: %w", bench, err)
+			return fmt.Errorf("npm install in %s: %w: %w", bench, err, errNoReader)
 		}
 	}
 	res, err := icebergcheck.Check(context.Background(), lake, filepath.Join(bench, "node", "read_iceberg.mjs"))
