@@ -68,12 +68,22 @@ func (a *app) adoptIceberg(ctx context.Context, cfg ingest.Config, dir string, w
 	return nil
 }
 
+// lakeIceberg is the catalog a command on lake dir uses: the one an
+// adopted lake commits to (its _commitlog.json; ingest and compaction
+// refuse settings naming another), else the [iceberg] settings.
+func lakeIceberg(cfg ingest.Config, dir string) (icb.Config, bool, error) {
+	if c, ok, err := icb.AdoptedConfig(dir); err != nil || ok {
+		return c, ok, err
+	}
+	return icebergConfig(cfg)
+}
+
 // syncIceberg registers what the lake committed as Iceberg snapshots. It
 // runs after the lake's own commit, so a failure here loses nothing: the
 // run is in the lake, and the next ingest, compaction or `gwanmun iceberg
 // sync` registers it. It is logged, not returned.
 func (a *app) syncIceberg(ctx context.Context, cfg ingest.Config, dir string) {
-	c, on, err := icebergConfig(cfg)
+	c, on, err := lakeIceberg(cfg, dir)
 	if err != nil || !on || ctx.Err() != nil || lakestore.CheckLake(dir) != nil {
 		return
 	}
@@ -103,7 +113,7 @@ func (a *app) readPin(ctx context.Context, dir string) (*analysis.Pin, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	c, on, err := icebergConfig(cfg)
+	c, on, err := lakeIceberg(cfg, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +230,7 @@ registers what a killed process left unregistered.`,
 			if err != nil {
 				return err
 			}
-			c, _, err := icebergConfig(cfg)
+			c, _, err := lakeIceberg(cfg, dir)
 			if err != nil {
 				return err
 			}
@@ -314,7 +324,7 @@ func (a *app) openMirror(ctx context.Context) (*icb.Mirror, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := icebergConfig(cfg)
+	c, _, err := lakeIceberg(cfg, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -115,20 +115,34 @@ func AdoptLake(ctx context.Context, lakeDir string, c Config, wait time.Duration
 	return Adopt(ctx, lakeDir, c, log)
 }
 
+// AdoptedConfig is the catalog and warehouse an adopted lake commits to,
+// as its lakestore.CommitLogFile names them; ok is false for a lake that
+// is not adopted.
+func AdoptedConfig(lakeDir string) (c Config, ok bool, err error) {
+	spec, ok, err := lakestore.ReadLogSpec(lakeDir)
+	if err != nil || !ok {
+		return Config{}, false, err
+	}
+	if spec.Kind != LogKind {
+		return Config{}, false, fmt.Errorf("lake %s: %s names commit log kind %q, not %q", lakeDir, lakestore.CommitLogFile, spec.Kind, LogKind)
+	}
+	var s logSpec
+	if err := json.Unmarshal(spec.Spec, &s); err != nil {
+		return Config{}, false, fmt.Errorf("lake %s: %s: %w", lakeDir, lakestore.CommitLogFile, err)
+	}
+	return s.config(), true, nil
+}
+
 // OpenAdopted opens the catalog an adopted lake commits to, as its
 // lakestore.CommitLogFile names it: what a reader needs without the
 // writer's sources file.
 func OpenAdopted(ctx context.Context, lakeDir string, log *slog.Logger) (*Mirror, error) {
-	spec, ok, err := lakestore.ReadLogSpec(lakeDir)
+	c, ok, err := AdoptedConfig(lakeDir)
 	if err != nil {
 		return nil, err
 	}
-	if !ok || spec.Kind != LogKind {
+	if !ok {
 		return nil, fmt.Errorf("lake %s does not commit to an Iceberg catalog (no %s naming one)", lakeDir, lakestore.CommitLogFile)
 	}
-	var s logSpec
-	if err := json.Unmarshal(spec.Spec, &s); err != nil {
-		return nil, fmt.Errorf("lake %s: %s: %w", lakeDir, lakestore.CommitLogFile, err)
-	}
-	return Open(ctx, lakeDir, s.config(), log)
+	return Open(ctx, lakeDir, c, log)
 }
