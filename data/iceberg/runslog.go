@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	ice "github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/catalog"
+	iceio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table"
 
 	"github.com/gwanmun/gwanmun/data/lakestore"
@@ -358,20 +361,62 @@ func (l *runsLog) appendRow(ctx context.Context, t *table.Table, seq int64, man 
 }
 
 // Locate finds a file of a run committed from another host: in the
-// warehouse, when the warehouse is a local path.
+// warehouse when it is a local path; from an object-store warehouse it is
+// downloaded once into <lake>/_iceberg/remote/ (files never change once
+// committed, and their names carry their run id), so gwanmun's readers on
+// every host read every host's runs.
 func (l *runsLog) Locate(_, rel string) (string, bool) {
 	ds, _, ok := strings.Cut(rel, "/")
 	if !ok {
 		return "", false
 	}
-	p, ok := LocalPath(l.m.dataURL(ds, rel))
-	if !ok {
+	u := l.m.dataURL(ds, rel)
+	if p, ok := LocalPath(u); ok {
+		if _, err := os.Stat(p); err != nil {
+			return "", false
+		}
+		return p, true
+	}
+	local := filepath.Join(l.m.Lake, Dir, "remote", filepath.FromSlash(rel))
+	if _, err := os.Stat(local); err == nil {
+		return local, true
+	}
+	if err := l.download(u, local); err != nil {
+		l.m.log.Warn("a committed file could not be fetched from the warehouse", "file", u, "err", err)
 		return "", false
 	}
-	if _, err := os.Stat(p); err != nil {
-		return "", false
+	return local, true
+}
+
+// download copies an object-store file to a local path, under a
+// temporary name renamed into place.
+func (l *runsLog) download(u, local string) error {
+	ctx := context.Background()
+	fsys, err := iceio.LoadFS(ctx, l.m.props, u)
+	if err != nil {
+		return err
 	}
-	return p, true
+	in, err := fsys.Open(u)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(local), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(local), "."+filepath.Base(local)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), local)
 }
 
 // CompactRuns rewrites the data files of a lake's _runs table as one, in
