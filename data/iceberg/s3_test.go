@@ -3,6 +3,8 @@ package iceberg
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,6 +122,18 @@ func TestS3WarehouseAsCommitLog(t *testing.T) {
 	}
 	if _, err := m.Sync(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// A committed file this folder lacks (another host's, here removed)
+	// is fetched from the bucket for gwanmun's readers.
+	gone := ms[1].Files[0].Path
+	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(gone))); err != nil {
+		t.Fatal(err)
+	}
+	if n, s := visibleSum(t, dir); n != 5 || s != 1000+1001+1002+1001.5+1002.5 {
+		t.Fatalf("with %s read from the bucket: %d rows, sum %v", gone, n, s)
+	}
+	if _, err := os.Stat(filepath.Join(dir, Dir, "remote", filepath.FromSlash(gone))); err != nil {
+		t.Fatalf("no local copy of %s: %v", gone, err)
 	}
 	tb, _, _ := m.Table(ctx, "mau")
 	arr, err := tb.Scan().ToArrowTable(ctx)
