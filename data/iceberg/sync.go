@@ -168,6 +168,7 @@ func (p runPlan) empty() bool { return len(p.add) == 0 && len(p.remove) == 0 }
 // is skipped: its rows are registered with the compacted file.
 func (m *Mirror) plan(ds schema.Dataset, man lakestore.Manifest, ms []lakestore.Manifest, current map[string]bool) (runPlan, error) {
 	gone := lakestore.Superseded(ms)
+	_, adopted, _ := lakestore.ReadLogSpec(m.Lake)
 	var p runPlan
 	for _, f := range man.Files {
 		if f.Dataset != ds.Name {
@@ -176,6 +177,13 @@ func (m *Mirror) plan(ds schema.Dataset, man lakestore.Manifest, ms []lakestore.
 		dst := m.dataURL(ds.Name, f.Path)
 		if current[dst] {
 			continue // registered by a commit whose summary we lost (a foreign one)
+		}
+		if adopted && !gone[f.Path] {
+			// The commit placed every file in the warehouse before the
+			// run committed: nothing to copy (and nothing to fetch from
+			// an object store).
+			p.add = append(p.add, fileCopy{dst: dst})
+			continue
 		}
 		src, ok := lakestore.Resolve(m.Lake, man.RunID, f.Path)
 		if !ok {
