@@ -213,6 +213,9 @@ func runLakeVerify(a *app, o *outputFlags) error {
 		for _, p := range rep.Problems {
 			fmt.Fprintf(w, "PROBLEM: %s\n", p)
 		}
+		if rep.CommitLog != "" {
+			fmt.Fprintf(w, "commit log: %s\n", rep.CommitLog)
+		}
 		if rep.OK() {
 			fmt.Fprintf(w, "%s: %d manifests, ok\n", rep.Lake, rep.Manifests)
 		}

@@ -175,7 +175,7 @@ func (m Manifest) Validate() error {
 // flock, so what rebase sees cannot change before the link.
 type folderLog struct{ dir string }
 
-func (f folderLog) String() string { return filepath.Join(f.dir, ManifestDir) }
+func (f folderLog) String() string { return "folder " + filepath.Join(f.dir, ManifestDir) }
 
 func (f folderLog) Locate(string, string) (string, bool) { return "", false }
 

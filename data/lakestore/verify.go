@@ -19,7 +19,9 @@ import (
 // Report is what Verify found. Problems make a lake unfit to publish from;
 // Notes are states the next writer repairs by itself.
 type Report struct {
-	Lake      string          `json:"lake"`
+	Lake string `json:"lake"`
+	// CommitLog names where the manifests were read (CommitLog.String).
+	CommitLog string          `json:"commit_log"`
 	Manifests int             `json:"manifests"`
 	Datasets  []DatasetReport `json:"datasets"`
 	Problems  []string        `json:"problems"`
@@ -67,7 +69,13 @@ func Verify(dir string) (Report, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return rep, fmt.Errorf("lake %s: %w", dir, err)
 	}
-	ms, err := ReadManifests(dir)
+	cl, err := OpenLog(dir)
+	if err != nil {
+		rep.problem("%v", err)
+		return rep, nil
+	}
+	rep.CommitLog = cl.String()
+	ms, err := cl.Manifests()
 	if err != nil {
 		rep.problem("%v", err)
 		return rep, nil
