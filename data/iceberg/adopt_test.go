@@ -182,8 +182,18 @@ func TestCompactRuns(t *testing.T) {
 	}
 	m := open(t, dir)
 	tb, _, _ := m.Table(ctx, RunsTable)
-	if files, _ := dataFiles(ctx, tb, nil); len(files) != 1 {
+	files, _ := dataFiles(ctx, tb, nil)
+	if len(files) != 1 {
 		t.Fatalf("_runs has %d data files after compaction, want 1", len(files))
+	}
+	// The old snapshots are expired and their one-run files deleted.
+	if n := len(tb.Metadata().Snapshots()); n != 1 {
+		t.Fatalf("_runs keeps %d snapshots after compaction, want 1", n)
+	}
+	dataDir, _ := LocalPath(m.TableLocation(RunsTable) + "/data")
+	left, _ := filepath.Glob(filepath.Join(dataDir, "*.parquet"))
+	if len(left) != 1 {
+		t.Fatalf("_runs/data holds %d files after compaction, want 1: %v", len(left), left)
 	}
 	after, err := lakestore.ReadManifests(dir)
 	if err != nil {

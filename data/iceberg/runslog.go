@@ -118,6 +118,9 @@ func (l *runsLog) ensureTable(ctx context.Context) (*table.Table, error) {
 		catalog.WithProperties(ice.Properties{
 			"format-version": "2",
 			"comment":        "gwanmun's commit log: one row per committed run; its manifest names the run's files",
+			// One metadata file a run: keep the last few, not every one.
+			table.MetadataDeleteAfterCommitEnabledKey: "true",
+			table.MetadataPreviousVersionsMaxKey:      "20",
 		}))
 	if errors.Is(err, catalog.ErrTableAlreadyExists) {
 		t, _, err = l.table(ctx)
@@ -130,11 +133,18 @@ func (l *runsLog) ensureTable(ctx context.Context) (*table.Table, error) {
 
 func (l *runsLog) Manifests() ([]lakestore.Manifest, error) {
 	ctx := context.Background()
-	t, ok, err := l.table(ctx)
-	if err != nil || !ok {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		t, ok, err := l.table(ctx)
+		if err != nil || !ok {
+			return nil, err
+		}
+		ms, err := l.manifestsOf(ctx, t)
+		// A compaction of the log may have expired the snapshot just
+		// loaded and deleted its files: load the table once more.
+		if err == nil || attempt == 1 {
+			return ms, err
+		}
 	}
-	return l.manifestsOf(ctx, t)
 }
 
 // manifestsOf reads the log as of t's current snapshot, in seq order. The
@@ -479,8 +489,24 @@ func (l *runsLog) compactOnce(ctx context.Context) (int, error) {
 	if err := txn.Overwrite(ctx, rdr, props); err != nil {
 		return 0, fmt.Errorf("compact %s: %w", l, err)
 	}
-	if _, err := txn.Commit(ctx); err != nil {
+	nt, err := txn.Commit(ctx)
+	if err != nil {
 		return 0, err
+	}
+	// The replaced one-run files are now held only by older snapshots,
+	// which nothing reads (time travel on the log is not a gwanmun
+	// feature): expire them, deleting those files. A writer committing
+	// in between makes this fail harmlessly; the next compaction expires.
+	exp := nt.NewTransaction()
+	if err := exp.AssertRefSnapshotID(table.MainBranch); err != nil {
+		return len(files), nil
+	}
+	if err := exp.ExpireSnapshots(table.WithRetainLast(1), table.WithOlderThan(0)); err != nil {
+		l.m.log.Info("the commit log's old snapshots were not expired", "err", err)
+		return len(files), nil
+	}
+	if _, err := exp.Commit(ctx); err != nil {
+		l.m.log.Info("the commit log's old snapshots were not expired", "err", err)
 	}
 	return len(files), nil
 }
