@@ -55,6 +55,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 	os.MkdirAll(notALake, 0o755)
 	missing := filepath.Join(tmp, "lkae") // a typo
 	lake := seedLake(t)
+	// The seed lake is adopted into its Iceberg catalog: settings that
+	// would turn that off or name another catalog are refused.
+	icebergOff := filepath.Join(tmp, "iceberg-off.toml")
+	os.WriteFile(icebergOff, []byte("[iceberg]\nenabled = false\n"), 0o644)
+	otherWarehouse := filepath.Join(tmp, "other-warehouse.toml")
+	os.WriteFile(otherWarehouse, []byte("[iceberg]\nwarehouse = \""+filepath.Join(tmp, "wh")+"\"\n"), 0o644)
 	for _, tc := range []struct {
 		name string
 		lake string
@@ -109,6 +115,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"lake export on a mistyped lake", missing, []string{"lake", "export", "--format", "csv", "-o", filepath.Join(tmp, "x")}, "not a gwanmun lake"},
 		{"notebook sql on a mistyped lake", missing, []string{"notebook", "sql"}, "not a gwanmun lake"},
 		{"sources on a mistyped lake", missing, []string{"sources"}, "not a gwanmun lake"},
+		{"iceberg off on an adopted lake", lake, []string{"--config", icebergOff, "ingest", "--source", "seed"}, "enabled = false"},
+		{"another warehouse for an adopted lake", lake, []string{"--config", otherWarehouse, "lake", "compact"}, "use the settings the lake was adopted with"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, tc.lake, tc.args...)

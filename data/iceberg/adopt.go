@@ -48,9 +48,12 @@ func Adopt(ctx context.Context, lakeDir string, c Config, log *slog.Logger) (mov
 		if spec.Kind == LogKind {
 			err = json.Unmarshal(spec.Spec, &have)
 		}
-		if spec.Kind != LogKind || err != nil || have != want {
-			return 0, fmt.Errorf("lake %s: %w: %s names %s %s, the [iceberg] settings name catalog %q warehouse %q; use the settings the lake was adopted with",
-				lakeDir, ErrOtherLog, lakestore.CommitLogFile, spec.Kind, string(spec.Spec), want.Catalog, want.Warehouse)
+		if spec.Kind != LogKind || err != nil {
+			return 0, fmt.Errorf("lake %s: %w: %s names a %q log, not an Iceberg catalog", lakeDir, ErrOtherLog, lakestore.CommitLogFile, spec.Kind)
+		}
+		if have != want {
+			return 0, fmt.Errorf("lake %s: %w: it was adopted into catalog %q warehouse %q (%s), the [iceberg] settings name catalog %q warehouse %q; use the settings the lake was adopted with",
+				lakeDir, ErrOtherLog, have.Catalog, orDefault(have.Warehouse), lakestore.CommitLogFile, want.Catalog, orDefault(want.Warehouse))
 		}
 		return 0, nil
 	}
@@ -96,6 +99,14 @@ func Adopt(ctx context.Context, lakeDir string, c Config, log *slog.Logger) (mov
 	}
 	log.Info("the lake's commit log is now its Iceberg catalog's _runs table", "lake", lakeDir, "runs_moved", moved, "log", rl.String())
 	return moved, nil
+}
+
+// orDefault names the default warehouse in messages.
+func orDefault(warehouse string) string {
+	if warehouse == "" {
+		return "<lake>/" + Dir + "/warehouse"
+	}
+	return warehouse
 }
 
 // AdoptLake is Adopt under the lake's writer lock (waiting up to wait for

@@ -324,22 +324,26 @@ func copyLocal(src, dst string) error {
 		return err
 	}
 	defer in.Close()
+	return writeAtomic(dst, in)
+}
+
+// writeAtomic writes r to dst under a temporary name in dst's folder,
+// synced, then renamed into place: a reader sees the whole file or none.
+func writeAtomic(dst string, r io.Reader) error {
 	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(tmp, in); err != nil {
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, r); err != nil {
 		tmp.Close()
-		os.Remove(tmp.Name())
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		os.Remove(tmp.Name())
 		return err
 	}
 	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
 		return err
 	}
 	return os.Rename(tmp.Name(), dst)
