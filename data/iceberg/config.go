@@ -1,6 +1,7 @@
 package iceberg
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -44,8 +45,14 @@ func (c Config) Kind() (CatalogKind, error) {
 	case v == "" || v == "sqlite":
 		return SQLite, nil
 	case strings.HasPrefix(v, "postgres://") || strings.HasPrefix(v, "postgresql://"):
-		if _, err := url.Parse(v); err != nil {
+		u, err := url.Parse(v)
+		if err != nil {
 			return "", fmt.Errorf("[iceberg] catalog: %w", err)
+		}
+		// The catalog URL is written into an adopted lake's
+		// _commitlog.json, which every reader opens: no secrets in it.
+		if _, ok := u.User.Password(); ok || u.Query().Has("password") {
+			return "", errors.New("[iceberg] catalog: the URL holds a password; give it in PGPASSWORD or ~/.pgpass instead (the URL is written into the lake's _commitlog.json)")
 		}
 		return Postgres, nil
 	case strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://"):

@@ -274,6 +274,8 @@ func TestConfigRefusesUnknownCatalog(t *testing.T) {
 		{Config{}, ""},
 		{Config{Catalog: "sqlite"}, ""},
 		{Config{Catalog: "postgres://u@localhost/db"}, ""},
+		{Config{Catalog: "postgres://u:secret@localhost/db"}, "PGPASSWORD"},
+		{Config{Catalog: "postgres://u@localhost/db?password=secret"}, "PGPASSWORD"},
 		{Config{Catalog: "https://catalog.example/api/catalog"}, ""},
 		{Config{Catalog: "mysql://x"}, `catalog "mysql://x"`},
 		{Config{Warehouse: "gs://b/p"}, `warehouse "gs://b/p"`},
