@@ -250,7 +250,7 @@ func (l *runsLog) commit(ctx context.Context, man lakestore.Manifest, rebase fun
 			return next, nil
 		}
 		if !conflict(err) {
-			if ok, rerr := l.holds(ctx, next.RunID); rerr == nil && ok {
+			if ok, rerr := l.holds(next.RunID); rerr == nil && ok {
 				return next, nil
 			}
 			return next, fmt.Errorf("commit run %s to %s: %w", next.RunID, l, err)
@@ -267,7 +267,7 @@ func (l *runsLog) commit(ctx context.Context, man lakestore.Manifest, rebase fun
 
 // holds reports whether the log names the run (after a commit whose
 // outcome is unknown).
-func (l *runsLog) holds(ctx context.Context, runID string) (bool, error) {
+func (l *runsLog) holds(runID string) (bool, error) {
 	ms, err := l.Manifests()
 	if err != nil {
 		return false, err
@@ -277,7 +277,6 @@ func (l *runsLog) holds(ctx context.Context, runID string) (bool, error) {
 			return true, nil
 		}
 	}
-	_ = ctx
 	return false, nil
 }
 

@@ -203,10 +203,7 @@ func (f folderLog) Manifests() ([]Manifest, error) {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("parse manifest %s: %w", name, err)
 		}
-		if m.LakeFormat > LakeFormat {
-			return nil, fmt.Errorf("manifest %s has lake format %d; this gwanmun reads up to %d", name, m.LakeFormat, LakeFormat)
-		}
-		if err := m.check(); err != nil {
+		if err := m.Validate(); err != nil {
 			return nil, fmt.Errorf("manifest %s: %w", name, err)
 		}
 		// One run id, one manifest: staging and file names assume it.
