@@ -28,6 +28,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	_ "modernc.org/sqlite"             // the "sqlite" database/sql driver (pure Go)
 
+	"github.com/gwanmun/gwanmun/data/lakestore"
 	"github.com/gwanmun/gwanmun/data/schema"
 )
 
@@ -53,10 +54,13 @@ type Mirror struct {
 	// inLake: the catalog and warehouse are the defaults inside the lake
 	// folder, so a table elsewhere means the folder was moved or copied.
 	inLake bool
-	cat    catalog.Catalog
-	db     *sql.DB
-	props  ice.Properties // file IO properties
-	log    *slog.Logger
+	// adopted: the catalog's _runs table is the lake's commit log, so
+	// every committed file was placed in the warehouse before its commit.
+	adopted bool
+	cat     catalog.Catalog
+	db      *sql.DB
+	props   ice.Properties // file IO properties
+	log     *slog.Logger
 }
 
 // CatalogPath is the default SQLite catalog of a lake.
@@ -104,7 +108,12 @@ func Open(ctx context.Context, lakeDir string, c Config, log *slog.Logger) (*Mir
 			return nil, fmt.Errorf("iceberg warehouse %s: %w", p, err)
 		}
 	}
-	m := &Mirror{Lake: lakeDir, Warehouse: wh, Kind: kind, props: props, log: log, inLake: kind == SQLite && c.Warehouse == ""}
+	_, adopted, err := lakestore.ReadLogSpec(lakeDir)
+	if err != nil {
+		return nil, err
+	}
+	m := &Mirror{Lake: lakeDir, Warehouse: wh, Kind: kind, props: props, log: log,
+		inLake: kind == SQLite && c.Warehouse == "", adopted: adopted}
 	switch kind {
 	case SQLite, Postgres:
 		driver, dsn, dialect := "pgx", c.Catalog, sqlcat.Postgres

@@ -168,7 +168,6 @@ func (p runPlan) empty() bool { return len(p.add) == 0 && len(p.remove) == 0 }
 // is skipped: its rows are registered with the compacted file.
 func (m *Mirror) plan(ds schema.Dataset, man lakestore.Manifest, ms []lakestore.Manifest, current map[string]bool) (runPlan, error) {
 	gone := lakestore.Superseded(ms)
-	_, adopted, _ := lakestore.ReadLogSpec(m.Lake)
 	var p runPlan
 	for _, f := range man.Files {
 		if f.Dataset != ds.Name {
@@ -178,7 +177,7 @@ func (m *Mirror) plan(ds schema.Dataset, man lakestore.Manifest, ms []lakestore.
 		if current[dst] {
 			continue // registered by a commit whose summary we lost (a foreign one)
 		}
-		if adopted && !gone[f.Path] {
+		if m.adopted && !gone[f.Path] {
 			// The commit placed every file in the warehouse before the
 			// run committed: nothing to copy (and nothing to fetch from
 			// an object store).
